@@ -1,0 +1,30 @@
+# One command to run the bot (the local demo when no token is configured), one to test.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: run demo test lint bench clean
+
+$(BIN)/nextsteps: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(BIN)/nextsteps
+
+run: $(BIN)/nextsteps  ## the bot for real if a token is configured, else the local demo
+	$(BIN)/nextsteps run --demo-if-no-token
+
+demo: $(BIN)/nextsteps  ## the local demo: emulator + bot + terminal chat, no token needed
+	$(BIN)/nextsteps demo
+
+test: $(BIN)/nextsteps  ## the whole test suite
+	$(BIN)/python -m pytest -q
+
+lint: $(BIN)/nextsteps
+	$(BIN)/ruff check . && $(BIN)/ruff format --check . && $(BIN)/mypy
+
+bench: $(BIN)/nextsteps
+	$(BIN)/python bench/bench_throughput.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

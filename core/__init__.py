@@ -1,0 +1,1 @@
+"""Domain rules and services for NextSteps. Nothing here imports Telegram."""

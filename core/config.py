@@ -1,0 +1,120 @@
+"""Settings: a TOML file plus NEXTSTEPS_* environment overrides, validated by pydantic-settings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+DEFAULT_CONFIG_PATH = Path("config.toml")
+
+
+class ConfigError(Exception):
+    """An invalid configuration, described in one line that names the key."""
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class TelegramSettings(_Section):
+    token: str = ""
+    api_base_url: str = "https://api.telegram.org/bot"
+    api_file_url: str = "https://api.telegram.org/file/bot"
+    flood_limits: bool = True
+    poll_timeout_seconds: int = Field(default=10, ge=0, le=50)
+
+
+class DatabaseSettings(_Section):
+    url: str = "sqlite:///nextsteps.db"
+
+
+def check_timezone(name: str) -> str:
+    """Return the IANA zone name if it exists, else raise ValueError."""
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValueError(f"unknown timezone {name!r} (use an IANA name like Europe/Vienna)") from exc
+    return name
+
+
+class SecretariatSettings(_Section):
+    admins: list[int] = Field(default_factory=list)
+    timezone: str = "Europe/Vienna"
+
+    _check_tz = field_validator("timezone")(check_timezone)
+
+
+class DeadlineSettings(_Section):
+    meeting_margin_days: int = Field(default=14, ge=0, le=365)
+
+
+class InviteSettings(_Section):
+    ttl_days: int = Field(default=14, ge=1, le=365)
+    default_uses: int = Field(default=1, ge=1, le=1000)
+
+
+class LoggingSettings(_Section):
+    level: str = "INFO"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="NEXTSTEPS_",
+        env_nested_delimiter="__",
+        extra="forbid",
+        toml_file=None,
+    )
+
+    telegram: TelegramSettings = Field(default_factory=TelegramSettings)
+    database: DatabaseSettings = Field(default_factory=DatabaseSettings)
+    secretariat: SecretariatSettings = Field(default_factory=SecretariatSettings)
+    deadlines: DeadlineSettings = Field(default_factory=DeadlineSettings)
+    invites: InviteSettings = Field(default_factory=InviteSettings)
+    logging: LoggingSettings = Field(default_factory=LoggingSettings)
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # Precedence: explicit arguments, then the environment, then the TOML file.
+        return (init_settings, env_settings, TomlConfigSettingsSource(settings_cls))
+
+
+def _describe(exc: ValidationError) -> str:
+    err = exc.errors()[0]
+    key = ".".join(str(p) for p in err["loc"]) or "(top level)"
+    if err["type"] == "extra_forbidden":
+        return f"config error: unknown key '{key}'"
+    msg = err["msg"].removeprefix("Value error, ")
+    return f"config error: '{key}': {msg}"
+
+
+def load_settings(path: Path | None = None, **overrides: Any) -> Settings:
+    """Load settings from ``path`` (if it exists) and the environment; raise ConfigError."""
+    toml_path = path if path is not None else DEFAULT_CONFIG_PATH
+    if path is not None and not path.exists():
+        raise ConfigError(f"config error: file not found: {path}")
+
+    class _FileSettings(Settings):
+        model_config = SettingsConfigDict(toml_file=toml_path if toml_path.exists() else None)
+
+    try:
+        return _FileSettings(**overrides)
+    except ValidationError as exc:
+        raise ConfigError(_describe(exc)) from None
+    except ValueError as exc:  # malformed TOML
+        raise ConfigError(f"config error: {toml_path}: {exc}") from None

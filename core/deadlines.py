@@ -1,0 +1,180 @@
+"""Deadline phrases -> a latest due date and a precision, by a small grammar first.
+
+dateutil's fuzzy parser silently misreads "early 2023" or "Q3 2024", so it is only a fallback,
+used when it skipped nothing and the phrase named a full date.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from dateutil import parser as dateutil_parser
+
+from core.errors import BadInput
+from storage.models import Precision
+
+MONTHS = {
+    name: number
+    for number in range(1, 13)
+    for name in (calendar.month_name[number].lower(), calendar.month_abbr[number].lower())
+}
+MONTHS["sept"] = 9
+_MONTH = r"(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
+_YEAR = r"(?P<year>\d{4})"
+
+_PREFIX = re.compile(
+    r"^(?:by|until|till|til|before|no later than|not later than|latest by|at the latest by|"
+    r"on|in|during|for|within|due)\s+"
+)
+_NONE_WORDS = {"", "tbd", "tba", "tbc", "to be determined", "to be decided", "none", "n/a", "-"}
+_MEETING = re.compile(
+    r"^(?P<rel>before|ahead of|prior to|by|until|at|during|for)?\s*(?:the\s+)?next\s+"
+    r"(?P<kind>meeting|som|senior officials'? meeting|ministerial conference|conference|session)$"
+)
+_ISO = re.compile(r"^(?P<year>\d{4})-(?P<month>\d{1,2})-(?P<day>\d{1,2})$")
+_DOTTED = re.compile(r"^(?P<day>\d{1,2})[./](?P<month>\d{1,2})[./](?P<year>\d{4})$")
+_DAY_MONTH_YEAR = re.compile(r"^(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTH + r",?\s+" + _YEAR + "$")
+_MONTH_DAY_YEAR = re.compile("^" + _MONTH + r"\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?,?\s+" + _YEAR + "$")
+_MONTH_YEAR = re.compile("^" + _MONTH + r",?\s+" + _YEAR + "$")
+_MONTH_ONLY = re.compile("^" + _MONTH + "$")
+_YEAR_ONLY = re.compile("^" + _YEAR + "$")
+_PART = r"(?P<part>early|beginning of|start of|mid|middle of|late|end of|the end of)[\s-]+"
+_PART_MONTH = re.compile("^" + _PART + _MONTH + r"(?:,?\s+" + _YEAR + ")?$")
+_PART_YEAR = re.compile("^" + _PART + _YEAR + "$")
+_QUARTER = re.compile(
+    r"^(?:q(?P<q>[1-4])|(?:the\s+)?(?P<ordinal>first|second|third|fourth|1st|2nd|3rd|4th)\s+quarter"
+    r"(?:\s+of)?)\s*" + _YEAR + "$"
+)
+_HALF = re.compile(
+    r"^(?:h(?P<h>[12])|(?:the\s+)?(?P<ordinal>first|second|1st|2nd)\s+half(?:\s+of)?)\s*" + _YEAR + "$"
+)
+_END_OF_YEAR = re.compile(r"^(?:the\s+)?end of (?:the|this) year$")
+_ORDINALS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4}
+
+HELP = (
+    "Try a date like 2023-03-31, 31 March 2023, March 2023, 2023, Q3 2024, early 2023, "
+    "or 'before the next meeting'."
+)
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """A parsed deadline: the phrase as written, the latest date it allows, its precision.
+
+    A meeting-linked deadline has no date of its own: it is the meeting's date minus
+    ``offset_days``, resolved by :func:`resolve_linked`.
+    """
+
+    text: str
+    due_date: date | None
+    precision: Precision
+    offset_days: int | None = None
+
+    @property
+    def meeting_linked(self) -> bool:
+        return self.precision is Precision.MEETING
+
+
+def _month_end(year: int, month: int) -> date:
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _safe_date(year: int, month: int, day: int, text: str) -> date:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        raise BadInput(f"“{text}” is not a real date.") from None
+
+
+def _upcoming_month_end(month: int, today: date) -> date:
+    end = _month_end(today.year, month)
+    return end if end >= today else _month_end(today.year + 1, month)
+
+
+def _part_of_month(part: str, year: int, month: int) -> date:
+    if part in ("early", "beginning of", "start of"):
+        return date(year, month, 10)
+    if part in ("mid", "middle of"):
+        return date(year, month, 20)
+    return _month_end(year, month)
+
+
+def _part_of_year(part: str, year: int) -> date:
+    if part in ("early", "beginning of", "start of"):
+        return date(year, 4, 30)
+    if part in ("mid", "middle of"):
+        return date(year, 8, 31)
+    return date(year, 12, 31)
+
+
+def parse_deadline(text: str, *, today: date, meeting_margin_days: int = 14) -> Deadline:
+    """Parse a deadline phrase; raise BadInput with a friendly message when it can't be read."""
+    original = " ".join(text.split())
+    phrase = original.lower().strip(" .;,")
+
+    if phrase in _NONE_WORDS:
+        return Deadline(original, None, Precision.NONE)
+
+    if m := _MEETING.match(phrase):
+        offset = 0 if m["rel"] in ("at", "during", "for") else meeting_margin_days
+        return Deadline(original, None, Precision.MEETING, offset_days=offset)
+
+    phrase = _PREFIX.sub("", phrase, count=1)
+    if _END_OF_YEAR.match(phrase):
+        return Deadline(original, date(today.year, 12, 31), Precision.YEAR)
+    if m := _ISO.match(phrase):
+        day = _safe_date(int(m["year"]), int(m["month"]), int(m["day"]), original)
+        return Deadline(original, day, Precision.DAY)
+    if m := _DOTTED.match(phrase):
+        day = _safe_date(int(m["year"]), int(m["month"]), int(m["day"]), original)
+        return Deadline(original, day, Precision.DAY)
+    if m := (_DAY_MONTH_YEAR.match(phrase) or _MONTH_DAY_YEAR.match(phrase)):
+        day = _safe_date(int(m["year"]), MONTHS[m["month"]], int(m["day"]), original)
+        return Deadline(original, day, Precision.DAY)
+    if m := _MONTH_YEAR.match(phrase):
+        return Deadline(original, _month_end(int(m["year"]), MONTHS[m["month"]]), Precision.MONTH)
+    if m := _MONTH_ONLY.match(phrase):
+        return Deadline(original, _upcoming_month_end(MONTHS[m["month"]], today), Precision.MONTH)
+    if m := _YEAR_ONLY.match(phrase):
+        return Deadline(original, date(int(m["year"]), 12, 31), Precision.YEAR)
+    if m := _PART_MONTH.match(phrase):
+        month = MONTHS[m["month"]]
+        if m["year"]:
+            year = int(m["year"])
+        else:
+            year = _upcoming_month_end(month, today).year
+        return Deadline(original, _part_of_month(m["part"], year, month), Precision.PERIOD)
+    if m := _PART_YEAR.match(phrase):
+        return Deadline(original, _part_of_year(m["part"], int(m["year"])), Precision.PERIOD)
+    if m := _QUARTER.match(phrase):
+        quarter = int(m["q"]) if m["q"] else _ORDINALS[m["ordinal"]]
+        return Deadline(original, _month_end(int(m["year"]), quarter * 3), Precision.QUARTER)
+    if m := _HALF.match(phrase):
+        half = int(m["h"]) if m["h"] else _ORDINALS[m["ordinal"]]
+        return Deadline(original, _month_end(int(m["year"]), half * 6), Precision.HALF)
+
+    return Deadline(original, _dateutil_fallback(phrase, original), Precision.DAY)
+
+
+def _dateutil_fallback(phrase: str, original: str) -> date:
+    """Accept dateutil's reading only if it skipped nothing and needed no default part."""
+    try:
+        first, skipped = dateutil_parser.parse(
+            phrase, dayfirst=True, fuzzy_with_tokens=True, default=dateutil_parser.parse("2000-01-01")
+        )
+        second = dateutil_parser.parse(phrase, dayfirst=True, default=dateutil_parser.parse("2004-02-02"))
+    except (ValueError, OverflowError):
+        raise BadInput(f"I can't read “{original}” as a deadline. {HELP}") from None
+    if any(token.strip(" ,.-/") for token in skipped) or first.date() != second.date():
+        raise BadInput(f"I can't read “{original}” as a deadline. {HELP}")
+    return first.date()
+
+
+def resolve_linked(meeting_date: date | None, offset_days: int | None) -> date | None:
+    """The due date of a meeting-linked deadline, or None while the meeting has no date."""
+    if meeting_date is None:
+        return None
+    return meeting_date - timedelta(days=offset_days or 0)

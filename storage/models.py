@@ -1,0 +1,148 @@
+"""SQLModel tables: meetings, parties, members, action items with owners, history, invites."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+
+from sqlalchemy import JSON, BigInteger, Column, Index, UniqueConstraint
+from sqlalchemy import Enum as SAEnum
+from sqlmodel import Field, SQLModel
+
+from storage.db import UTCDateTime, utcnow
+
+
+class Status(StrEnum):
+    OPEN = "open"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+    BLOCKED = "blocked"
+    DROPPED = "dropped"
+
+
+ACTIVE_STATUSES = (Status.OPEN, Status.IN_PROGRESS, Status.BLOCKED)
+
+
+class Role(StrEnum):
+    SECRETARIAT = "secretariat"
+    CHAIR = "chair"
+    OBSERVER = "observer"
+
+
+class Precision(StrEnum):
+    """How precisely a deadline was written; the resolved date is the latest date it allows."""
+
+    DAY = "day"
+    MONTH = "month"
+    PERIOD = "period"  # early/mid/late of a month or year
+    QUARTER = "quarter"
+    HALF = "half"
+    YEAR = "year"
+    MEETING = "meeting"  # tied to a meeting's date (minus a margin)
+    NONE = "none"  # "TBD", or nothing written
+
+
+def _utc_column(nullable: bool = False) -> Column[datetime]:
+    return Column(UTCDateTime(), nullable=nullable)
+
+
+def _enum_column(enum: type[StrEnum], *, index: bool = False) -> Column[str]:
+    """Store an enum as its plain value in a VARCHAR: no database enum types to migrate."""
+    return Column(
+        SAEnum(enum, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e]),
+        nullable=False,
+        index=index,
+    )
+
+
+class Meeting(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=200)
+    kind: str = Field(default="Senior Officials Meeting", max_length=100)
+    held_on: date | None = None
+    place: str | None = Field(default=None, max_length=200)
+    is_next: bool = Field(default=False, index=True)
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column())
+
+
+class Party(SQLModel, table=True):
+    """An owner of next steps: "Chairmanship (Türkiye)", "Reference Group Chair — Sweden" …"""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=200, unique=True)
+    aliases: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column())
+
+
+class Member(SQLModel, table=True):
+    """A Telegram user known to the bot, bound to a party with a role."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    telegram_user_id: int = Field(sa_column=Column(BigInteger, nullable=False, unique=True))
+    party_id: int | None = Field(default=None, foreign_key="party.id", index=True)
+    role: Role = Field(sa_column=_enum_column(Role))
+    display_name: str = Field(default="", max_length=200)
+    timezone: str | None = Field(default=None, max_length=64)
+    reachable: bool = True
+    joined_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column())
+
+
+class Item(SQLModel, table=True):
+    """An agreed next step with its deadline as written and as resolved."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    text: str
+    meeting_id: int | None = Field(default=None, foreign_key="meeting.id", index=True)
+    paragraph_ref: str | None = Field(default=None, max_length=50)
+    status: Status = Field(default=Status.OPEN, sa_column=_enum_column(Status, index=True))
+    due_text: str = Field(default="", max_length=200)
+    due_date: date | None = Field(default=None, index=True)
+    due_precision: Precision = Field(default=Precision.NONE, sa_column=_enum_column(Precision))
+    due_meeting_id: int | None = Field(default=None, foreign_key="meeting.id", index=True)
+    due_offset_days: int | None = None
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column())
+    updated_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column())
+
+
+class ItemOwner(SQLModel, table=True):
+    item_id: int = Field(foreign_key="item.id", primary_key=True, ondelete="CASCADE")
+    party_id: int = Field(foreign_key="party.id", primary_key=True, index=True)
+
+
+class ItemEvent(SQLModel, table=True):
+    """Append-only history of every change to an item: who, when, old -> new, note."""
+
+    __table_args__ = (Index("ix_itemevent_item_at", "item_id", "at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    item_id: int = Field(foreign_key="item.id")
+    at: datetime = Field(default_factory=utcnow, sa_column=_utc_column())
+    actor_member_id: int | None = Field(default=None, foreign_key="member.id")
+    actor_name: str = Field(default="", max_length=200)
+    kind: str = Field(max_length=20)  # created | status | note | due | owners
+    old_value: str | None = None
+    new_value: str | None = None
+    note: str | None = None
+
+
+class Invite(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=64, unique=True)
+    party_id: int = Field(foreign_key="party.id")
+    role: Role = Field(sa_column=_enum_column(Role))
+    uses_left: int
+    expires_at: datetime = Field(sa_column=_utc_column())
+    created_by_member_id: int | None = Field(default=None, foreign_key="member.id")
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column())
+
+
+class ItemMessage(SQLModel, table=True):
+    """A bot message about one item, so a reply to it can be attached to that item."""
+
+    __table_args__ = (UniqueConstraint("chat_id", "message_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    chat_id: int = Field(sa_column=Column(BigInteger, nullable=False))
+    message_id: int = Field(sa_column=Column(BigInteger, nullable=False))
+    item_id: int = Field(foreign_key="item.id", index=True, ondelete="CASCADE")
+    sent_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column())
