@@ -36,7 +36,9 @@ _MEETING = re.compile(
 )
 _ISO = re.compile(r"^(?P<year>\d{4})-(?P<month>\d{1,2})-(?P<day>\d{1,2})$")
 _DOTTED = re.compile(r"^(?P<day>\d{1,2})[./](?P<month>\d{1,2})[./](?P<year>\d{4})$")
-_DAY_MONTH_YEAR = re.compile(r"^(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTH + r",?\s+" + _YEAR + "$")
+_DAY_MONTH_YEAR = re.compile(
+    r"^(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTH + r",?\s+" + _YEAR + "$"
+)
 _MONTH_DAY_YEAR = re.compile("^" + _MONTH + r"\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?,?\s+" + _YEAR + "$")
 _MONTH_YEAR = re.compile("^" + _MONTH + r",?\s+" + _YEAR + "$")
 _MONTH_ONLY = re.compile("^" + _MONTH + "$")
@@ -52,7 +54,16 @@ _HALF = re.compile(
     r"^(?:h(?P<h>[12])|(?:the\s+)?(?P<ordinal>first|second|1st|2nd)\s+half(?:\s+of)?)\s*" + _YEAR + "$"
 )
 _END_OF_YEAR = re.compile(r"^(?:the\s+)?end of (?:the|this) year$")
-_ORDINALS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4}
+_ORDINALS = {
+    "first": 1,
+    "1st": 1,
+    "second": 2,
+    "2nd": 2,
+    "third": 3,
+    "3rd": 3,
+    "fourth": 4,
+    "4th": 4,
+}
 
 HELP = (
     "Try a date like 2023-03-31, 31 March 2023, March 2023, 2023, Q3 2024, early 2023, "
@@ -142,10 +153,7 @@ def parse_deadline(text: str, *, today: date, meeting_margin_days: int = 14) -> 
         return Deadline(original, date(int(m["year"]), 12, 31), Precision.YEAR)
     if m := _PART_MONTH.match(phrase):
         month = MONTHS[m["month"]]
-        if m["year"]:
-            year = int(m["year"])
-        else:
-            year = _upcoming_month_end(month, today).year
+        year = int(m["year"]) if m["year"] else _upcoming_month_end(month, today).year
         return Deadline(original, _part_of_month(m["part"], year, month), Precision.PERIOD)
     if m := _PART_YEAR.match(phrase):
         return Deadline(original, _part_of_year(m["part"], int(m["year"])), Precision.PERIOD)
@@ -163,14 +171,18 @@ def _dateutil_fallback(phrase: str, original: str) -> date:
     """Accept dateutil's reading only if it skipped nothing and needed no default part."""
     try:
         first, skipped = dateutil_parser.parse(
-            phrase, dayfirst=True, fuzzy_with_tokens=True, default=dateutil_parser.parse("2000-01-01")
+            phrase,
+            dayfirst=True,
+            fuzzy_with_tokens=True,
+            default=dateutil_parser.parse("2000-01-01"),
         )
         second = dateutil_parser.parse(phrase, dayfirst=True, default=dateutil_parser.parse("2004-02-02"))
     except (ValueError, OverflowError):
         raise BadInput(f"I can't read “{original}” as a deadline. {HELP}") from None
     if any(token.strip(" ,.-/") for token in skipped) or first.date() != second.date():
         raise BadInput(f"I can't read “{original}” as a deadline. {HELP}")
-    return first.date()
+    result: date = first.date()
+    return result
 
 
 def resolve_linked(meeting_date: date | None, offset_days: int | None) -> date | None:

@@ -11,9 +11,7 @@ config = context.config
 
 
 def run_migrations() -> None:
-    engine = config.attributes.get("engine") or create_engine(
-        config.get_main_option("sqlalchemy.url")
-    )
+    engine = config.attributes.get("engine") or create_engine(config.get_main_option("sqlalchemy.url", ""))
     with engine.begin() as connection:
         context.configure(
             connection=connection,

@@ -11,7 +11,6 @@ from alembic import op
 
 import storage.db
 
-
 revision = "0001"
 down_revision = None
 branch_labels = None
@@ -98,9 +97,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("item", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_item_due_date"), ["due_date"], unique=False)
-        batch_op.create_index(
-            batch_op.f("ix_item_due_meeting_id"), ["due_meeting_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_item_due_meeting_id"), ["due_meeting_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_item_meeting_id"), ["meeting_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_item_status"), ["status"], unique=False)
 

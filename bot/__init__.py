@@ -1,0 +1,1 @@
+"""The Telegram-facing part of NextSteps: application wiring, handlers, rendering, emulator."""

@@ -1,0 +1,115 @@
+"""build_application(settings): the one place that wires the bot together."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from zoneinfo import ZoneInfo
+
+from telegram import LinkPreviewOptions, Update
+from telegram.constants import ParseMode
+from telegram.ext import (
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    Defaults,
+    MessageHandler,
+    filters,
+)
+
+from bot.context import AppContext, attach
+from bot.handlers import errors, fallback, items, meetings, onboarding, parties
+from bot.menus import set_default_menus
+from bot.ratelimit import PacedRateLimiter
+from core.config import Settings
+from storage.db import Database
+
+log = logging.getLogger(__name__)
+
+ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.MY_CHAT_MEMBER]
+
+
+def register_handlers(app: Application) -> None:  # type: ignore[type-arg]
+    """Every handler, in one readable block."""
+    app.add_handler(CommandHandler("start", onboarding.start))
+    app.add_handler(CommandHandler("help", onboarding.help_command))
+    app.add_handler(CommandHandler("whoami", onboarding.whoami))
+    app.add_handler(CommandHandler("tz", onboarding.tz))
+    app.add_handler(CommandHandler("invite", onboarding.invite))
+    app.add_handler(CommandHandler("items", items.list_items))
+    app.add_handler(CommandHandler("item", items.show_item))
+    app.add_handler(CommandHandler("status", items.set_status))
+    app.add_handler(CommandHandler("note", items.add_note))
+    app.add_handler(CommandHandler("add", items.add_item))
+    app.add_handler(CommandHandler("meeting", meetings.meeting))
+    app.add_handler(CommandHandler("parties", parties.list_parties))
+    app.add_handler(CommandHandler("party", parties.party))
+    app.add_handler(CallbackQueryHandler(items.button))
+    app.add_handler(MessageHandler(filters.REPLY & filters.TEXT & ~filters.COMMAND, items.reply_to_item))
+    app.add_handler(MessageHandler(filters.COMMAND, fallback.unknown_command))
+    app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, fallback.stray_text))
+    app.add_error_handler(errors.on_error)
+
+
+async def _post_init(app: Application) -> None:  # type: ignore[type-arg]
+    try:
+        await set_default_menus(app.bot)
+    except Exception:  # a missing menu must not stop the bot
+        log.warning("could not set the command menus", exc_info=True)
+
+
+def build_application(settings: Settings, db: Database | None = None) -> Application:  # type: ignore[type-arg]
+    """The bot exactly as ``nextsteps run`` runs it, for any Bot API base URL."""
+    tg = settings.telegram
+    if db is None:
+        db = Database(settings.database.url)
+    builder = (
+        ApplicationBuilder()
+        .token(tg.token)
+        .base_url(tg.api_base_url)
+        .base_file_url(tg.api_file_url)
+        .defaults(
+            Defaults(
+                parse_mode=ParseMode.HTML,
+                tzinfo=ZoneInfo(settings.secretariat.timezone),
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
+                allow_sending_without_reply=True,
+            )
+        )
+        .get_updates_read_timeout(tg.poll_timeout_seconds + 10)
+        .post_init(_post_init)
+    )
+    if tg.flood_limits:
+        builder = builder.rate_limiter(PacedRateLimiter())  # type: ignore[arg-type]
+    app = builder.build()
+    attach(app, AppContext(settings=settings, db=db))
+    register_handlers(app)
+    return app
+
+
+@asynccontextmanager
+async def running(app: Application) -> AsyncIterator[Application]:  # type: ignore[type-arg]
+    """Initialise, start and long-poll as ``run_polling`` does, inside an existing event loop."""
+    settings = app.bot_data["nextsteps"].settings
+    await app.initialize()
+    if app.post_init is not None:  # run_polling calls it; so must we
+        await app.post_init(app)
+    try:
+        assert app.updater is not None
+        await app.updater.start_polling(
+            timeout=settings.telegram.poll_timeout_seconds, allowed_updates=ALLOWED_UPDATES
+        )
+        await app.start()
+        try:
+            yield app
+        finally:
+            await app.updater.stop()
+            await app.stop()
+            if app.post_stop is not None:
+                await app.post_stop(app)
+    finally:
+        await app.shutdown()
+        if app.post_shutdown is not None:
+            await app.post_shutdown(app)

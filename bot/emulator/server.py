@@ -1,0 +1,733 @@
+"""The emulator's HTTP server: the Bot API methods NextSteps uses, plus the control API."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import contextlib
+import json
+import re
+import secrets
+import time
+from typing import Any
+
+from aiohttp import web
+
+from bot.emulator.html_entities import EntityParseError, parse_html, utf16_len
+from bot.emulator.state import (
+    ApiError,
+    CallbackQuery,
+    Chat,
+    FloodControl,
+    FloodPolicy,
+    SentEvent,
+    StoredMessage,
+    User,
+    World,
+    bad_request,
+)
+
+TEXT_LIMIT = 4096
+CAPTION_LIMIT = 1024
+CALLBACK_ANSWER_LIMIT = 200
+_JSON_PARAMS = {
+    "reply_markup",
+    "entities",
+    "caption_entities",
+    "commands",
+    "scope",
+    "reply_parameters",
+    "link_preview_options",
+    "allowed_updates",
+}
+_COMMAND = re.compile(r"(?<![\w/])/[A-Za-z0-9_]{1,32}(?:@[A-Za-z0-9_]{3,32})?")
+_COMMAND_NAME = re.compile(r"^[a-z0-9_]{1,32}$")
+_MESSAGE_METHODS = {"sendmessage", "senddocument", "editmessagetext", "editmessagereplymarkup"}
+
+
+def _ok(result: Any) -> web.Response:
+    return web.json_response({"ok": True, "result": result})
+
+
+def _error(exc: ApiError) -> web.Response:
+    body: dict[str, Any] = {"ok": False, "error_code": exc.code, "description": exc.description}
+    if exc.parameters:
+        body["parameters"] = exc.parameters
+    return web.json_response(body, status=exc.code)
+
+
+class Emulator:
+    """A strict, in-process Telegram Bot API on 127.0.0.1 for one bot token."""
+
+    def __init__(
+        self,
+        token: str = "4242:emulator-token",
+        *,
+        bot_username: str = "nextsteps_demo_bot",
+        bot_name: str = "NextSteps",
+        host: str = "127.0.0.1",
+        port: int = 0,
+        flood: FloodPolicy | None = None,
+    ) -> None:
+        self.token = token
+        self.host = host
+        self.port = port
+        self.world = World(bot_id=int(token.split(":")[0]), bot_username=bot_username, bot_name=bot_name)
+        self.flood = FloodControl(flood or FloodPolicy())
+        self._updates: list[dict[str, Any]] = []
+        self._next_update_id = 1
+        self._update_arrived = asyncio.Event()
+        self._poller: asyncio.Future[None] | None = None
+        self._event_arrived = asyncio.Event()
+        self._runner: web.AppRunner | None = None
+        self._next_user_id = 1000
+        self._next_group_id = 1000
+        self.faults: list[dict[str, Any]] = []
+
+    # -- lifecycle -------------------------------------------------------------------------
+    @property
+    def base_url(self) -> str:
+        return f"http://{self.host}:{self.port}/bot"
+
+    @property
+    def file_url(self) -> str:
+        return f"http://{self.host}:{self.port}/file/bot"
+
+    @property
+    def control_url(self) -> str:
+        return f"http://{self.host}:{self.port}/control"
+
+    def make_app(self) -> web.Application:
+        app = web.Application(client_max_size=64 * 1024 * 1024)
+        app.router.add_route("*", "/bot{token}/{method}", self._bot_api)
+        app.router.add_get("/file/bot{token}/{path:.+}", self._file)
+        app.router.add_route("*", "/control/{action}", self._control)
+        return app
+
+    async def start(self) -> Emulator:
+        self._runner = web.AppRunner(self.make_app(), access_log=None, handle_signals=False)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, self.host, self.port)
+        await site.start()
+        server = site._server
+        assert server is not None
+        self.port = server.sockets[0].getsockname()[1]  # type: ignore[attr-defined]
+        return self
+
+    async def stop(self) -> None:
+        if self._poller is not None and not self._poller.done():
+            self._poller.cancel()
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+
+    async def __aenter__(self) -> Emulator:
+        return await self.start()
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.stop()
+
+    # -- the Bot API -------------------------------------------------------------------------
+    async def _bot_api(self, request: web.Request) -> web.Response:
+        method = request.match_info["method"].lower()
+        try:
+            if request.match_info["token"] != self.token:
+                raise ApiError(401, "Unauthorized")
+            params = await self._params(request)
+            handler = getattr(self, f"api_{method}", None)
+            if handler is None:
+                raise ApiError(404, "Not Found")
+            self.world.calls[method] = self.world.calls.get(method, 0) + 1
+            await self._inject_fault(method)
+            return _ok(await handler(params))
+        except ApiError as exc:
+            self.world.errors.append({"method": method, "code": exc.code, "description": exc.description})
+            return _error(exc)
+
+    async def _inject_fault(self, method: str) -> None:
+        for fault in self.faults:
+            if fault["method"] == method and fault["count"] > 0:
+                fault["count"] -= 1
+                if fault["kind"] == "timeout":
+                    await asyncio.sleep(fault.get("seconds", 30))
+                elif fault["kind"] == "429":
+                    raise ApiError(429, "Too Many Requests: retry after 1", {"retry_after": 1})
+                else:
+                    raise ApiError(500, "Internal Server Error")
+
+    async def _params(self, request: web.Request) -> dict[str, Any]:
+        params: dict[str, Any] = dict(request.query)
+        if request.body_exists:
+            if request.content_type == "application/json":
+                body = await request.json()
+                if isinstance(body, dict):
+                    params.update(body)
+            else:
+                for key, value in (await request.post()).items():
+                    params[key] = value
+        for key in _JSON_PARAMS & params.keys():
+            if isinstance(params[key], str):
+                try:
+                    params[key] = json.loads(params[key])
+                except json.JSONDecodeError:
+                    raise bad_request(f"can't parse {key} JSON object") from None
+        return params
+
+    async def api_getme(self, params: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "id": self.world.bot_id,
+            "is_bot": True,
+            "first_name": self.world.bot_name,
+            "username": self.world.bot_username,
+            "can_join_groups": True,
+            "can_read_all_group_messages": False,
+            "supports_inline_queries": False,
+            "can_connect_to_business": False,
+            "has_main_web_app": False,
+        }
+
+    async def api_getupdates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
+        if self.world.webhook_url:
+            raise ApiError(
+                409,
+                "Conflict: can't use getUpdates method while webhook is active; "
+                "use deleteWebhook to delete the webhook first",
+            )
+        offset = int(params.get("offset", 0) or 0)
+        limit = min(max(int(params.get("limit", 100) or 100), 1), 100)
+        timeout = max(float(params.get("timeout", 0) or 0), 0.0)
+        if offset:
+            self._updates = [u for u in self._updates if u["update_id"] >= offset]
+        if self._poller is not None and not self._poller.done():
+            self._poller.set_exception(
+                ApiError(
+                    409,
+                    "Conflict: terminated by other getUpdates request; "
+                    "make sure that only one bot instance is running",
+                )
+            )
+        if not self._updates and timeout > 0:
+            self._update_arrived.clear()
+            loop = asyncio.get_running_loop()
+            poller: asyncio.Future[None] = loop.create_future()
+            self._poller = poller
+            waiter = asyncio.ensure_future(self._update_arrived.wait())
+            try:
+                await asyncio.wait([poller, waiter], timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
+            finally:
+                waiter.cancel()
+            if poller.done() and not poller.cancelled() and poller.exception() is not None:
+                raise poller.exception()  # type: ignore[misc]
+            if not poller.done():
+                poller.set_result(None)
+        return self._updates[:limit]
+
+    async def api_deletewebhook(self, params: dict[str, Any]) -> bool:
+        self.world.webhook_url = ""
+        if str(params.get("drop_pending_updates", "")).lower() in ("true", "1"):
+            self._updates.clear()
+        return True
+
+    async def api_setwebhook(self, params: dict[str, Any]) -> bool:
+        url = str(params.get("url", ""))
+        if url and not url.startswith("https://"):
+            raise bad_request("bad webhook: An HTTPS URL must be provided for webhook")
+        self.world.webhook_url = url
+        return True
+
+    async def api_getwebhookinfo(self, params: dict[str, Any]) -> dict[str, Any]:
+        return {"url": self.world.webhook_url, "has_custom_certificate": False, "pending_update_count": len(self._updates)}
+
+    def _scope_key(self, params: dict[str, Any]) -> str:
+        scope = params.get("scope") or {"type": "default"}
+        if not isinstance(scope, dict) or "type" not in scope:
+            raise bad_request("can't parse BotCommandScope JSON object")
+        if scope["type"] in ("chat", "chat_administrators", "chat_member"):
+            self.world.chat(scope.get("chat_id"))
+        if scope["type"] == "chat_member" and int(scope.get("user_id", 0)) not in self.world.users:
+            raise bad_request("user not found")
+        key = json.dumps(scope, sort_keys=True)
+        return f"{key}|{params.get('language_code', '')}"
+
+    async def api_setmycommands(self, params: dict[str, Any]) -> bool:
+        commands = params.get("commands")
+        if not isinstance(commands, list):
+            raise bad_request("parameter \"commands\" is required")
+        if len(commands) > 100:
+            raise bad_request("BOT_COMMANDS_TOO_MUCH")
+        for command in commands:
+            if not _COMMAND_NAME.match(str(command.get("command", ""))):
+                raise bad_request("BOT_COMMAND_INVALID")
+            if not 1 <= len(str(command.get("description", ""))) <= 256:
+                raise bad_request("BOT_COMMAND_DESCRIPTION_INVALID")
+        self.world.commands[self._scope_key(params)] = commands
+        return True
+
+    async def api_getmycommands(self, params: dict[str, Any]) -> list[dict[str, Any]]:
+        return self.world.commands.get(self._scope_key(params), [])
+
+    async def api_deletemycommands(self, params: dict[str, Any]) -> bool:
+        self.world.commands.pop(self._scope_key(params), None)
+        return True
+
+    async def api_sendchataction(self, params: dict[str, Any]) -> bool:
+        self._reachable_chat(params.get("chat_id"))
+        return True
+
+    def _reachable_chat(self, chat_id: Any) -> Chat:
+        chat = self.world.chat(chat_id)
+        if chat.migrated_to is not None:
+            raise bad_request(
+                "group chat was upgraded to a supergroup chat", {"migrate_to_chat_id": chat.migrated_to}
+            )
+        if chat.type == "private":
+            user = self.world.users[chat.id]
+            if user.blocked:
+                raise ApiError(403, "Forbidden: bot was blocked by the user")
+            if not user.started:
+                raise ApiError(403, "Forbidden: bot can't initiate conversation with a user")
+        return chat
+
+    def _formatted(self, text: Any, parse_mode: Any, entities: Any, limit: int, what: str) -> tuple[str, list[Any]]:
+        if text is None or str(text) == "":
+            raise bad_request(f"{what} is empty")
+        raw = str(text)
+        mode = str(parse_mode or "").lower()
+        if mode == "html":
+            try:
+                plain, parsed = parse_html(raw)
+            except EntityParseError as exc:
+                raise bad_request(str(exc)) from None
+        elif mode in ("", "none"):
+            plain, parsed = raw, list(entities or [])
+        else:
+            raise bad_request(f"unsupported parse_mode {parse_mode!r} in this emulator (use HTML)")
+        if not plain.strip():
+            raise bad_request(f"{what} is empty")
+        if utf16_len(plain) > limit:
+            raise bad_request("message is too long" if what == "message text" else "message caption is too long")
+        return plain, parsed
+
+    def _check_markup(self, markup: Any) -> dict[str, Any] | None:
+        if markup is None or markup == "":
+            return None
+        if not isinstance(markup, dict):
+            raise bad_request("can't parse reply keyboard markup JSON object")
+        if "inline_keyboard" in markup:
+            rows = markup["inline_keyboard"]
+            if not isinstance(rows, list) or not all(isinstance(r, list) for r in rows):
+                raise bad_request("can't parse inline keyboard button: InlineKeyboardMarkup must be an Array of Arrays")
+            for row in rows:
+                for button in row:
+                    if not isinstance(button, dict) or not str(button.get("text", "")).strip():
+                        raise bad_request("can't parse inline keyboard button: Text must be non-empty")
+                    if "callback_data" in button:
+                        size = len(str(button["callback_data"]).encode())
+                        if not 1 <= size <= 64:
+                            raise bad_request("BUTTON_DATA_INVALID")
+                    elif "url" in button:
+                        if not re.match(r"^(https?|tg)://", str(button["url"])):
+                            raise bad_request(f"inline keyboard button URL '{button['url']}' is invalid")
+                    elif not any(k in button for k in ("switch_inline_query", "login_url", "copy_text", "web_app")):
+                        raise bad_request(
+                            "can't parse inline keyboard button: Text buttons are unallowed in the inline keyboard"
+                        )
+        elif not any(k in markup for k in ("force_reply", "keyboard", "remove_keyboard")):
+            raise bad_request("can't parse reply keyboard markup JSON object")
+        return markup
+
+    def _reply_to(self, chat: Chat, params: dict[str, Any]) -> int | None:
+        reply = params.get("reply_parameters")
+        message_id: int | None = None
+        allow = False
+        if isinstance(reply, dict):
+            message_id = int(reply.get("message_id", 0))
+            allow = bool(reply.get("allow_sending_without_reply", False))
+            if reply.get("chat_id") not in (None, chat.id, str(chat.id)):
+                raise bad_request("replies to other chats are not supported by the emulator")
+        elif params.get("reply_to_message_id"):
+            message_id = int(params["reply_to_message_id"])
+            allow = str(params.get("allow_sending_without_reply", "")).lower() in ("true", "1")
+        if message_id is None:
+            return None
+        if (chat.id, message_id) not in self.world.messages:
+            if allow:
+                return None
+            raise bad_request("message to be replied not found")
+        return message_id
+
+    def _record(self, kind: str, message: StoredMessage) -> None:
+        self.world.events.append(
+            SentEvent(
+                seq=len(self.world.events) + 1,
+                kind=kind,
+                chat_id=message.chat_id,
+                message_id=message.message_id,
+                text=message.caption or "" if message.document else message.text,
+                entities=message.entities,
+                reply_markup=message.reply_markup,
+                reply_to_message_id=message.reply_to_message_id,
+                document=message.document,
+            )
+        )
+        self._event_arrived.set()
+
+    async def api_sendmessage(self, params: dict[str, Any]) -> dict[str, Any]:
+        chat = self._reachable_chat(params.get("chat_id"))
+        text, entities = self._formatted(params.get("text"), params.get("parse_mode"), params.get("entities"), TEXT_LIMIT, "message text")
+        markup = self._check_markup(params.get("reply_markup"))
+        reply_to = self._reply_to(chat, params)
+        self.flood.check(chat)
+        message = self.world.store(
+            StoredMessage(
+                chat_id=chat.id,
+                message_id=self.world.new_message_id(chat),
+                date=int(time.time()),
+                from_bot=True,
+                from_user_id=None,
+                text=text,
+                entities=entities,
+                reply_markup=markup,
+                reply_to_message_id=reply_to,
+            )
+        )
+        self._record("send", message)
+        return self.world.message_to_api(message)
+
+    async def api_senddocument(self, params: dict[str, Any]) -> dict[str, Any]:
+        chat = self._reachable_chat(params.get("chat_id"))
+        document = params.get("document")
+        if document is None or document == "":
+            raise bad_request("there is no document in the request")
+        if isinstance(document, str):
+            if document not in self.world.files:
+                raise bad_request("wrong file identifier/HTTP URL specified")
+            meta, _content = self.world.files[document]
+        else:
+            content = document.file.read()
+            meta = self._store_file(document.filename or "file", content, document.content_type)
+        caption, entities = ("", [])
+        if params.get("caption"):
+            caption, entities = self._formatted(params["caption"], params.get("parse_mode"), params.get("caption_entities"), CAPTION_LIMIT, "message caption")
+        markup = self._check_markup(params.get("reply_markup"))
+        reply_to = self._reply_to(chat, params)
+        self.flood.check(chat)
+        message = self.world.store(
+            StoredMessage(
+                chat_id=chat.id,
+                message_id=self.world.new_message_id(chat),
+                date=int(time.time()),
+                from_bot=True,
+                from_user_id=None,
+                entities=entities,
+                reply_markup=markup,
+                reply_to_message_id=reply_to,
+                document=meta,
+                caption=caption or None,
+            )
+        )
+        self._record("send", message)
+        return self.world.message_to_api(message)
+
+    def _bot_message(self, params: dict[str, Any]) -> StoredMessage:
+        if params.get("inline_message_id"):
+            raise bad_request("inline messages are not supported by the emulator")
+        chat = self.world.chat(params.get("chat_id"))
+        try:
+            message_id = int(params.get("message_id", 0))
+        except (TypeError, ValueError):
+            raise bad_request("message identifier is not specified") from None
+        message = self.world.messages.get((chat.id, message_id))
+        if message is None:
+            raise bad_request("message to edit not found")
+        if not message.from_bot:
+            raise bad_request("message can't be edited")
+        return message
+
+    _NOT_MODIFIED = (
+        "message is not modified: specified new message content and reply markup are exactly "
+        "the same as a current content and reply markup of the message"
+    )
+
+    async def api_editmessagetext(self, params: dict[str, Any]) -> dict[str, Any]:
+        message = self._bot_message(params)
+        if message.document is not None:
+            raise bad_request("there is no text in the message to edit")
+        text, entities = self._formatted(params.get("text"), params.get("parse_mode"), params.get("entities"), TEXT_LIMIT, "message text")
+        markup = self._check_markup(params.get("reply_markup"))
+        if text == message.text and entities == message.entities and markup == message.reply_markup:
+            raise bad_request(self._NOT_MODIFIED)
+        self.flood.check(self.world.chats[message.chat_id])
+        message.text, message.entities, message.reply_markup = text, entities, markup
+        message.edit_date = int(time.time())
+        self._record("edit", message)
+        return self.world.message_to_api(message)
+
+    async def api_editmessagereplymarkup(self, params: dict[str, Any]) -> dict[str, Any]:
+        message = self._bot_message(params)
+        markup = self._check_markup(params.get("reply_markup"))
+        if markup == message.reply_markup:
+            raise bad_request(self._NOT_MODIFIED)
+        self.flood.check(self.world.chats[message.chat_id])
+        message.reply_markup = markup
+        message.edit_date = int(time.time())
+        self._record("edit", message)
+        return self.world.message_to_api(message)
+
+    async def api_deletemessage(self, params: dict[str, Any]) -> bool:
+        message = self._bot_message(params)
+        del self.world.messages[(message.chat_id, message.message_id)]
+        return True
+
+    async def api_answercallbackquery(self, params: dict[str, Any]) -> bool:
+        query = self.world.callbacks.get(str(params.get("callback_query_id", "")))
+        if query is None or query.answered:
+            raise bad_request("query is too old and response timeout expired or query ID is invalid")
+        text = params.get("text")
+        if text is not None and len(str(text)) > CALLBACK_ANSWER_LIMIT:
+            raise bad_request("MESSAGE_TOO_LONG")
+        query.answered = True
+        query.answer_text = str(text) if text is not None else None
+        query.show_alert = str(params.get("show_alert", "")).lower() in ("true", "1")
+        self._event_arrived.set()
+        return True
+
+    async def api_getfile(self, params: dict[str, Any]) -> dict[str, Any]:
+        file_id = str(params.get("file_id", ""))
+        if file_id not in self.world.files:
+            raise bad_request("invalid file_id")
+        meta, content = self.world.files[file_id]
+        return {
+            "file_id": file_id,
+            "file_unique_id": meta["file_unique_id"],
+            "file_size": len(content),
+            "file_path": f"documents/{file_id}",
+        }
+
+    async def api_getchat(self, params: dict[str, Any]) -> dict[str, Any]:
+        return self.world.chat(params.get("chat_id")).to_api(self.world.users)
+
+    async def api_setchatmenubutton(self, params: dict[str, Any]) -> bool:
+        return True
+
+    async def api_close(self, params: dict[str, Any]) -> bool:
+        return True
+
+    async def api_logout(self, params: dict[str, Any]) -> bool:
+        return True
+
+    async def _file(self, request: web.Request) -> web.Response:
+        if request.match_info["token"] != self.token:
+            return _error(ApiError(401, "Unauthorized"))
+        file_id = request.match_info["path"].removeprefix("documents/")
+        if file_id not in self.world.files:
+            return _error(ApiError(404, "Not Found"))
+        return web.Response(body=self.world.files[file_id][1])
+
+    def _store_file(self, name: str, content: bytes, mime: str | None) -> dict[str, Any]:
+        file_id = "BQAC" + secrets.token_urlsafe(24)
+        meta = {
+            "file_id": file_id,
+            "file_unique_id": secrets.token_hex(8),
+            "file_name": name,
+            "mime_type": mime or "application/octet-stream",
+            "file_size": len(content),
+        }
+        self.world.files[file_id] = (meta, content)
+        return meta
+
+    # -- acting as users -------------------------------------------------------------------
+    def _push_update(self, update: dict[str, Any]) -> int:
+        update_id = self._next_update_id
+        self._next_update_id += 1
+        self._updates.append({"update_id": update_id, **update})
+        self._update_arrived.set()
+        return update_id
+
+    def add_user(self, first_name: str, *, username: str | None = None, user_id: int | None = None, started: bool = False, last_name: str | None = None) -> User:
+        if user_id is None:
+            self._next_user_id += 1
+            user_id = self._next_user_id
+        user = User(id=user_id, first_name=first_name, username=username, last_name=last_name, started=started)
+        self.world.users[user.id] = user
+        self.world.chats[user.id] = Chat(id=user.id, type="private")
+        return user
+
+    def add_group(self, title: str, member_ids: list[int], *, supergroup: bool = False) -> Chat:
+        self._next_group_id += 1
+        chat_id = -(1000000000000 + self._next_group_id) if supergroup else -self._next_group_id
+        chat = Chat(id=chat_id, type="supergroup" if supergroup else "group", title=title, member_ids=set(member_ids))
+        self.world.chats[chat_id] = chat
+        return chat
+
+    def user_message(self, user_id: int, text: str, *, chat_id: int | None = None, reply_to: int | None = None, document: dict[str, Any] | None = None) -> tuple[StoredMessage, int]:
+        user = self.world.users.get(user_id)
+        if user is None:
+            raise bad_request("unknown user")
+        chat = self.world.chat(user_id if chat_id is None else chat_id)
+        if chat.type == "private":
+            if chat.id != user_id:
+                raise bad_request("a user can only write in their own private chat")
+            user.started = True
+            user.blocked = False
+        elif user_id not in chat.member_ids:
+            raise bad_request("user is not a member of that group")
+        if chat.migrated_to is not None:
+            raise bad_request("that group was migrated; write in the supergroup")
+        if reply_to is not None and (chat.id, reply_to) not in self.world.messages:
+            raise bad_request("message to reply to not found")
+        message = self.world.store(
+            StoredMessage(
+                chat_id=chat.id,
+                message_id=self.world.new_message_id(chat),
+                date=int(time.time()),
+                from_bot=False,
+                from_user_id=user_id,
+                text="" if document else text,
+                caption=text if document else None,
+                entities=[] if document else self._command_entities(text),
+                reply_to_message_id=reply_to,
+                document=document,
+            )
+        )
+        update_id = self._push_update({"message": self.world.message_to_api(message)})
+        return message, update_id
+
+    @staticmethod
+    def _command_entities(text: str) -> list[dict[str, Any]]:
+        entities = []
+        for match in _COMMAND.finditer(text):
+            offset = utf16_len(text[: match.start()])
+            entities.append({"type": "bot_command", "offset": offset, "length": utf16_len(match[0])})
+        return entities
+
+    def press(self, user_id: int, chat_id: int, message_id: int, *, data: str | None = None, button: str | int | None = None) -> tuple[str, int]:
+        """Press a button of a bot message (by text or index), or send forged ``data``."""
+        message = self.world.messages.get((chat_id, message_id))
+        if message is None or not message.from_bot:
+            raise bad_request("no such bot message")
+        if data is None:
+            buttons = [b for row in (message.reply_markup or {}).get("inline_keyboard", []) for b in row]
+            if isinstance(button, int):
+                if not 0 <= button < len(buttons):
+                    raise bad_request(f"the message has {len(buttons)} buttons")
+                chosen = buttons[button]
+            else:
+                matches = [b for b in buttons if b["text"] == button or button and button.lower() in b["text"].lower()]
+                if not matches:
+                    raise bad_request(f"no button {button!r}; buttons: {[b['text'] for b in buttons]}")
+                chosen = matches[0]
+            data = chosen.get("callback_data")
+            if data is None:
+                raise bad_request("that button has no callback data")
+        query = CallbackQuery(
+            id=str(secrets.randbits(60)),
+            user_id=user_id,
+            chat_id=chat_id,
+            message_id=message_id,
+            data=data,
+            created=time.monotonic(),
+        )
+        self.world.callbacks[query.id] = query
+        update_id = self._push_update(
+            {
+                "callback_query": {
+                    "id": query.id,
+                    "from": self.world.users[user_id].to_api(),
+                    "message": self.world.message_to_api(message),
+                    "chat_instance": str(abs(chat_id)),
+                    "data": data,
+                }
+            }
+        )
+        return query.id, update_id
+
+    def migrate(self, chat_id: int) -> Chat:
+        """Upgrade a group to a supergroup, as Telegram does: a new chat id, the old one dead."""
+        old = self.world.chat(chat_id)
+        new = self.add_group(old.title or "", sorted(old.member_ids), supergroup=True)
+        old.migrated_to = new.id
+        return new
+
+    async def wait_events(self, after: int, timeout: float, chat_id: int | None = None) -> list[SentEvent]:
+        deadline = time.monotonic() + timeout
+        while True:
+            found = [e for e in self.world.events[after:] if chat_id is None or e.chat_id == chat_id]
+            remaining = deadline - time.monotonic()
+            if found or remaining <= 0:
+                return found
+            self._event_arrived.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._event_arrived.wait(), remaining)
+
+    # -- control API -------------------------------------------------------------------------
+    async def _control(self, request: web.Request) -> web.Response:
+        action = request.match_info["action"]
+        try:
+            params = await self._params(request)
+            result = await self._control_action(action, params)
+            return _ok(result)
+        except ApiError as exc:
+            return _error(exc)
+        except (KeyError, ValueError, TypeError) as exc:
+            return _error(bad_request(f"control API: {exc!r}"))
+
+    async def _control_action(self, action: str, p: dict[str, Any]) -> Any:
+        w = self.world
+        if action == "users":
+            user = self.add_user(
+                p["first_name"], username=p.get("username"), user_id=p.get("id"), started=bool(p.get("started", False)), last_name=p.get("last_name")
+            )
+            return user.to_api()
+        if action == "groups":
+            chat = self.add_group(p["title"], [int(i) for i in p.get("member_ids", [])], supergroup=bool(p.get("supergroup", False)))
+            return chat.to_api(w.users)
+        if action == "messages":
+            message, update_id = self.user_message(int(p["user_id"]), str(p["text"]), chat_id=p.get("chat_id"), reply_to=p.get("reply_to_message_id"))
+            return {"message_id": message.message_id, "chat_id": message.chat_id, "update_id": update_id, "seq": len(w.events)}
+        if action == "documents":
+            content = base64.b64decode(p["content_b64"])
+            meta = self._store_file(p["file_name"], content, p.get("mime_type"))
+            message, update_id = self.user_message(int(p["user_id"]), p.get("caption", ""), chat_id=p.get("chat_id"), document=meta)
+            return {"message_id": message.message_id, "chat_id": message.chat_id, "update_id": update_id, "seq": len(w.events)}
+        if action == "press":
+            query_id, update_id = self.press(
+                int(p["user_id"]), int(p["chat_id"]), int(p["message_id"]), data=p.get("data"), button=p.get("button")
+            )
+            return {"callback_query_id": query_id, "update_id": update_id, "seq": len(w.events)}
+        if action == "callback":
+            query = w.callbacks[str(p["id"])]
+            return {"answered": query.answered, "text": query.answer_text, "show_alert": query.show_alert}
+        if action == "block":
+            w.users[int(p["user_id"])].blocked = bool(p.get("blocked", True))
+            return True
+        if action == "migrate":
+            return {"new_chat_id": self.migrate(int(p["chat_id"])).id}
+        if action == "events":
+            chat_id = p.get("chat_id")
+            events = await self.wait_events(int(p.get("after", 0)), float(p.get("timeout", 0)), int(chat_id) if chat_id is not None else None)
+            return [e.to_api() for e in events]
+        if action == "message":
+            message = w.messages.get((int(p["chat_id"]), int(p["message_id"])))
+            if message is None:
+                raise bad_request("message not found")
+            return w.message_to_api(message)
+        if action == "commands":
+            return {key: value for key, value in w.commands.items()}
+        if action == "stats":
+            unanswered = [q.id for q in w.callbacks.values() if not q.answered]
+            return {
+                "calls": w.calls,
+                "errors": w.errors,
+                "flood_rejections": self.flood.rejected,
+                "unanswered_callbacks": unanswered,
+                "pending_updates": len(self._updates),
+                "events": len(w.events),
+            }
+        if action == "flood":
+            self.flood.policy = FloodPolicy(**p)
+            return True
+        if action == "faults":
+            self.faults.append({"method": str(p["method"]).lower(), "kind": str(p["kind"]), "count": int(p.get("count", 1)), "seconds": float(p.get("seconds", 30))})
+            return True
+        raise ApiError(404, "Not Found")

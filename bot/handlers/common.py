@@ -1,0 +1,153 @@
+"""Shared handler plumbing: who is asking, friendly errors, replies that respect Telegram."""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Callable, Coroutine, Sequence
+from typing import Any
+
+from telegram import Message, Update
+from telegram.error import BadRequest, Forbidden
+from telegram.ext import ContextTypes
+
+from bot.context import app_context
+from bot.keyboards import item_keyboard
+from bot.render import STRANGER_TEXT, esc, item_card
+from core import clock, items, members
+from core.errors import UserError
+from core.items import ItemCard
+from core.permissions import Actor, can_note, settable_statuses
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[[Update, ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, None]]
+
+
+def display_name(update: Update) -> str:
+    user = update.effective_user
+    return user.full_name if user else ""
+
+
+def is_private(update: Update) -> bool:
+    chat = update.effective_chat
+    return chat is not None and chat.type == "private"
+
+
+async def current_actor(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Actor | None:
+    """The member behind this update, or None for a stranger."""
+    user = update.effective_user
+    if user is None:
+        return None
+    ctx = app_context(context)
+    with ctx.db.session() as session:
+        actor = members.find_actor(
+            session=session,
+            user_id=user.id,
+            display_name=user.full_name,
+            admins=ctx.admins,
+            default_timezone=ctx.default_timezone,
+        )
+        if actor is not None and is_private(update):
+            # They wrote to us privately, so we can write to them.
+            members.set_reachable(session=session, user_id=user.id, reachable=True)
+    return actor
+
+
+async def require_actor(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Actor | None:
+    """The member behind this update; a stranger gets the how-to-join text and None."""
+    actor = await current_actor(update, context)
+    if actor is None:
+        if update.callback_query is not None:
+            await update.callback_query.answer("You are not registered. Ask the secretariat for an invite.")
+        elif update.effective_message is not None:
+            await update.effective_message.reply_text(STRANGER_TEXT)
+    return actor
+
+
+def friendly_errors(handler: Handler) -> Handler:
+    """Turn a UserError into a short reply (or callback alert); nothing was changed."""
+
+    @functools.wraps(handler)
+    async def wrapper(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        try:
+            await handler(update, context)
+        except UserError as exc:
+            if update.callback_query is not None:
+                await update.callback_query.answer(str(exc)[:200], show_alert=True)
+            elif update.effective_message is not None:
+                await update.effective_message.reply_text(esc(exc))
+
+    return wrapper
+
+
+async def reply_chunks(update: Update, chunks: Sequence[str]) -> list[Message]:
+    """Send each chunk as its own message, the first as a reply to the user's message."""
+    message = update.effective_message
+    assert message is not None
+    sent = []
+    for chunk in chunks:
+        sent.append(await message.reply_text(chunk))
+    return sent
+
+
+def card_markup(card: ItemCard, actor: Actor) -> object:
+    owner_ids = card.owner_ids
+    return item_keyboard(
+        card.number,
+        settable_statuses(actor, owner_ids),
+        card.item.status,
+        can_note=can_note(actor, owner_ids),
+    )
+
+
+def remember(context: ContextTypes.DEFAULT_TYPE, message: Message, item_id: int) -> None:
+    """Record that ``message`` is about ``item_id`` so replies to it become notes."""
+    with app_context(context).db.session() as session:
+        items.remember_item_message(
+            session=session, chat_id=message.chat_id, message_id=message.message_id, item_id=item_id
+        )
+
+
+async def send_card(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, actor: Actor, card: ItemCard, prefix: str = ""
+) -> None:
+    """Send an item's card with its buttons, and remember it for replies."""
+    message = update.effective_message
+    assert message is not None
+    today = clock.today_in(actor.timezone)
+    text = (prefix + "\n\n" if prefix else "") + item_card(card, today, actor.timezone)
+    sent = await message.reply_text(text, reply_markup=card_markup(card, actor))  # type: ignore[arg-type]
+    remember(context, sent, card.number)
+
+
+async def edit_card(update: Update, context: ContextTypes.DEFAULT_TYPE, actor: Actor, card: ItemCard) -> None:
+    """Refresh the card a button was pressed on; send a fresh one if it can't be edited."""
+    query = update.callback_query
+    assert query is not None
+    today = clock.today_in(actor.timezone)
+    text = item_card(card, today, actor.timezone)
+    try:
+        await query.edit_message_text(text, reply_markup=card_markup(card, actor))  # type: ignore[arg-type]
+    except BadRequest as exc:
+        if "message is not modified" in exc.message.lower():
+            return
+        if query.message is None:
+            raise
+        log.info("could not edit item card (%s); sending a new one", exc.message)
+        sent = await context.bot.send_message(
+            query.message.chat.id,
+            text,
+            reply_markup=card_markup(card, actor),  # type: ignore[arg-type]
+        )
+        remember(context, sent, card.number)
+
+
+async def safe_send(context: ContextTypes.DEFAULT_TYPE, chat_id: int, text: str) -> Message | None:
+    """Send a message to someone who may have blocked the bot; None if they can't be reached."""
+    try:
+        return await context.bot.send_message(chat_id, text)
+    except Forbidden:
+        with app_context(context).db.session() as session:
+            members.set_reachable(session=session, user_id=chat_id, reachable=False)
+        return None

@@ -1,0 +1,31 @@
+"""The one error handler: log the failure, tell the user briefly, never crash the bot."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Update
+from telegram.error import NetworkError, RetryAfter, TimedOut
+from telegram.ext import ContextTypes
+
+log = logging.getLogger(__name__)
+
+SORRY = "Sorry, something went wrong on my side and nothing was changed. Please try again."
+
+
+async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Log a handler failure; tell the user nothing was changed."""
+    error = context.error
+    if isinstance(error, TimedOut | NetworkError | RetryAfter) and not isinstance(update, Update):
+        log.warning("network trouble while polling: %s", error)
+        return
+    log.error("handler failed for update %s", getattr(update, "update_id", "?"), exc_info=error)
+    if not isinstance(update, Update):
+        return
+    try:
+        if update.callback_query is not None:
+            await update.callback_query.answer(SORRY, show_alert=True)
+        elif update.effective_message is not None:
+            await update.effective_message.reply_text(SORRY)
+    except Exception:  # the reply is best effort; the failure is already logged
+        log.debug("could not tell the user about the failure", exc_info=True)

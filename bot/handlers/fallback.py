@@ -1,0 +1,49 @@
+"""Unknown commands and stray text get a short pointer to /help; other bots' commands are ignored."""
+
+from __future__ import annotations
+
+from telegram import MessageEntity, Update
+from telegram.ext import ContextTypes
+
+from bot.handlers.common import current_actor, is_private
+from bot.render import STRANGER_TEXT, esc
+
+
+def _addressed_to_other_bot(update: Update, bot_username: str) -> bool:
+    message = update.effective_message
+    assert message is not None
+    for entity, text in message.parse_entities([MessageEntity.BOT_COMMAND]).items():
+        if entity.offset == 0 and "@" in text:
+            return text.split("@", 1)[1].lower() != bot_username.lower()
+    return False
+
+
+async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A command we don't have."""
+    message = update.effective_message
+    assert message is not None and message.text is not None
+    if _addressed_to_other_bot(update, context.bot.username):
+        return
+    if not is_private(update) and "@" not in message.text.split()[0]:
+        return  # in groups, stay quiet unless addressed to us: it may be another bot's command
+    actor = await current_actor(update, context)
+    if actor is None:
+        await message.reply_text(STRANGER_TEXT)
+        return
+    command = message.text.split()[0].split("@")[0]
+    await message.reply_text(f"I don't know {esc(command)}. /help lists what you can do.")
+
+
+async def stray_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Private text that is neither a command nor a reply to an item."""
+    message = update.effective_message
+    assert message is not None
+    if not is_private(update):
+        return
+    actor = await current_actor(update, context)
+    if actor is None:
+        await message.reply_text(STRANGER_TEXT)
+        return
+    await message.reply_text(
+        "To add a note, reply to an item's message (or use /note N text). /help lists what you can do."
+    )

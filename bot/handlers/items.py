@@ -1,0 +1,244 @@
+"""/items, /item, /status, /note, /add, status buttons, and replies that become notes."""
+
+from __future__ import annotations
+
+import re
+
+from telegram import ForceReply, Update
+from telegram.ext import ContextTypes
+
+from bot.context import app_context
+from bot.handlers.common import (
+    edit_card,
+    friendly_errors,
+    remember,
+    reply_chunks,
+    require_actor,
+    send_card,
+)
+from bot.keyboards import decode
+from bot.render import STATUS_LABEL, esc, items_messages
+from core import clock, items
+from core.errors import BadInput
+from core.items import STATUS_HELP, Scope, parse_item_number, parse_status
+from core.permissions import Actor
+from storage.models import Role
+
+SCOPE_TITLES = {
+    Scope.MINE: "Your party's open items",
+    Scope.OPEN: "Open items",
+    Scope.OVERDUE: "Overdue items",
+    Scope.ALL: "All items",
+}
+_ADD_FIELD = re.compile(r"^\s*(owners?|due|ref)\s*:\s*(.*)$", re.IGNORECASE | re.DOTALL)
+
+
+def command_text(update: Update) -> str:
+    """Everything after the /command (and @botname), verbatim."""
+    message = update.effective_message
+    assert message is not None and message.text is not None
+    parts = message.text.split(maxsplit=1)
+    return parts[1].strip() if len(parts) > 1 else ""
+
+
+def default_scope(actor: Actor) -> Scope:
+    return Scope.MINE if actor.role is Role.CHAIR and actor.party_id is not None else Scope.OPEN
+
+
+@friendly_errors
+async def list_items(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/items [mine|open|overdue|all]"""
+    actor = await require_actor(update, context)
+    if actor is None:
+        return
+    if context.args:
+        try:
+            scope = Scope(context.args[0].lower())
+        except ValueError:
+            raise BadInput("Use /items mine, /items open, /items overdue or /items all.") from None
+    else:
+        scope = default_scope(actor)
+    if scope is Scope.MINE and actor.party_id is None:
+        raise BadInput("You don't belong to a party, so nothing is “mine”. Try /items open.")
+    today = clock.today_in(actor.timezone)
+    with app_context(context).db.session() as session:
+        cards = items.list_items(session=session, actor=actor, scope=scope, today=today)
+        chunks = items_messages(cards, SCOPE_TITLES[scope], today)
+    await reply_chunks(update, chunks)
+
+
+@friendly_errors
+async def show_item(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/item N: the full card with buttons."""
+    actor = await require_actor(update, context)
+    if actor is None:
+        return
+    if not context.args:
+        raise BadInput("Which item? /item N — /items lists them.")
+    item_id = parse_item_number(context.args[0])
+    with app_context(context).db.session() as session:
+        card = items.get_card(session=session, item_id=item_id)
+    await send_card(update, context, actor, card)
+
+
+@friendly_errors
+async def set_status(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/status N STATUS [note]"""
+    actor = await require_actor(update, context)
+    if actor is None:
+        return
+    args = context.args or []
+    if len(args) < 2:
+        raise BadInput(f"Usage: /status N STATUS [note]. {STATUS_HELP}")
+    item_id = parse_item_number(args[0])
+    words = 1
+    status = parse_status(args[1])
+    if len(args) >= 3 and parse_status(f"{args[1]} {args[2]}") is not None:
+        status, words = parse_status(f"{args[1]} {args[2]}"), 2
+    if status is None:
+        raise BadInput(f"“{args[1]}” is not a status. {STATUS_HELP}")
+    note = " ".join(args[1 + words :]) or None
+    with app_context(context).db.session() as session:
+        card, changed = items.set_status(
+            session=session, actor=actor, item_id=item_id, status=status, note=note
+        )
+    prefix = (
+        f"#{item_id} is now {STATUS_LABEL[status]}."
+        if changed
+        else f"#{item_id} was already {STATUS_LABEL[status]}."
+    )
+    if note and not changed:
+        prefix += " Your note was added."
+    await send_card(update, context, actor, card, prefix=prefix)
+
+
+@friendly_errors
+async def add_note(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/note N text"""
+    actor = await require_actor(update, context)
+    if actor is None:
+        return
+    text = command_text(update)
+    number, _, note = text.partition(" ")
+    if not number:
+        raise BadInput("Usage: /note N your progress note")
+    item_id = parse_item_number(number)
+    with app_context(context).db.session() as session:
+        card = items.add_note(session=session, actor=actor, item_id=item_id, text=note)
+    await send_card(update, context, actor, card, prefix=f"📝 Note added to #{item_id}.")
+
+
+def parse_add(text: str) -> tuple[str, list[str], str | None, str | None]:
+    """``text | owner: P1, P2 | due: phrase | ref: §13.2`` -> (text, owners, due, ref)."""
+    parts = text.split("|")
+    body = parts[0].strip()
+    owners: list[str] = []
+    due: str | None = None
+    ref: str | None = None
+    for part in parts[1:]:
+        match = _ADD_FIELD.match(part)
+        if match is None:
+            raise BadInput(
+                f"I don't understand “{part.strip()}”. Use: /add text | owner: P1, P2 | due: March 2023"
+            )
+        key, value = match[1].lower(), match[2].strip()
+        if key.startswith("owner"):
+            owners += [n for n in re.split(r",|;|\band\b", value) if n.strip()]
+        elif key == "due":
+            due = value
+        else:
+            ref = value or None
+    return body, owners, due, ref
+
+
+@friendly_errors
+async def add_item(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/add text | owner: P1, P2 | due: phrase (secretariat)"""
+    actor = await require_actor(update, context)
+    if actor is None:
+        return
+    ctx = app_context(context)
+    body, owners, due, ref = parse_add(command_text(update))
+    if not body and not owners:
+        raise BadInput("Usage: /add text | owner: Party, Party | due: 31 March 2023")
+    with ctx.db.session() as session:
+        card = items.create_item(
+            session=session,
+            actor=actor,
+            text=body,
+            owner_names=owners,
+            due_phrase=due,
+            today=clock.today_in(actor.timezone),
+            meeting_margin_days=ctx.settings.deadlines.meeting_margin_days,
+            paragraph_ref=ref,
+        )
+    await send_card(update, context, actor, card, prefix=f"➕ Added #{card.number}.")
+
+
+@friendly_errors
+async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A status or note button under an item card; permissions are checked again here."""
+    query = update.callback_query
+    assert query is not None
+    action = decode(query.data)
+    if action is None:
+        await query.answer("This button is no longer valid.", show_alert=True)
+        return
+    actor = await require_actor(update, context)
+    if actor is None:
+        return
+    db = app_context(context).db
+    if action.kind == "note":
+        with db.session() as session:
+            items.check_can_note(session=session, actor=actor, item_id=action.item_id)
+        await query.answer()
+        assert query.message is not None
+        prompt = await context.bot.send_message(
+            query.message.chat.id,
+            f"📝 Reply to this message with your note for #{action.item_id}.",
+            reply_markup=ForceReply(selective=True, input_field_placeholder=f"Note for #{action.item_id}"),
+        )
+        remember(context, prompt, action.item_id)
+        return
+    assert action.status is not None
+    with db.session() as session:
+        card, changed = items.set_status(
+            session=session, actor=actor, item_id=action.item_id, status=action.status
+        )
+    await query.answer(
+        f"#{action.item_id} is now {action.status.value.replace('_', ' ')}."
+        if changed
+        else f"#{action.item_id} is already {action.status.value.replace('_', ' ')}."
+    )
+    await edit_card(update, context, actor, card)
+
+
+@friendly_errors
+async def reply_to_item(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Plain text replying to a bot message about an item: a status word sets it, else a note."""
+    message = update.effective_message
+    assert message is not None and message.reply_to_message is not None
+    if message.reply_to_message.from_user is None or message.reply_to_message.from_user.id != context.bot.id:
+        return
+    actor = await require_actor(update, context)
+    if actor is None:
+        return
+    with app_context(context).db.session() as session:
+        item_id = items.item_for_message(
+            session=session, chat_id=message.chat_id, message_id=message.reply_to_message.message_id
+        )
+    if item_id is None:
+        raise BadInput(
+            "That message isn't about a single item. Reply to an item's card, or use /note N text."
+        )
+    text = message.text or ""
+    status = parse_status(text)
+    with app_context(context).db.session() as session:
+        if status is not None:
+            card, changed = items.set_status(session=session, actor=actor, item_id=item_id, status=status)
+            verb = "is now" if changed else "was already"
+            prefix = f"#{item_id} {verb} {STATUS_LABEL[status]}."
+        else:
+            card = items.add_note(session=session, actor=actor, item_id=item_id, text=text)
+            prefix = f"📝 Note added to #{item_id}."
+    await send_card(update, context, actor, card, prefix=esc(prefix))

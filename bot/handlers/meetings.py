@@ -1,0 +1,50 @@
+"""/meeting and /meeting set."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from telegram import Update
+from telegram.ext import ContextTypes
+
+from bot.context import app_context
+from bot.handlers.common import friendly_errors, require_actor
+from bot.render import esc, fmt_date, meeting_text
+from core import clock, meetings
+from core.errors import BadInput
+
+USAGE = "Usage: /meeting set YYYY-MM-DD Name, e.g. /meeting set 2023-12-05 33rd Senior Officials Meeting"
+
+
+@friendly_errors
+async def meeting(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Show the next meeting with a countdown; ``/meeting set DATE NAME`` sets it."""
+    actor = await require_actor(update, context)
+    if actor is None:
+        return
+    message = update.effective_message
+    assert message is not None
+    args = context.args or []
+    db = app_context(context).db
+    today = clock.today_in(actor.timezone)
+    if not args:
+        with db.session() as session:
+            text = meeting_text(meetings.next_meeting(session=session), today)
+        await message.reply_text(text)
+        return
+    if args[0].lower() != "set" or len(args) < 3:
+        raise BadInput(USAGE)
+    try:
+        held_on = date.fromisoformat(args[1])
+    except ValueError:
+        raise BadInput(f"“{args[1]}” is not a date. {USAGE}") from None
+    with db.session() as session:
+        found, moved = meetings.set_next_meeting(
+            session=session, actor=actor, held_on=held_on, name=" ".join(args[2:])
+        )
+        text = meeting_text(found, today)
+    if moved:
+        margin = app_context(context).settings.deadlines.meeting_margin_days
+        due = fmt_date(meetings.resolve_linked(held_on, margin) or held_on)
+        text += f"\n\n{moved} item{'s' if moved != 1 else ''} tied to it now due by {esc(due)}."
+    await message.reply_text("✅ " + text)

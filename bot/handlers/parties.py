@@ -1,0 +1,48 @@
+"""/parties and /party add."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import ContextTypes
+
+from bot.context import app_context
+from bot.handlers.common import friendly_errors, reply_chunks, require_actor
+from bot.handlers.items import command_text
+from bot.render import esc, parties_text
+from core import parties
+from core.errors import BadInput, PermissionDenied
+from core.permissions import can_manage
+
+USAGE = "Usage: /party add NAME | alias, alias — e.g. /party add Reference Group Chair — Sweden | Sweden"
+
+
+@friendly_errors
+async def list_parties(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """All parties with aliases and member counts."""
+    actor = await require_actor(update, context)
+    if actor is None:
+        return
+    with app_context(context).db.session() as session:
+        chunks = parties_text(parties.list_parties(session=session))
+    await reply_chunks(update, chunks)
+
+
+@friendly_errors
+async def party(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/party add NAME | aliases (secretariat)"""
+    actor = await require_actor(update, context)
+    if actor is None:
+        return
+    if not can_manage(actor):
+        raise PermissionDenied("Only the secretariat can add parties.")
+    text = command_text(update)
+    verb, _, rest = text.partition(" ")
+    if verb.lower() != "add" or not rest.strip():
+        raise BadInput(USAGE)
+    name, _, alias_text = rest.partition("|")
+    aliases = [a for a in alias_text.split(",") if a.strip()]
+    with app_context(context).db.session() as session:
+        added = parties.add_party(session=session, name=name, aliases=aliases)
+    assert update.effective_message is not None
+    also = f" (also: {esc(', '.join(added.aliases))})" if added.aliases else ""
+    await update.effective_message.reply_text(f"✅ Added party <b>{esc(added.name)}</b>{also}.")

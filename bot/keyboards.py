@@ -1,0 +1,74 @@
+"""Inline keyboards and the callback-data codec: ``st:<item>:<code>`` and ``nt:<item>``."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.limits import CALLBACK_DATA_MAX_BYTES
+from bot.render import STATUS_BUTTON
+from storage.models import Status
+
+STATUS_CODES = {
+    Status.OPEN: "o",
+    Status.IN_PROGRESS: "p",
+    Status.DONE: "d",
+    Status.BLOCKED: "b",
+    Status.DROPPED: "x",
+}
+_CODE_STATUS = {code: status for status, code in STATUS_CODES.items()}
+_PATTERN = re.compile(r"(?P<kind>st|nt):(?P<item>[1-9]\d{0,11})(?::(?P<code>[opdbx]))?")
+
+
+@dataclass(frozen=True)
+class ButtonAction:
+    kind: str  # "status" | "note"
+    item_id: int
+    status: Status | None = None
+
+
+def _checked(data: str) -> str:
+    if not 1 <= len(data.encode()) <= CALLBACK_DATA_MAX_BYTES:
+        raise ValueError(f"callback data out of Telegram's 1-64 byte range: {data!r}")
+    return data
+
+
+def encode_status(item_id: int, status: Status) -> str:
+    return _checked(f"st:{item_id}:{STATUS_CODES[status]}")
+
+
+def encode_note(item_id: int) -> str:
+    return _checked(f"nt:{item_id}")
+
+
+def decode(data: str | None) -> ButtonAction | None:
+    """The action a button stands for, or None for anything forged or malformed."""
+    match = _PATTERN.fullmatch(data or "")
+    if match is None:
+        return None
+    item_id = int(match["item"])
+    if match["kind"] == "st":
+        if match["code"] is None:
+            return None
+        return ButtonAction("status", item_id, _CODE_STATUS[match["code"]])
+    if match["code"] is not None:
+        return None
+    return ButtonAction("note", item_id)
+
+
+def item_keyboard(
+    item_id: int, statuses: Sequence[Status], current: Status, *, can_note: bool
+) -> InlineKeyboardMarkup | None:
+    """Buttons for each status the user may set (but the current one) and "Add note"."""
+    buttons = [
+        InlineKeyboardButton(STATUS_BUTTON[s], callback_data=encode_status(item_id, s))
+        for s in statuses
+        if s is not current
+    ]
+    rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
+    if can_note:
+        rows.append([InlineKeyboardButton("📝 Add note", callback_data=encode_note(item_id))])
+    return InlineKeyboardMarkup(rows) if rows else None

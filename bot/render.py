@@ -1,0 +1,228 @@
+"""Everything users read: HTML escaping, item and list formatting, message splitting."""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from bot.limits import SPLIT_TARGET
+from core.items import ItemCard, is_overdue
+from core.permissions import Actor
+from storage.models import ItemEvent, Meeting, Party, Precision, Role, Status
+
+STATUS_EMOJI = {
+    Status.OPEN: "⚪",
+    Status.IN_PROGRESS: "🔵",
+    Status.DONE: "✅",
+    Status.BLOCKED: "⛔",
+    Status.DROPPED: "✖️",
+}
+STATUS_LABEL = {s: f"{STATUS_EMOJI[s]} {s.value.replace('_', ' ')}" for s in Status}
+STATUS_BUTTON = {
+    Status.OPEN: "⚪ Reopen",
+    Status.IN_PROGRESS: "🔵 In progress",
+    Status.DONE: "✅ Done",
+    Status.BLOCKED: "⛔ Blocked",
+    Status.DROPPED: "✖️ Drop",
+}
+LIST_TEXT_CHARS = 90
+_TAG = re.compile(r"<[^>]*>")
+
+
+def esc(value: object) -> str:
+    """Escape any interpolated value for Telegram's HTML parse mode."""
+    return html.escape(str(value), quote=True)
+
+
+def visible_length(html_text: str) -> int:
+    """Length Telegram counts: text after entity parsing, in UTF-16 code units."""
+    plain = html.unescape(_TAG.sub("", html_text))
+    return len(plain.encode("utf-16-le")) // 2
+
+
+def split_messages(blocks: Iterable[str], *, header: str = "", limit: int = SPLIT_TARGET) -> list[str]:
+    """Join blocks with blank lines into as few messages as fit; never split inside a block."""
+    messages: list[str] = []
+    current = header
+    for block in blocks:
+        candidate = f"{current}\n\n{block}" if current else block
+        if current and visible_length(candidate) > limit:
+            messages.append(current)
+            current = block
+        else:
+            current = candidate
+    if current:
+        messages.append(current)
+    return messages
+
+
+def fmt_date(day: date) -> str:
+    return f"{day.day} {day:%b %Y}"
+
+
+def shorten(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def owners_text(owners: Sequence[Party]) -> str:
+    return ", ".join(esc(p.name) for p in owners) or "<i>no owner</i>"
+
+
+def due_text(card: ItemCard, today: date) -> str:
+    """The deadline as written, plus the resolved date when the phrase was vague."""
+    item = card.item
+    written = esc(item.due_text) if item.due_text else "no deadline"
+    if item.due_precision is Precision.MEETING and item.due_date is None:
+        return f"{written} <i>(meeting date not set yet)</i>"
+    if item.due_date is None:
+        return written
+    resolved = fmt_date(item.due_date)
+    text = written if item.due_precision is Precision.DAY else f"{written} (by {resolved})"
+    if is_overdue(item, today):
+        days = (today - item.due_date).days
+        text += f" · ⚠️ overdue {days} day{'s' if days != 1 else ''}"
+    return text
+
+
+def item_line(card: ItemCard, today: date) -> str:
+    item = card.item
+    return (
+        f"{STATUS_EMOJI[item.status]} <b>#{card.number}</b> {esc(shorten(item.text, LIST_TEXT_CHARS))}\n"
+        f"👥 {owners_text(card.owners)}\n⏰ {due_text(card, today)}"
+    )
+
+
+def items_messages(cards: Sequence[ItemCard], title: str, today: date) -> list[str]:
+    header = f"<b>{esc(title)}</b> ({len(cards)})"
+    if not cards:
+        return [f"{header}\nNothing here."]
+    footer = "Open one with /item N."
+    return split_messages([*(item_line(c, today) for c in cards), footer], header=header)
+
+
+def _local(at: datetime, timezone: str) -> str:
+    local = at.astimezone(ZoneInfo(timezone))
+    return f"{fmt_date(local.date())} {local:%H:%M}"
+
+
+def event_line(event: ItemEvent, timezone: str) -> str:
+    who = esc(event.actor_name or "someone")
+    when = _local(event.at, timezone)
+    if event.kind == "status":
+        old = STATUS_LABEL[Status(event.old_value)] if event.old_value else "?"
+        new = STATUS_LABEL[Status(event.new_value)] if event.new_value else "?"
+        line = f"{when} · {who}: {old} → {new}"
+    elif event.kind == "note":
+        line = f"{when} · {who}: 📝"
+    elif event.kind == "created":
+        line = f"{when} · created by {who}"
+    else:
+        line = f"{when} · {who}: {esc(event.kind)}"
+    if event.note:
+        line += f" “{esc(shorten(event.note, 300))}”"
+    return line
+
+
+def item_card(card: ItemCard, today: date, timezone: str) -> str:
+    item = card.item
+    source = ""
+    if card.meeting is not None:
+        source = esc(card.meeting.name)
+        if item.paragraph_ref:
+            source += f", {esc(item.paragraph_ref)}"
+        source = f"\n📄 {source}"
+    lines = [
+        f"<b>#{card.number}</b> · {STATUS_LABEL[item.status]}",
+        esc(item.text),
+        f"\n👥 {owners_text(card.owners)}\n⏰ {due_text(card, today)}{source}",
+    ]
+    if card.events:
+        lines.append("\n<b>History</b>")
+        lines.extend(event_line(e, timezone) for e in card.events)
+    lines.append("\n<i>Reply to this message to add a note.</i>")
+    return "\n".join(lines)
+
+
+def meeting_text(meeting: Meeting | None, today: date) -> str:
+    if meeting is None:
+        return "No next meeting is set yet."
+    text = f"📅 <b>Next meeting:</b> {esc(meeting.name)}"
+    if meeting.place:
+        text += f", {esc(meeting.place)}"
+    if meeting.held_on is None:
+        return text + "\nDate not set yet."
+    days = (meeting.held_on - today).days
+    text += f"\n{meeting.held_on:%A}, {fmt_date(meeting.held_on)}"
+    if days > 1:
+        text += f" — in {days} days"
+    elif days == 1:
+        text += " — tomorrow"
+    elif days == 0:
+        text += " — today"
+    else:
+        text += f" — {-days} days ago"
+    return text
+
+
+ROLE_NAMES = {Role.SECRETARIAT: "secretariat", Role.CHAIR: "chair", Role.OBSERVER: "observer"}
+
+# (command, description, minimum role) in the order /help and the menu show them
+COMMANDS: list[tuple[str, str, frozenset[Role]]] = [
+    ("items", "List next steps: mine, open, overdue or all", frozenset(Role)),
+    ("item", "Show one item: /item N", frozenset(Role)),
+    ("status", "Set status: /status N done [note]", frozenset({Role.CHAIR, Role.SECRETARIAT})),
+    ("note", "Add a progress note: /note N text", frozenset({Role.CHAIR, Role.SECRETARIAT})),
+    ("meeting", "The next meeting and countdown", frozenset(Role)),
+    ("parties", "Who owns what", frozenset(Role)),
+    ("add", "Add an item: text | owner: P | due: phrase", frozenset({Role.SECRETARIAT})),
+    ("invite", "Invite link: /invite PARTY [role] [uses=N]", frozenset({Role.SECRETARIAT})),
+    ("party", "Add a party: /party add NAME | aliases", frozenset({Role.SECRETARIAT})),
+    ("whoami", "Your party, role and timezone", frozenset(Role)),
+    ("tz", "Set your timezone: /tz Europe/Vienna", frozenset(Role)),
+    ("help", "What you can do here", frozenset(Role)),
+]
+STRANGER_COMMANDS = [("start", "Join with an invite link"), ("help", "How to get access")]
+
+
+def commands_for(role: Role | None) -> list[tuple[str, str]]:
+    if role is None:
+        return STRANGER_COMMANDS
+    return [(name, desc) for name, desc, roles in COMMANDS if role in roles]
+
+
+STRANGER_TEXT = (
+    "👋 This is <b>NextSteps</b>: it keeps track of the next steps agreed at our meetings.\n"
+    "You are not registered yet. Ask the secretariat for an invite link and open it."
+)
+
+
+def help_text(actor: Actor | None) -> str:
+    if actor is None:
+        return STRANGER_TEXT
+    lines = [f"You are <b>{ROLE_NAMES[actor.role]}</b>. What you can do:"]
+    lines += [f"/{name} — {esc(desc)}" for name, desc in commands_for(actor.role)]
+    if actor.role is not Role.OBSERVER:
+        lines.append("\nTip: reply to any message about an item to add a note; reply “done” to close it.")
+    return "\n".join(lines)
+
+
+def whoami_text(actor: Actor, party: Party | None) -> str:
+    party_text = esc(party.name) if party else "no party"
+    return (
+        f"You are <b>{esc(actor.name or 'unnamed')}</b> (id {actor.user_id}): "
+        f"{ROLE_NAMES[actor.role]} of {party_text}.\nTimezone: {esc(actor.timezone)}"
+    )
+
+
+def parties_text(rows: Sequence[tuple[Party, int]]) -> list[str]:
+    if not rows:
+        return ["No parties yet. The secretariat can add one with /party add NAME | alias, alias"]
+    blocks = []
+    for party, members in rows:
+        aliases = f"\n   aka {esc(', '.join(party.aliases))}" if party.aliases else ""
+        blocks.append(f"• <b>{esc(party.name)}</b> — {members} member{'s' if members != 1 else ''}{aliases}")
+    return split_messages(blocks, header=f"<b>Parties</b> ({len(rows)})")

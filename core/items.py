@@ -1,0 +1,313 @@
+"""Action items: create, list, view, set status, add notes; every change goes to history."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+
+from sqlmodel import Session, col, select
+
+from core import clock
+from core.deadlines import Deadline, parse_deadline, resolve_linked
+from core.errors import BadInput, NotFound, PermissionDenied
+from core.meetings import next_meeting
+from core.parties import resolve_parties
+from core.permissions import Actor, can_manage, can_note, settable_statuses
+from storage.models import (
+    ACTIVE_STATUSES,
+    Item,
+    ItemEvent,
+    ItemMessage,
+    ItemOwner,
+    Meeting,
+    Party,
+    Precision,
+    Status,
+)
+
+MAX_ITEM_TEXT = 1500
+MAX_NOTE = 1000
+DEFAULT_DUE = "before the next meeting"
+HISTORY_SHOWN = 6
+
+_STATUS_WORDS = {
+    "open": Status.OPEN,
+    "reopen": Status.OPEN,
+    "todo": Status.OPEN,
+    "in_progress": Status.IN_PROGRESS,
+    "in progress": Status.IN_PROGRESS,
+    "in-progress": Status.IN_PROGRESS,
+    "inprogress": Status.IN_PROGRESS,
+    "progress": Status.IN_PROGRESS,
+    "started": Status.IN_PROGRESS,
+    "done": Status.DONE,
+    "complete": Status.DONE,
+    "completed": Status.DONE,
+    "blocked": Status.BLOCKED,
+    "stuck": Status.BLOCKED,
+    "dropped": Status.DROPPED,
+    "drop": Status.DROPPED,
+}
+STATUS_HELP = "Status is one of: open, in_progress, done, blocked, dropped."
+
+
+class Scope(StrEnum):
+    MINE = "mine"
+    OPEN = "open"
+    OVERDUE = "overdue"
+    ALL = "all"
+
+
+def parse_status(word: str) -> Status | None:
+    """The status a user meant ('in progress', 'Done.'), or None."""
+    key = " ".join(word.lower().strip(" .!").split())
+    return _STATUS_WORDS.get(key)
+
+
+def parse_item_number(text: str) -> int:
+    match = re.fullmatch(r"#?(\d{1,9})", text.strip())
+    if not match:
+        raise BadInput(f"“{text}” is not an item number. /items lists them.")
+    return int(match[1])
+
+
+@dataclass
+class ItemCard:
+    """An item with what is needed to show it."""
+
+    item: Item
+    owners: list[Party]
+    meeting: Meeting | None = None
+    due_meeting: Meeting | None = None
+    events: list[ItemEvent] = field(default_factory=list)
+
+    @property
+    def number(self) -> int:
+        assert self.item.id is not None
+        return self.item.id
+
+    @property
+    def owner_ids(self) -> list[int]:
+        return [p.id for p in self.owners if p.id is not None]
+
+
+def _owners_by_item(session: Session, item_ids: Sequence[int]) -> dict[int, list[Party]]:
+    owners: dict[int, list[Party]] = defaultdict(list)
+    if not item_ids:
+        return owners
+    rows = session.exec(
+        select(ItemOwner.item_id, Party)
+        .join(Party, col(Party.id) == ItemOwner.party_id)
+        .where(col(ItemOwner.item_id).in_(item_ids))
+        .order_by(col(Party.name))
+    ).all()
+    for item_id, party in rows:
+        owners[item_id].append(party)
+    return owners
+
+
+def get_card(*, session: Session, item_id: int, history: bool = True) -> ItemCard:
+    item = session.get(Item, item_id)
+    if item is None:
+        raise NotFound(f"There is no item #{item_id}. /items lists them.")
+    card = ItemCard(item=item, owners=_owners_by_item(session, [item_id])[item_id])
+    if item.meeting_id is not None:
+        card.meeting = session.get(Meeting, item.meeting_id)
+    if item.due_meeting_id is not None:
+        card.due_meeting = session.get(Meeting, item.due_meeting_id)
+    if history:
+        events = session.exec(
+            select(ItemEvent)
+            .where(ItemEvent.item_id == item_id)
+            .order_by(col(ItemEvent.at).desc(), col(ItemEvent.id).desc())
+            .limit(HISTORY_SHOWN)
+        ).all()
+        card.events = list(events)
+    return card
+
+
+def list_items(*, session: Session, actor: Actor, scope: Scope, today: date) -> list[ItemCard]:
+    """Items in ``scope`` for this actor, soonest deadline first, undated last."""
+    query = select(Item)
+    if scope is Scope.MINE:
+        if actor.party_id is None:
+            return []
+        query = query.join(ItemOwner, col(ItemOwner.item_id) == Item.id).where(
+            ItemOwner.party_id == actor.party_id, col(Item.status).in_(ACTIVE_STATUSES)
+        )
+    elif scope is Scope.OPEN:
+        query = query.where(col(Item.status).in_(ACTIVE_STATUSES))
+    elif scope is Scope.OVERDUE:
+        query = query.where(col(Item.status).in_(ACTIVE_STATUSES), col(Item.due_date) < today)
+    items = session.exec(query.order_by(col(Item.due_date).is_(None), col(Item.due_date), col(Item.id))).all()
+    owners = _owners_by_item(session, [i.id for i in items if i.id is not None])
+    return [ItemCard(item=i, owners=owners[i.id]) for i in items if i.id is not None]
+
+
+def _record(
+    session: Session,
+    item: Item,
+    actor: Actor | None,
+    kind: str,
+    *,
+    old_value: str | None = None,
+    new_value: str | None = None,
+    note: str | None = None,
+) -> None:
+    assert item.id is not None
+    session.add(
+        ItemEvent(
+            item_id=item.id,
+            at=clock.now(),
+            actor_member_id=actor.member_id if actor else None,
+            actor_name=actor.name if actor else "NextSteps",
+            kind=kind,
+            old_value=old_value,
+            new_value=new_value,
+            note=note,
+        )
+    )
+
+
+def deadline_for(
+    *, session: Session, phrase: str, today: date, meeting_margin_days: int
+) -> tuple[Deadline, Meeting | None]:
+    """Parse a deadline phrase; tie meeting-linked ones to the next meeting when there is one."""
+    deadline = parse_deadline(phrase, today=today, meeting_margin_days=meeting_margin_days)
+    meeting = next_meeting(session=session) if deadline.meeting_linked else None
+    return deadline, meeting
+
+
+def create_item(
+    *,
+    session: Session,
+    actor: Actor | None,
+    text: str,
+    owner_names: Sequence[str],
+    due_phrase: str | None,
+    today: date,
+    meeting_margin_days: int,
+    meeting_id: int | None = None,
+    paragraph_ref: str | None = None,
+) -> ItemCard:
+    """Create an item (secretariat only; ``actor=None`` is the system, e.g. a seed or import)."""
+    if actor is not None and not can_manage(actor):
+        raise PermissionDenied("Only the secretariat can add items.")
+    text = text.strip()
+    if not text:
+        raise BadInput("What is the next step? /add text | owner: Party | due: March 2023")
+    if len(text) > MAX_ITEM_TEXT:
+        raise BadInput(f"That text is too long ({len(text)} characters; max {MAX_ITEM_TEXT}).")
+    names = [n.strip() for n in owner_names if n.strip()]
+    if not names:
+        raise BadInput("Who owns it? Add “| owner: Party, Party”. /parties lists them.")
+    owners, unknown = resolve_parties(session=session, names=names)
+    if unknown:
+        known = ", ".join(p.name for p in session.exec(select(Party).order_by(Party.name)).all())
+        raise BadInput(
+            f"I don't know: {', '.join(unknown)}. Known parties: {known or 'none yet'}. "
+            "The secretariat can add one with /party add NAME."
+        )
+    deadline, due_meeting = deadline_for(
+        session=session,
+        phrase=due_phrase if due_phrase and due_phrase.strip() else DEFAULT_DUE,
+        today=today,
+        meeting_margin_days=meeting_margin_days,
+    )
+    item = Item(
+        text=text,
+        meeting_id=meeting_id,
+        paragraph_ref=paragraph_ref,
+        due_text=deadline.text,
+        due_date=deadline.due_date,
+        due_precision=deadline.precision,
+        due_meeting_id=due_meeting.id if due_meeting else None,
+        due_offset_days=deadline.offset_days,
+    )
+    if due_meeting is not None:
+        item.due_date = resolve_linked(due_meeting.held_on, deadline.offset_days)
+    session.add(item)
+    session.flush()
+    assert item.id is not None
+    for party in owners:
+        assert party.id is not None
+        session.add(ItemOwner(item_id=item.id, party_id=party.id))
+    _record(session, item, actor, "created", new_value=item.status.value)
+    session.flush()
+    return get_card(session=session, item_id=item.id)
+
+
+def set_status(
+    *, session: Session, actor: Actor, item_id: int, status: Status, note: str | None = None
+) -> tuple[ItemCard, bool]:
+    """Set the status; return the card and whether anything changed."""
+    card = get_card(session=session, item_id=item_id, history=False)
+    allowed = settable_statuses(actor, card.owner_ids)
+    if not allowed:
+        raise PermissionDenied(f"You can't change #{item_id}: it belongs to {_owner_names(card)}.")
+    if status not in allowed:
+        raise PermissionDenied(f"Only the secretariat can mark an item {status.value}.")
+    note = _clean_note(note) if note else None
+    if card.item.status is status and not note:
+        return get_card(session=session, item_id=item_id), False
+    old = card.item.status
+    card.item.status = status
+    card.item.updated_at = clock.now()
+    _record(session, card.item, actor, "status", old_value=old.value, new_value=status.value, note=note)
+    session.flush()
+    return get_card(session=session, item_id=item_id), old is not status
+
+
+def check_can_note(*, session: Session, actor: Actor, item_id: int) -> ItemCard:
+    card = get_card(session=session, item_id=item_id, history=False)
+    if not can_note(actor, card.owner_ids):
+        raise PermissionDenied(f"You can't add notes to #{item_id}: it belongs to {_owner_names(card)}.")
+    return card
+
+
+def add_note(*, session: Session, actor: Actor, item_id: int, text: str) -> ItemCard:
+    card = check_can_note(session=session, actor=actor, item_id=item_id)
+    note = _clean_note(text)
+    card.item.updated_at = clock.now()
+    _record(session, card.item, actor, "note", note=note)
+    session.flush()
+    return get_card(session=session, item_id=item_id)
+
+
+def _clean_note(text: str) -> str:
+    note = text.strip()
+    if not note:
+        raise BadInput("The note is empty. /note N your text")
+    if len(note) > MAX_NOTE:
+        raise BadInput(f"That note is too long ({len(note)} characters; max {MAX_NOTE}).")
+    return note
+
+
+def _owner_names(card: ItemCard) -> str:
+    return ", ".join(p.name for p in card.owners) or "no party"
+
+
+def remember_item_message(*, session: Session, chat_id: int, message_id: int, item_id: int) -> None:
+    """Note that a bot message is about an item, so replies to it can be attached."""
+    session.add(ItemMessage(chat_id=chat_id, message_id=message_id, item_id=item_id))
+
+
+def item_for_message(*, session: Session, chat_id: int, message_id: int) -> int | None:
+    row = session.exec(
+        select(ItemMessage.item_id).where(
+            ItemMessage.chat_id == chat_id, ItemMessage.message_id == message_id
+        )
+    ).first()
+    return row
+
+
+def is_overdue(item: Item, today: date) -> bool:
+    return item.status in ACTIVE_STATUSES and item.due_date is not None and item.due_date < today
+
+
+def precision_is_vague(item: Item) -> bool:
+    return item.due_precision not in (Precision.DAY, Precision.NONE)

@@ -1,0 +1,83 @@
+"""Meetings: the next meeting, its countdown, and re-resolving deadlines tied to it."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import ColumnElement, or_, update
+from sqlmodel import Session, col, select
+
+from core.deadlines import resolve_linked
+
+__all__ = ["next_meeting", "reresolve_linked_items", "resolve_linked", "set_next_meeting"]
+from core.errors import BadInput, PermissionDenied
+from core.parties import normalise_name
+from core.permissions import Actor, can_manage
+from storage.models import ACTIVE_STATUSES, Item, Meeting, Precision
+
+MAX_MEETING_NAME = 150
+
+
+def next_meeting(*, session: Session) -> Meeting | None:
+    return session.exec(select(Meeting).where(Meeting.is_next == True)).first()  # noqa: E712
+
+
+def set_next_meeting(
+    *, session: Session, actor: Actor, held_on: date, name: str, place: str | None = None
+) -> tuple[Meeting, int]:
+    """Make (or move) the next meeting; return it and how many item deadlines now follow it.
+
+    A meeting with the same name is moved rather than duplicated. Open items tied to the
+    previous next meeting (or to "the next meeting" before any was set) follow the new one.
+    """
+    if not can_manage(actor):
+        raise PermissionDenied("Only the secretariat can set the next meeting.")
+    name = " ".join(name.split())
+    if not name:
+        raise BadInput("Give the meeting a name: /meeting set 2023-12-05 33rd SOM, Vienna")
+    if len(name) > MAX_MEETING_NAME:
+        raise BadInput(f"That name is too long (max {MAX_MEETING_NAME} characters).")
+    previous = next_meeting(session=session)
+    key = normalise_name(name)
+    meeting = next((m for m in session.exec(select(Meeting)).all() if normalise_name(m.name) == key), None)
+    if meeting is None:
+        meeting = Meeting(name=name)
+        session.add(meeting)
+    meeting.held_on = held_on
+    if place:
+        meeting.place = place
+    if previous is not None and previous is not meeting:
+        previous.is_next = False
+    meeting.is_next = True
+    session.flush()
+    assert meeting.id is not None
+
+    follows: ColumnElement[bool] = col(Item.due_meeting_id).is_(None)
+    if previous is not None:
+        follows = or_(follows, col(Item.due_meeting_id) == previous.id)
+    session.execute(
+        update(Item)
+        .where(
+            col(Item.due_precision) == Precision.MEETING,
+            col(Item.status).in_(ACTIVE_STATUSES),
+            follows,
+        )
+        .values(due_meeting_id=meeting.id)
+    )
+    return meeting, reresolve_linked_items(session=session, meeting=meeting)
+
+
+def reresolve_linked_items(*, session: Session, meeting: Meeting) -> int:
+    """Recompute the due date of every item tied to ``meeting``; one UPDATE per offset."""
+    linked = col(Item.due_meeting_id) == meeting.id
+    offsets = session.exec(select(Item.due_offset_days).where(linked).distinct()).all()
+    total = 0
+    for offset in offsets:
+        same_offset = (
+            col(Item.due_offset_days).is_(None) if offset is None else col(Item.due_offset_days) == offset
+        )
+        result = session.execute(
+            update(Item).where(linked, same_offset).values(due_date=resolve_linked(meeting.held_on, offset))
+        )
+        total += result.rowcount  # type: ignore[attr-defined]
+    return total

@@ -1,0 +1,161 @@
+"""Members: who a Telegram user is to the bot, invites that make them members, their settings."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Collection
+from datetime import timedelta
+from zoneinfo import available_timezones
+
+from sqlalchemy import update
+from sqlmodel import Session, col, select
+
+from core import clock
+from core.errors import BadInput, PermissionDenied
+from core.parties import find_party
+from core.permissions import Actor, can_manage
+from storage.models import Invite, Member, Party, Role
+
+INVITE_CODE_BYTES = 16  # 22 URL-safe characters: fits Telegram's 64-character start payload
+
+
+def actor_for(member: Member, default_timezone: str) -> Actor:
+    assert member.id is not None
+    return Actor(
+        member_id=member.id,
+        user_id=member.telegram_user_id,
+        role=member.role,
+        party_id=member.party_id,
+        name=member.display_name,
+        timezone=member.timezone or default_timezone,
+    )
+
+
+def find_actor(
+    *,
+    session: Session,
+    user_id: int,
+    display_name: str,
+    admins: Collection[int],
+    default_timezone: str,
+) -> Actor | None:
+    """The actor for a Telegram user, or None for a stranger.
+
+    Users listed as admins in the config are secretariat from their first message on.
+    """
+    member = session.exec(select(Member).where(Member.telegram_user_id == user_id)).first()
+    if user_id in admins:
+        if member is None:
+            member = Member(telegram_user_id=user_id, role=Role.SECRETARIAT, display_name=display_name)
+            session.add(member)
+        elif member.role is not Role.SECRETARIAT:
+            member.role = Role.SECRETARIAT
+        session.flush()
+    if member is None:
+        return None
+    if display_name and member.display_name != display_name:
+        member.display_name = display_name
+    return actor_for(member, default_timezone)
+
+
+def get_member(*, session: Session, member_id: int) -> Member:
+    member = session.get(Member, member_id)
+    assert member is not None
+    return member
+
+
+def member_party(*, session: Session, actor: Actor) -> Party | None:
+    return session.get(Party, actor.party_id) if actor.party_id is not None else None
+
+
+def set_reachable(*, session: Session, user_id: int, reachable: bool) -> None:
+    session.execute(update(Member).where(col(Member.telegram_user_id) == user_id).values(reachable=reachable))
+
+
+def match_timezone(name: str) -> str:
+    """The IANA zone for what the user typed (case-insensitive), or BadInput."""
+    wanted = name.strip().replace(" ", "_")
+    if not wanted:
+        raise BadInput("Tell me your timezone, e.g. /tz Europe/Stockholm or /tz Asia/Karachi")
+    zones = available_timezones()
+    if wanted in zones:
+        return wanted
+    by_lower = {z.lower(): z for z in zones}
+    if wanted.lower() in by_lower:
+        return by_lower[wanted.lower()]
+    city = [z for z in zones if z.lower().rsplit("/", 1)[-1] == wanted.lower()]
+    if len(city) == 1:
+        return city[0]
+    raise BadInput(
+        f"I don't know the timezone “{name.strip()}”. Use a name like Europe/Stockholm, Asia/Karachi or UTC."
+    )
+
+
+def set_timezone(*, session: Session, actor: Actor, zone: str) -> str:
+    tz = match_timezone(zone)
+    get_member(session=session, member_id=actor.member_id).timezone = tz
+    return tz
+
+
+def create_invite(
+    *, session: Session, actor: Actor, party_name: str, role: Role, uses: int, ttl_days: int
+) -> tuple[Invite, Party]:
+    if not can_manage(actor):
+        raise PermissionDenied("Only the secretariat can create invites.")
+    party = find_party(session=session, name=party_name)
+    if party is None:
+        raise BadInput(f"I don't know the party “{party_name}”. /parties lists them.")
+    if not 1 <= uses <= 1000:
+        raise BadInput("uses must be between 1 and 1000.")
+    assert party.id is not None
+    invite = Invite(
+        code=secrets.token_urlsafe(INVITE_CODE_BYTES),
+        party_id=party.id,
+        role=role,
+        uses_left=uses,
+        expires_at=clock.now() + timedelta(days=ttl_days),
+        created_by_member_id=actor.member_id,
+    )
+    session.add(invite)
+    session.flush()
+    return invite, party
+
+
+INVALID_INVITE = (
+    "This invite link is not valid any more (expired or already used). Ask the secretariat for a new one."
+)
+
+
+def redeem_invite(
+    *,
+    session: Session,
+    code: str,
+    user_id: int,
+    display_name: str,
+    admins: Collection[int],
+) -> tuple[Member, Party]:
+    """Bind the user to the invite's party and role, using up one use atomically."""
+    invite = session.exec(select(Invite).where(Invite.code == code)).first()
+    if invite is None or invite.expires_at <= clock.now():
+        raise BadInput(INVALID_INVITE)
+    used = session.execute(
+        update(Invite)
+        .where(Invite.id == invite.id, Invite.uses_left > 0)  # type: ignore[arg-type]
+        .values(uses_left=Invite.uses_left - 1)
+    )
+    if used.rowcount != 1:  # type: ignore[attr-defined]
+        raise BadInput(INVALID_INVITE)
+    party = session.get(Party, invite.party_id)
+    assert party is not None
+    member = session.exec(select(Member).where(Member.telegram_user_id == user_id)).first()
+    role = Role.SECRETARIAT if user_id in admins else invite.role
+    if member is None:
+        member = Member(telegram_user_id=user_id, role=role, display_name=display_name)
+        session.add(member)
+    member.party_id = invite.party_id
+    member.role = role
+    member.reachable = True
+    if display_name:
+        member.display_name = display_name
+    session.flush()
+    return member, party
