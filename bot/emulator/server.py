@@ -78,6 +78,7 @@ class Emulator:
         self._next_update_id = 1
         self._update_arrived = asyncio.Event()
         self._poller: asyncio.Future[None] | None = None
+        self._poller_transport: asyncio.BaseTransport | None = None
         self._event_arrived = asyncio.Event()
         self._runner: web.AppRunner | None = None
         self._next_user_id = 1000
@@ -139,6 +140,8 @@ class Emulator:
                 raise ApiError(404, "Not Found")
             self.world.calls[method] = self.world.calls.get(method, 0) + 1
             await self._inject_fault(method)
+            if method == "getupdates":
+                return _ok(await self.api_getupdates(params, request))
             return _ok(await handler(params))
         except ApiError as exc:
             self.world.errors.append({"method": method, "code": exc.code, "description": exc.description})
@@ -186,7 +189,7 @@ class Emulator:
             "has_main_web_app": False,
         }
 
-    async def api_getupdates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
+    async def api_getupdates(self, params: dict[str, Any], request: web.Request | None = None) -> list[dict[str, Any]]:
         if self.world.webhook_url:
             raise ApiError(
                 409,
@@ -199,18 +202,23 @@ class Emulator:
         if offset:
             self._updates = [u for u in self._updates if u["update_id"] >= offset]
         if self._poller is not None and not self._poller.done():
-            self._poller.set_exception(
-                ApiError(
-                    409,
-                    "Conflict: terminated by other getUpdates request; "
-                    "make sure that only one bot instance is running",
+            old = self._poller_transport
+            if old is None or old.is_closing():
+                self._poller.set_result(None)  # its client is gone (a bot that stopped)
+            else:
+                self._poller.set_exception(
+                    ApiError(
+                        409,
+                        "Conflict: terminated by other getUpdates request; "
+                        "make sure that only one bot instance is running",
+                    )
                 )
-            )
         if not self._updates and timeout > 0:
             self._update_arrived.clear()
             loop = asyncio.get_running_loop()
             poller: asyncio.Future[None] = loop.create_future()
             self._poller = poller
+            self._poller_transport = request.transport if request is not None else None
             waiter = asyncio.ensure_future(self._update_arrived.wait())
             try:
                 await asyncio.wait([poller, waiter], timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
@@ -548,6 +556,8 @@ class Emulator:
         if user_id is None:
             self._next_user_id += 1
             user_id = self._next_user_id
+        elif user_id in self.world.users:
+            return self.world.users[user_id]
         user = User(id=user_id, first_name=first_name, username=username, last_name=last_name, started=started)
         self.world.users[user.id] = user
         self.world.chats[user.id] = Chat(id=user.id, type="private")

@@ -1,0 +1,89 @@
+"""The installed ``nextsteps`` command: config errors in one line, migrate, and run for real."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+from bot.emulator import Emulator, EmulatorClient
+
+NEXTSTEPS = str(Path(sys.executable).parent / "nextsteps")
+
+
+def run_cli(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    full_env = {k: v for k, v in os.environ.items() if not k.startswith("NEXTSTEPS_")}
+    full_env.update(env or {})
+    return subprocess.run([NEXTSTEPS, *args], cwd=cwd, env=full_env, capture_output=True, text=True, timeout=60)
+
+
+def test_run_without_token_stops_with_one_line_naming_the_key(tmp_path: Path) -> None:
+    result = run_cli("run", cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.strip().count("\n") == 0
+    assert "telegram.token" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_unknown_key_is_named(tmp_path: Path) -> None:
+    (tmp_path / "config.toml").write_text('[telegram]\ntoken = "1:x"\n[database]\nurll = "sqlite://"\n')
+    result = run_cli("run", cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.strip() == "config error: unknown key 'database.urll'"
+
+
+def test_bad_timezone_is_named(tmp_path: Path) -> None:
+    cfg = tmp_path / "alt.toml"
+    cfg.write_text('[secretariat]\ntimezone = "Europe/Atlantis"\n')
+    result = run_cli("run", "--config", str(cfg), cwd=tmp_path)
+    assert result.returncode == 2
+    assert "secretariat.timezone" in result.stderr and "Europe/Atlantis" in result.stderr
+    assert result.stderr.strip().count("\n") == 0
+
+
+def test_environment_overrides_are_validated_too(tmp_path: Path) -> None:
+    result = run_cli("migrate", cwd=tmp_path, env={"NEXTSTEPS_SECRETARIAT__TIMEZONE": "Nowhere"})
+    assert result.returncode == 2 and "secretariat.timezone" in result.stderr
+
+
+def test_missing_config_file_is_named(tmp_path: Path) -> None:
+    result = run_cli("run", "--config", "nope.toml", cwd=tmp_path)
+    assert result.returncode == 2 and "nope.toml" in result.stderr
+
+
+def test_migrate_creates_the_schema(tmp_path: Path) -> None:
+    result = run_cli("migrate", cwd=tmp_path, env={"NEXTSTEPS_DATABASE__URL": f"sqlite:///{tmp_path / 'x.db'}"})
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "x.db").exists()
+    again = run_cli("migrate", cwd=tmp_path, env={"NEXTSTEPS_DATABASE__URL": f"sqlite:///{tmp_path / 'x.db'}"})
+    assert again.returncode == 0
+
+
+async def test_nextsteps_run_serves_users_with_token_from_environment(tmp_path: Path) -> None:
+    """The real process, configured only by file + environment, answering over real HTTP."""
+    async with Emulator(token="5555:run-test-token-abcdef") as emu, EmulatorClient(emu.control_url) as client:
+        (tmp_path / "config.toml").write_text(
+            f'[telegram]\napi_base_url = "{emu.base_url}"\napi_file_url = "{emu.file_url}"\n'
+            f'poll_timeout_seconds = 1\n[secretariat]\nadmins = [42]\n'
+        )
+        env = {k: v for k, v in os.environ.items() if not k.startswith("NEXTSTEPS_")}
+        env["NEXTSTEPS_TELEGRAM__TOKEN"] = emu.token
+        env["NEXTSTEPS_DATABASE__URL"] = f"sqlite:///{tmp_path / 'run.db'}"
+        proc = await asyncio.create_subprocess_exec(
+            NEXTSTEPS, "run", cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        )
+        try:
+            admin = await client.user("Ada", user_id=42)
+            welcome = await client.ask(admin, "/start", timeout=30)
+            assert "You are <b>secretariat</b>" not in welcome.text and "You are secretariat" in welcome.text
+            reply = await client.ask(admin, "/party add Sweden | SE")
+            assert "Added party Sweden" in reply.text
+        finally:
+            proc.send_signal(signal.SIGINT)
+            _, stderr = await asyncio.wait_for(proc.communicate(), 30)
+        log = stderr.decode()
+        assert proc.returncode == 0, log
+        assert emu.token not in log and "run-test-token" not in log
+        assert "NextSteps is starting" in log
