@@ -36,7 +36,7 @@ def _postgres_url() -> str:
 
 
 @pytest.fixture
-def postgres_database() -> Iterator[Database]:
+def postgresql_database() -> Iterator[Database]:
     """A fresh PostgreSQL database on the server named by NEXTSTEPS_TEST_POSTGRES_URL."""
     base = _postgres_url()
     name = f"nextsteps_test_{uuid.uuid4().hex[:10]}"

@@ -44,3 +44,20 @@ async def test_data_and_pending_updates_survive_a_restart(tmp_path: Path) -> Non
                 statuses = session.exec(select(ItemEvent).where(ItemEvent.kind == "status")).all()
                 assert [(s.old_value, s.new_value) for s in statuses] == [("open", "in_progress"), ("in_progress", "done")]
             await assert_clean(world)
+
+
+async def test_chair_flow_on_postgresql(tmp_path: Path, postgresql_database: object) -> None:
+    """The same bot on PostgreSQL: join, update by button, note by reply."""
+    from storage.db import Database
+
+    assert isinstance(postgresql_database, Database)
+    async with bot_world(tmp_path, db_url=postgresql_database.url) as world:
+        sven = await world.join("Sven", "Sweden")
+        card = await world.card(sven, 5)
+        await world.client.press(sven, card, "Done", expect=1)
+        reply = await world.client.ask(sven, "Minutes shared", reply_to=card.message_id)
+        assert "Note added to #5" in reply.text
+        with world.db.session() as session:
+            item = session.get(Item, 5)
+            assert item is not None and item.status is Status.DONE
+        await assert_clean(world)

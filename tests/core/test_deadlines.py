@@ -1,0 +1,82 @@
+"""The deadline grammar: what each phrase resolves to, and what is refused."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from dateutil import parser as dateutil_parser
+
+from core.deadlines import parse_deadline, resolve_linked
+from core.errors import BadInput
+from storage.models import Precision
+
+TODAY = date(2022, 12, 1)
+
+CASES = [
+    ("2023-03-31", date(2023, 3, 31), Precision.DAY),
+    ("31 March 2023", date(2023, 3, 31), Precision.DAY),
+    ("31st of March 2023", date(2023, 3, 31), Precision.DAY),
+    ("March 31, 2023", date(2023, 3, 31), Precision.DAY),
+    ("31.03.2023", date(2023, 3, 31), Precision.DAY),
+    ("by 31/03/2023", date(2023, 3, 31), Precision.DAY),
+    ("no later than 5 Dec 2023", date(2023, 12, 5), Precision.DAY),
+    ("March 2023", date(2023, 3, 31), Precision.MONTH),
+    ("Sept 2023", date(2023, 9, 30), Precision.MONTH),
+    ("February 2024", date(2024, 2, 29), Precision.MONTH),
+    ("2023", date(2023, 12, 31), Precision.YEAR),
+    ("in 2023", date(2023, 12, 31), Precision.YEAR),
+    ("during 2023", date(2023, 12, 31), Precision.YEAR),
+    ("until early 2023", date(2023, 4, 30), Precision.PERIOD),
+    ("mid-2023", date(2023, 8, 31), Precision.PERIOD),
+    ("end of 2023", date(2023, 12, 31), Precision.PERIOD),
+    ("early March 2023", date(2023, 3, 10), Precision.PERIOD),
+    ("end of March", date(2023, 3, 31), Precision.PERIOD),
+    ("Q3 2024", date(2024, 9, 30), Precision.QUARTER),
+    ("first quarter of 2023", date(2023, 3, 31), Precision.QUARTER),
+    ("second half of 2023", date(2023, 12, 31), Precision.HALF),
+    ("H1 2024", date(2024, 6, 30), Precision.HALF),
+    ("the end of the year", date(2022, 12, 31), Precision.YEAR),
+    ("TBD", None, Precision.NONE),
+]
+
+
+@pytest.mark.parametrize(("phrase", "expected", "precision"), CASES)
+def test_phrase_resolves_to_latest_date(phrase: str, expected: date | None, precision: Precision) -> None:
+    deadline = parse_deadline(phrase, today=TODAY)
+    assert (deadline.due_date, deadline.precision) == (expected, precision)
+    assert deadline.text == phrase
+
+
+@pytest.mark.parametrize(
+    ("phrase", "offset"),
+    [
+        ("before the next meeting", 14),
+        ("ahead of the next Senior Officials Meeting", 14),
+        ("at the next SOM", 0),
+        ("prior to the next ministerial conference", 14),
+    ],
+)
+def test_meeting_linked_phrases(phrase: str, offset: int) -> None:
+    deadline = parse_deadline(phrase, today=TODAY, meeting_margin_days=14)
+    assert deadline.meeting_linked and deadline.due_date is None and deadline.offset_days == offset
+    assert resolve_linked(date(2023, 12, 5), deadline.offset_days) == date(2023, 12, 5) - timedelta(days=offset)
+    assert resolve_linked(None, deadline.offset_days) is None
+
+
+@pytest.mark.parametrize("phrase", ["early 2023", "Q3 2024"])
+def test_phrases_dateutil_gets_wrong_are_read_by_the_grammar(phrase: str) -> None:
+    misread = dateutil_parser.parse(phrase, fuzzy=True, default=dateutil_parser.parse("2000-01-01")).date()
+    assert parse_deadline(phrase, today=TODAY).due_date != misread
+
+
+@pytest.mark.parametrize(
+    "phrase",
+    ["soonish", "next tuesday", "30 February 2023", "31.13.2023", "March", "the 5th", "2023-02-29", "whenever"],
+)
+def test_nonsense_and_incomplete_dates_are_refused(phrase: str) -> None:
+    if phrase == "March":  # a month alone is fine: the next March
+        assert parse_deadline(phrase, today=TODAY).due_date == date(2023, 3, 31)
+        return
+    with pytest.raises(BadInput):
+        parse_deadline(phrase, today=TODAY)
