@@ -71,12 +71,16 @@ def cmd_migrate(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="nextsteps", description="NextSteps: follow up on what a meeting agreed.")
+    parser = argparse.ArgumentParser(
+        prog="nextsteps", description="NextSteps: follow up on what a meeting agreed."
+    )
     sub = parser.add_subparsers(dest="command", required=True)
 
     run = sub.add_parser("run", help="run the bot (long polling)")
     run.add_argument("--config", help="TOML config file (default ./config.toml)")
-    run.add_argument("--demo-if-no-token", action="store_true", help="start the local demo when no token is configured")
+    run.add_argument(
+        "--demo-if-no-token", action="store_true", help="start the local demo when no token is configured"
+    )
     run.set_defaults(func=cmd_run)
 
     demo = sub.add_parser("demo", help="local demo: emulator + bot + a terminal chat, no token needed")

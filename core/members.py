@@ -121,6 +121,20 @@ def create_invite(
     return invite, party
 
 
+def enroll(*, session: Session, user_id: int, display_name: str, party_name: str, role: Role) -> Member:
+    """Bind a user to a party and role directly (operator tooling, the demo); no invite needed."""
+    party = find_party(session=session, name=party_name)
+    if party is None:
+        raise BadInput(f"I don't know the party “{party_name}”.")
+    member = session.exec(select(Member).where(Member.telegram_user_id == user_id)).first()
+    if member is None:
+        member = Member(telegram_user_id=user_id, role=role, display_name=display_name)
+        session.add(member)
+    member.party_id, member.role, member.display_name = party.id, role, display_name
+    session.flush()
+    return member
+
+
 INVALID_INVITE = (
     "This invite link is not valid any more (expired or already used). Ask the secretariat for a new one."
 )

@@ -15,7 +15,9 @@ from storage.db import Database
 from storage.models import Role
 
 POSTGRES_ENV = "NEXTSTEPS_TEST_POSTGRES_URL"
-SYSTEM = Actor(member_id=0, user_id=0, role=Role.SECRETARIAT, party_id=None, name="Secretariat", timezone="UTC")
+SYSTEM = Actor(
+    member_id=0, user_id=0, role=Role.SECRETARIAT, party_id=None, name="Secretariat", timezone="UTC"
+)
 
 
 @pytest.fixture(autouse=True)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -65,8 +67,17 @@ class EmulatorClient:
         return body["result"]
 
     # -- the world ---------------------------------------------------------------------------
-    async def user(self, first_name: str, *, username: str | None = None, started: bool = False, user_id: int | None = None) -> int:
-        result = await self.call("users", first_name=first_name, username=username, started=started, id=user_id)
+    async def user(
+        self,
+        first_name: str,
+        *,
+        username: str | None = None,
+        started: bool = False,
+        user_id: int | None = None,
+    ) -> int:
+        result = await self.call(
+            "users", first_name=first_name, username=username, started=started, id=user_id
+        )
         return int(result["id"])
 
     async def group(self, title: str, member_ids: list[int], *, supergroup: bool = False) -> int:
@@ -84,12 +95,25 @@ class EmulatorClient:
         return result
 
     # -- acting --------------------------------------------------------------------------------
-    async def send(self, user_id: int, text: str, *, chat_id: int | None = None, reply_to: int | None = None) -> int:
+    async def send(
+        self, user_id: int, text: str, *, chat_id: int | None = None, reply_to: int | None = None
+    ) -> int:
         """Send a message as a user (without waiting); return its message id."""
-        result = await self.call("messages", user_id=user_id, text=text, chat_id=chat_id, reply_to_message_id=reply_to)
+        result = await self.call(
+            "messages", user_id=user_id, text=text, chat_id=chat_id, reply_to_message_id=reply_to
+        )
         return int(result["message_id"])
 
-    async def send_document(self, user_id: int, file_name: str, content: bytes, *, caption: str = "", chat_id: int | None = None, mime_type: str | None = None) -> int:
+    async def send_document(
+        self,
+        user_id: int,
+        file_name: str,
+        content: bytes,
+        *,
+        caption: str = "",
+        chat_id: int | None = None,
+        mime_type: str | None = None,
+    ) -> int:
         result = await self.call(
             "documents",
             user_id=user_id,
@@ -101,30 +125,45 @@ class EmulatorClient:
         )
         return int(result["message_id"])
 
-    async def events(self, *, after: int | None = None, timeout: float = 0.0, chat_id: int | None = None) -> list[Sent]:
-        raw = await self.call("events", after=self.cursor if after is None else after, timeout=timeout, chat_id=chat_id)
+    async def events(
+        self, *, after: int | None = None, timeout: float = 0.0, chat_id: int | None = None
+    ) -> list[Sent]:
+        raw = await self.call(
+            "events", after=self.cursor if after is None else after, timeout=timeout, chat_id=chat_id
+        )
         return [Sent(**e) for e in raw]
 
     async def replies(self, chat_id: int, count: int = 1, timeout: float = DEFAULT_WAIT) -> list[Sent]:
         """Wait for ``count`` new bot outputs in ``chat_id`` and advance the cursor past them."""
-        import time
-
         deadline = time.monotonic() + timeout
         found: list[Sent] = []
-        while True:
-            found = await self.events(chat_id=chat_id, timeout=max(deadline - time.monotonic(), 0))
-            if len(found) >= count or time.monotonic() >= deadline:
+        after = self.cursor
+        while len(found) < count:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
                 break
-            # wait for more after what we have seen
-            more = await self.events(after=found[-1].seq if found else self.cursor, chat_id=chat_id, timeout=max(deadline - time.monotonic(), 0))
-            if not more and time.monotonic() >= deadline:
-                break
+            new = await self.events(after=after, chat_id=chat_id, timeout=remaining)
+            if new:
+                found += new
+                after = new[-1].seq
         if len(found) < count:
-            raise AssertionError(f"expected {count} bot message(s) in chat {chat_id}, got {len(found)}: {[s.text[:80] for s in found]}")
+            seen = [s.text[:80] for s in found]
+            raise AssertionError(
+                f"expected {count} bot message(s) in chat {chat_id}, got {len(found)}: {seen}"
+            )
         self.cursor = max(self.cursor, found[count - 1].seq)
         return found[:count]
 
-    async def say(self, user_id: int, text: str, *, chat_id: int | None = None, reply_to: int | None = None, expect: int = 1, timeout: float = DEFAULT_WAIT) -> list[Sent]:
+    async def say(
+        self,
+        user_id: int,
+        text: str,
+        *,
+        chat_id: int | None = None,
+        reply_to: int | None = None,
+        expect: int = 1,
+        timeout: float = DEFAULT_WAIT,
+    ) -> list[Sent]:
         """Send as a user and return the bot's next ``expect`` outputs in that chat."""
         await self.skip()
         await self.send(user_id, text, chat_id=chat_id, reply_to=reply_to)
@@ -134,16 +173,29 @@ class EmulatorClient:
         """Send as a user and return the bot's single reply."""
         return (await self.say(user_id, text, **kwargs))[0]
 
-    async def press(self, user_id: int, message: Sent, button: str | int | None = None, *, data: str | None = None, expect: int = 0, timeout: float = DEFAULT_WAIT) -> tuple[dict[str, Any], list[Sent]]:
+    async def press(
+        self,
+        user_id: int,
+        message: Sent,
+        button: str | int | None = None,
+        *,
+        data: str | None = None,
+        expect: int = 0,
+        timeout: float = DEFAULT_WAIT,
+    ) -> tuple[dict[str, Any], list[Sent]]:
         """Press a button (by text or index) or send forged callback ``data``.
 
         Returns the callback answer (waits until the bot answered) and ``expect`` outputs.
         """
-        import asyncio
-        import time
-
         await self.skip()
-        result = await self.call("press", user_id=user_id, chat_id=message.chat_id, message_id=message.message_id, button=button, data=data)
+        result = await self.call(
+            "press",
+            user_id=user_id,
+            chat_id=message.chat_id,
+            message_id=message.message_id,
+            button=button,
+            data=data,
+        )
         deadline = time.monotonic() + timeout
         answer: dict[str, Any] = {}
         while time.monotonic() < deadline:
@@ -163,7 +215,5 @@ class EmulatorClient:
 
     async def quiet(self, chat_id: int | None = None, seconds: float = 0.3) -> list[Sent]:
         """What the bot sent (to ``chat_id``) within ``seconds``; normally asserted empty."""
-        import asyncio
-
         await asyncio.sleep(seconds)
         return await self.events(chat_id=chat_id)

@@ -106,10 +106,12 @@ def parse_html(text: str) -> tuple[str, list[dict[str, Any]]]:
         if end := _END_TAG.match(text, lt):
             tag = end[1].lower()
             if not stack:
-                raise EntityParseError(f'can\'t parse entities: Unexpected end tag at byte offset {byte_offset}')
+                raise EntityParseError(
+                    f"can't parse entities: Unexpected end tag at byte offset {byte_offset}"
+                )
             if stack[-1].tag != tag:
                 raise EntityParseError(
-                    f'can\'t parse entities: Unmatched end tag at byte offset {byte_offset}, '
+                    f"can't parse entities: Unmatched end tag at byte offset {byte_offset}, "
                     f'expected "</{stack[-1].tag}>", found "</{tag}>"'
                 )
             opened = stack.pop()
@@ -127,20 +129,25 @@ def parse_html(text: str) -> tuple[str, list[dict[str, Any]]]:
             attrs = _attrs(start[2])
             if tag == "span" and attrs.get("class") != "tg-spoiler":
                 raise EntityParseError(
-                    f'can\'t parse entities: Tag "span" must have class "tg-spoiler" at byte offset {byte_offset}'
+                    'can\'t parse entities: Tag "span" must have class "tg-spoiler" '
+                    f"at byte offset {byte_offset}"
                 )
             if tag == "a" and not attrs.get("href"):
-                raise EntityParseError(f"can't parse entities: Tag \"a\" must have href at byte offset {byte_offset}")
+                raise EntityParseError(
+                    f'can\'t parse entities: Tag "a" must have href at byte offset {byte_offset}'
+                )
             stack.append(_Open(tag, plain_len, attrs))
             pos = start.end()
             continue
         raise EntityParseError(
-            f"can't parse entities: Unsupported start tag \"\" at byte offset {byte_offset}"
+            f'can\'t parse entities: Unsupported start tag "" at byte offset {byte_offset}'
             if text[lt + 1 : lt + 2].strip()
             else f"can't parse entities: Character '<' is reserved at byte offset {byte_offset}"
         )
     if stack:
-        raise EntityParseError(f'can\'t parse entities: Can\'t find end tag corresponding to start tag "{stack[-1].tag}"')
+        raise EntityParseError(
+            f"can't parse entities: Can't find end tag corresponding to start tag \"{stack[-1].tag}\""
+        )
     entities.sort(key=lambda e: (e["offset"], -e["length"]))
     return "".join(plain), entities
 

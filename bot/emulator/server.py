@@ -189,7 +189,9 @@ class Emulator:
             "has_main_web_app": False,
         }
 
-    async def api_getupdates(self, params: dict[str, Any], request: web.Request | None = None) -> list[dict[str, Any]]:
+    async def api_getupdates(
+        self, params: dict[str, Any], request: web.Request | None = None
+    ) -> list[dict[str, Any]]:
         if self.world.webhook_url:
             raise ApiError(
                 409,
@@ -244,7 +246,11 @@ class Emulator:
         return True
 
     async def api_getwebhookinfo(self, params: dict[str, Any]) -> dict[str, Any]:
-        return {"url": self.world.webhook_url, "has_custom_certificate": False, "pending_update_count": len(self._updates)}
+        return {
+            "url": self.world.webhook_url,
+            "has_custom_certificate": False,
+            "pending_update_count": len(self._updates),
+        }
 
     def _scope_key(self, params: dict[str, Any]) -> str:
         scope = params.get("scope") or {"type": "default"}
@@ -260,7 +266,7 @@ class Emulator:
     async def api_setmycommands(self, params: dict[str, Any]) -> bool:
         commands = params.get("commands")
         if not isinstance(commands, list):
-            raise bad_request("parameter \"commands\" is required")
+            raise bad_request('parameter "commands" is required')
         if len(commands) > 100:
             raise bad_request("BOT_COMMANDS_TOO_MUCH")
         for command in commands:
@@ -296,7 +302,9 @@ class Emulator:
                 raise ApiError(403, "Forbidden: bot can't initiate conversation with a user")
         return chat
 
-    def _formatted(self, text: Any, parse_mode: Any, entities: Any, limit: int, what: str) -> tuple[str, list[Any]]:
+    def _formatted(
+        self, text: Any, parse_mode: Any, entities: Any, limit: int, what: str
+    ) -> tuple[str, list[Any]]:
         if text is None or str(text) == "":
             raise bad_request(f"{what} is empty")
         raw = str(text)
@@ -313,7 +321,9 @@ class Emulator:
         if not plain.strip():
             raise bad_request(f"{what} is empty")
         if utf16_len(plain) > limit:
-            raise bad_request("message is too long" if what == "message text" else "message caption is too long")
+            raise bad_request(
+                "message is too long" if what == "message text" else "message caption is too long"
+            )
         return plain, parsed
 
     def _check_markup(self, markup: Any) -> dict[str, Any] | None:
@@ -324,7 +334,9 @@ class Emulator:
         if "inline_keyboard" in markup:
             rows = markup["inline_keyboard"]
             if not isinstance(rows, list) or not all(isinstance(r, list) for r in rows):
-                raise bad_request("can't parse inline keyboard button: InlineKeyboardMarkup must be an Array of Arrays")
+                raise bad_request(
+                    "can't parse inline keyboard button: InlineKeyboardMarkup must be an Array of Arrays"
+                )
             for row in rows:
                 for button in row:
                     if not isinstance(button, dict) or not str(button.get("text", "")).strip():
@@ -336,9 +348,12 @@ class Emulator:
                     elif "url" in button:
                         if not re.match(r"^(https?|tg)://", str(button["url"])):
                             raise bad_request(f"inline keyboard button URL '{button['url']}' is invalid")
-                    elif not any(k in button for k in ("switch_inline_query", "login_url", "copy_text", "web_app")):
+                    elif not any(
+                        k in button for k in ("switch_inline_query", "login_url", "copy_text", "web_app")
+                    ):
                         raise bad_request(
-                            "can't parse inline keyboard button: Text buttons are unallowed in the inline keyboard"
+                            "can't parse inline keyboard button: "
+                            "Text buttons are unallowed in the inline keyboard"
                         )
         elif not any(k in markup for k in ("force_reply", "keyboard", "remove_keyboard")):
             raise bad_request("can't parse reply keyboard markup JSON object")
@@ -382,7 +397,9 @@ class Emulator:
 
     async def api_sendmessage(self, params: dict[str, Any]) -> dict[str, Any]:
         chat = self._reachable_chat(params.get("chat_id"))
-        text, entities = self._formatted(params.get("text"), params.get("parse_mode"), params.get("entities"), TEXT_LIMIT, "message text")
+        text, entities = self._formatted(
+            params.get("text"), params.get("parse_mode"), params.get("entities"), TEXT_LIMIT, "message text"
+        )
         markup = self._check_markup(params.get("reply_markup"))
         reply_to = self._reply_to(chat, params)
         self.flood.check(chat)
@@ -416,7 +433,13 @@ class Emulator:
             meta = self._store_file(document.filename or "file", content, document.content_type)
         caption, entities = ("", [])
         if params.get("caption"):
-            caption, entities = self._formatted(params["caption"], params.get("parse_mode"), params.get("caption_entities"), CAPTION_LIMIT, "message caption")
+            caption, entities = self._formatted(
+                params["caption"],
+                params.get("parse_mode"),
+                params.get("caption_entities"),
+                CAPTION_LIMIT,
+                "message caption",
+            )
         markup = self._check_markup(params.get("reply_markup"))
         reply_to = self._reply_to(chat, params)
         self.flood.check(chat)
@@ -461,7 +484,9 @@ class Emulator:
         message = self._bot_message(params)
         if message.document is not None:
             raise bad_request("there is no text in the message to edit")
-        text, entities = self._formatted(params.get("text"), params.get("parse_mode"), params.get("entities"), TEXT_LIMIT, "message text")
+        text, entities = self._formatted(
+            params.get("text"), params.get("parse_mode"), params.get("entities"), TEXT_LIMIT, "message text"
+        )
         markup = self._check_markup(params.get("reply_markup"))
         if text == message.text and entities == message.entities and markup == message.reply_markup:
             raise bad_request(self._NOT_MODIFIED)
@@ -552,13 +577,23 @@ class Emulator:
         self._update_arrived.set()
         return update_id
 
-    def add_user(self, first_name: str, *, username: str | None = None, user_id: int | None = None, started: bool = False, last_name: str | None = None) -> User:
+    def add_user(
+        self,
+        first_name: str,
+        *,
+        username: str | None = None,
+        user_id: int | None = None,
+        started: bool = False,
+        last_name: str | None = None,
+    ) -> User:
         if user_id is None:
             self._next_user_id += 1
             user_id = self._next_user_id
         elif user_id in self.world.users:
             return self.world.users[user_id]
-        user = User(id=user_id, first_name=first_name, username=username, last_name=last_name, started=started)
+        user = User(
+            id=user_id, first_name=first_name, username=username, last_name=last_name, started=started
+        )
         self.world.users[user.id] = user
         self.world.chats[user.id] = Chat(id=user.id, type="private")
         return user
@@ -566,11 +601,21 @@ class Emulator:
     def add_group(self, title: str, member_ids: list[int], *, supergroup: bool = False) -> Chat:
         self._next_group_id += 1
         chat_id = -(1000000000000 + self._next_group_id) if supergroup else -self._next_group_id
-        chat = Chat(id=chat_id, type="supergroup" if supergroup else "group", title=title, member_ids=set(member_ids))
+        chat = Chat(
+            id=chat_id, type="supergroup" if supergroup else "group", title=title, member_ids=set(member_ids)
+        )
         self.world.chats[chat_id] = chat
         return chat
 
-    def user_message(self, user_id: int, text: str, *, chat_id: int | None = None, reply_to: int | None = None, document: dict[str, Any] | None = None) -> tuple[StoredMessage, int]:
+    def user_message(
+        self,
+        user_id: int,
+        text: str,
+        *,
+        chat_id: int | None = None,
+        reply_to: int | None = None,
+        document: dict[str, Any] | None = None,
+    ) -> tuple[StoredMessage, int]:
         user = self.world.users.get(user_id)
         if user is None:
             raise bad_request("unknown user")
@@ -611,7 +656,15 @@ class Emulator:
             entities.append({"type": "bot_command", "offset": offset, "length": utf16_len(match[0])})
         return entities
 
-    def press(self, user_id: int, chat_id: int, message_id: int, *, data: str | None = None, button: str | int | None = None) -> tuple[str, int]:
+    def press(
+        self,
+        user_id: int,
+        chat_id: int,
+        message_id: int,
+        *,
+        data: str | None = None,
+        button: str | int | None = None,
+    ) -> tuple[str, int]:
         """Press a button of a bot message (by text or index), or send forged ``data``."""
         message = self.world.messages.get((chat_id, message_id))
         if message is None or not message.from_bot:
@@ -623,7 +676,11 @@ class Emulator:
                     raise bad_request(f"the message has {len(buttons)} buttons")
                 chosen = buttons[button]
             else:
-                matches = [b for b in buttons if b["text"] == button or button and button.lower() in b["text"].lower()]
+                matches = [
+                    b
+                    for b in buttons
+                    if b["text"] == button or (button and button.lower() in b["text"].lower())
+                ]
                 if not matches:
                     raise bad_request(f"no button {button!r}; buttons: {[b['text'] for b in buttons]}")
                 chosen = matches[0]
@@ -686,23 +743,52 @@ class Emulator:
         w = self.world
         if action == "users":
             user = self.add_user(
-                p["first_name"], username=p.get("username"), user_id=p.get("id"), started=bool(p.get("started", False)), last_name=p.get("last_name")
+                p["first_name"],
+                username=p.get("username"),
+                user_id=p.get("id"),
+                started=bool(p.get("started", False)),
+                last_name=p.get("last_name"),
             )
             return user.to_api()
         if action == "groups":
-            chat = self.add_group(p["title"], [int(i) for i in p.get("member_ids", [])], supergroup=bool(p.get("supergroup", False)))
+            chat = self.add_group(
+                p["title"],
+                [int(i) for i in p.get("member_ids", [])],
+                supergroup=bool(p.get("supergroup", False)),
+            )
             return chat.to_api(w.users)
         if action == "messages":
-            message, update_id = self.user_message(int(p["user_id"]), str(p["text"]), chat_id=p.get("chat_id"), reply_to=p.get("reply_to_message_id"))
-            return {"message_id": message.message_id, "chat_id": message.chat_id, "update_id": update_id, "seq": len(w.events)}
+            message, update_id = self.user_message(
+                int(p["user_id"]),
+                str(p["text"]),
+                chat_id=p.get("chat_id"),
+                reply_to=p.get("reply_to_message_id"),
+            )
+            return {
+                "message_id": message.message_id,
+                "chat_id": message.chat_id,
+                "update_id": update_id,
+                "seq": len(w.events),
+            }
         if action == "documents":
             content = base64.b64decode(p["content_b64"])
             meta = self._store_file(p["file_name"], content, p.get("mime_type"))
-            message, update_id = self.user_message(int(p["user_id"]), p.get("caption", ""), chat_id=p.get("chat_id"), document=meta)
-            return {"message_id": message.message_id, "chat_id": message.chat_id, "update_id": update_id, "seq": len(w.events)}
+            message, update_id = self.user_message(
+                int(p["user_id"]), p.get("caption", ""), chat_id=p.get("chat_id"), document=meta
+            )
+            return {
+                "message_id": message.message_id,
+                "chat_id": message.chat_id,
+                "update_id": update_id,
+                "seq": len(w.events),
+            }
         if action == "press":
             query_id, update_id = self.press(
-                int(p["user_id"]), int(p["chat_id"]), int(p["message_id"]), data=p.get("data"), button=p.get("button")
+                int(p["user_id"]),
+                int(p["chat_id"]),
+                int(p["message_id"]),
+                data=p.get("data"),
+                button=p.get("button"),
             )
             return {"callback_query_id": query_id, "update_id": update_id, "seq": len(w.events)}
         if action == "callback":
@@ -715,7 +801,11 @@ class Emulator:
             return {"new_chat_id": self.migrate(int(p["chat_id"])).id}
         if action == "events":
             chat_id = p.get("chat_id")
-            events = await self.wait_events(int(p.get("after", 0)), float(p.get("timeout", 0)), int(chat_id) if chat_id is not None else None)
+            events = await self.wait_events(
+                int(p.get("after", 0)),
+                float(p.get("timeout", 0)),
+                int(chat_id) if chat_id is not None else None,
+            )
             return [e.to_api() for e in events]
         if action == "message":
             message = w.messages.get((int(p["chat_id"]), int(p["message_id"])))
@@ -738,6 +828,13 @@ class Emulator:
             self.flood.policy = FloodPolicy(**p)
             return True
         if action == "faults":
-            self.faults.append({"method": str(p["method"]).lower(), "kind": str(p["kind"]), "count": int(p.get("count", 1)), "seconds": float(p.get("seconds", 30))})
+            self.faults.append(
+                {
+                    "method": str(p["method"]).lower(),
+                    "kind": str(p["kind"]),
+                    "count": int(p.get("count", 1)),
+                    "seconds": float(p.get("seconds", 30)),
+                }
+            )
             return True
         raise ApiError(404, "Not Found")

@@ -167,9 +167,7 @@ class FloodControl:
     def _reject(self, wait: float) -> None:
         self.rejected += 1
         retry_after = max(1, int(wait + 0.999))
-        raise ApiError(
-            429, f"Too Many Requests: retry after {retry_after}", {"retry_after": retry_after}
-        )
+        raise ApiError(429, f"Too Many Requests: retry after {retry_after}", {"retry_after": retry_after})
 
 
 @dataclass

@@ -18,7 +18,9 @@ async def emu() -> AsyncIterator[Emulator]:
         yield emulator
 
 
-async def call(emu: Emulator, method: str, token: str | None = None, **params: Any) -> tuple[int, dict[str, Any]]:
+async def call(
+    emu: Emulator, method: str, token: str | None = None, **params: Any
+) -> tuple[int, dict[str, Any]]:
     async with httpx.AsyncClient() as http:
         response = await http.post(f"{emu.base_url}{token or emu.token}/{method}", json=params)
         return response.status_code, response.json()
@@ -81,9 +83,13 @@ async def test_edit_with_same_content_is_not_modified(emu: Emulator) -> None:
     chat = await started_user(emu)
     _, sent = await call(emu, "sendMessage", chat_id=chat, text="<b>hi</b>", parse_mode="HTML")
     message_id = sent["result"]["message_id"]
-    code, body = await call(emu, "editMessageText", chat_id=chat, message_id=message_id, text="<b>hi</b>", parse_mode="HTML")
+    code, body = await call(
+        emu, "editMessageText", chat_id=chat, message_id=message_id, text="<b>hi</b>", parse_mode="HTML"
+    )
     assert code == 400 and body["description"].startswith("Bad Request: message is not modified")
-    code, _ = await call(emu, "editMessageText", chat_id=chat, message_id=message_id, text="<i>hi</i>", parse_mode="HTML")
+    code, _ = await call(
+        emu, "editMessageText", chat_id=chat, message_id=message_id, text="<i>hi</i>", parse_mode="HTML"
+    )
     assert code == 200
     code, body = await call(emu, "editMessageText", chat_id=chat, message_id=999, text="x")
     assert body["description"] == "Bad Request: message to edit not found"
@@ -111,7 +117,9 @@ async def test_migrated_group_answers_with_new_chat_id(emu: Emulator) -> None:
 
 
 async def test_flood_limits_answer_429_with_retry_after() -> None:
-    async with Emulator(flood=FloodPolicy(global_per_second=30, group_per_minute=20, private_per_second=1.0)) as emu:
+    async with Emulator(
+        flood=FloodPolicy(global_per_second=30, group_per_minute=20, private_per_second=1.0)
+    ) as emu:
         chat = emu.add_user("Ann", started=True).id
         assert (await call(emu, "sendMessage", chat_id=chat, text="1"))[0] == 200
         code, body = await call(emu, "sendMessage", chat_id=chat, text="2")
@@ -140,7 +148,7 @@ async def test_long_polling_returns_when_an_update_arrives(emu: Emulator) -> Non
     poll = asyncio.create_task(call(emu, "getUpdates", timeout=10))
     await asyncio.sleep(0.1)
     emu.user_message(user, "/start abc")
-    code, body = await asyncio.wait_for(poll, 2)
+    _, body = await asyncio.wait_for(poll, 2)
     (update,) = body["result"]
     assert update["message"]["entities"] == [{"type": "bot_command", "offset": 0, "length": 6}]
     # confirmed by the next offset
@@ -168,4 +176,6 @@ async def test_control_client_sees_what_users_see(emu: Emulator) -> None:
         user = await client.user("Ann", started=True)
         await call(emu, "sendMessage", chat_id=user, text="<b>Hello</b> &amp; welcome", parse_mode="HTML")
         (sent,) = await client.replies(user)
-        assert sent.text == "Hello & welcome" and sent.entities == [{"type": "bold", "offset": 0, "length": 5}]
+        assert sent.text == "Hello & welcome" and sent.entities == [
+            {"type": "bold", "offset": 0, "length": 5}
+        ]

@@ -17,7 +17,9 @@ def test_note_codec_round_trips() -> None:
     assert decode(encode_note(5)) == ButtonAction("note", 5)
 
 
-@pytest.mark.parametrize("data", [None, "", "st:5", "st:5:q", "nt:5:d", "st:0:d", "st:-3:d", "st:05:d", "x" * 64, "st:5:d:extra"])
+@pytest.mark.parametrize(
+    "data", [None, "", "st:5", "st:5:q", "nt:5:d", "st:0:d", "st:-3:d", "st:05:d", "x" * 64, "st:5:d:extra"]
+)
 def test_forged_data_decodes_to_nothing(data: str | None) -> None:
     assert decode(data) is None
 

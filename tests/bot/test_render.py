@@ -39,7 +39,9 @@ def test_split_keeps_blocks_whole_and_under_the_limit() -> None:
 
 
 def test_list_shows_written_and_resolved_deadline_and_overdue() -> None:
-    c = card(3, "Do it", due_text="until early 2023", due_date=date(2023, 4, 30), due_precision=Precision.PERIOD)
+    c = card(
+        3, "Do it", due_text="until early 2023", due_date=date(2023, 4, 30), due_precision=Precision.PERIOD
+    )
     messages = items_messages([c], "Open items", date(2023, 5, 2))
     plain, _ = parse_html(messages[0])
     assert "until early 2023 (by 30 Apr 2023) · ⚠️ overdue 2 days" in plain

@@ -60,7 +60,9 @@ def test_phrase_resolves_to_latest_date(phrase: str, expected: date | None, prec
 def test_meeting_linked_phrases(phrase: str, offset: int) -> None:
     deadline = parse_deadline(phrase, today=TODAY, meeting_margin_days=14)
     assert deadline.meeting_linked and deadline.due_date is None and deadline.offset_days == offset
-    assert resolve_linked(date(2023, 12, 5), deadline.offset_days) == date(2023, 12, 5) - timedelta(days=offset)
+    assert resolve_linked(date(2023, 12, 5), deadline.offset_days) == date(2023, 12, 5) - timedelta(
+        days=offset
+    )
     assert resolve_linked(None, deadline.offset_days) is None
 
 
@@ -72,7 +74,16 @@ def test_phrases_dateutil_gets_wrong_are_read_by_the_grammar(phrase: str) -> Non
 
 @pytest.mark.parametrize(
     "phrase",
-    ["soonish", "next tuesday", "30 February 2023", "31.13.2023", "March", "the 5th", "2023-02-29", "whenever"],
+    [
+        "soonish",
+        "next tuesday",
+        "30 February 2023",
+        "31.13.2023",
+        "March",
+        "the 5th",
+        "2023-02-29",
+        "whenever",
+    ],
 )
 def test_nonsense_and_incomplete_dates_are_refused(phrase: str) -> None:
     if phrase == "March":  # a month alone is fine: the next March

@@ -9,7 +9,6 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from telegram import Update
 from telegram.ext import Application, ContextTypes
 
 from bot.app import build_application, running

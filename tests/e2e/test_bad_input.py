@@ -55,7 +55,9 @@ def counts(world: BotWorld) -> tuple[int, ...]:
 
 
 @pytest.mark.parametrize(("text", "expected"), ADMIN_CASES)
-async def test_bad_input_gets_a_clear_reply_and_changes_nothing(world: BotWorld, text: str, expected: str) -> None:
+async def test_bad_input_gets_a_clear_reply_and_changes_nothing(
+    world: BotWorld, text: str, expected: str
+) -> None:
     before = counts(world)
     reply = await world.client.ask(world.admin, text)
     assert expected in reply.text

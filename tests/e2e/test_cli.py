@@ -17,7 +17,9 @@ NEXTSTEPS = str(Path(sys.executable).parent / "nextsteps")
 def run_cli(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     full_env = {k: v for k, v in os.environ.items() if not k.startswith("NEXTSTEPS_")}
     full_env.update(env or {})
-    return subprocess.run([NEXTSTEPS, *args], cwd=cwd, env=full_env, capture_output=True, text=True, timeout=60)
+    return subprocess.run(
+        [NEXTSTEPS, *args], cwd=cwd, env=full_env, capture_output=True, text=True, timeout=60
+    )
 
 
 def test_run_without_token_stops_with_one_line_naming_the_key(tmp_path: Path) -> None:
@@ -54,10 +56,14 @@ def test_missing_config_file_is_named(tmp_path: Path) -> None:
 
 
 def test_migrate_creates_the_schema(tmp_path: Path) -> None:
-    result = run_cli("migrate", cwd=tmp_path, env={"NEXTSTEPS_DATABASE__URL": f"sqlite:///{tmp_path / 'x.db'}"})
+    result = run_cli(
+        "migrate", cwd=tmp_path, env={"NEXTSTEPS_DATABASE__URL": f"sqlite:///{tmp_path / 'x.db'}"}
+    )
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "x.db").exists()
-    again = run_cli("migrate", cwd=tmp_path, env={"NEXTSTEPS_DATABASE__URL": f"sqlite:///{tmp_path / 'x.db'}"})
+    again = run_cli(
+        "migrate", cwd=tmp_path, env={"NEXTSTEPS_DATABASE__URL": f"sqlite:///{tmp_path / 'x.db'}"}
+    )
     assert again.returncode == 0
 
 
@@ -66,7 +72,7 @@ async def test_nextsteps_run_serves_users_with_token_from_environment(tmp_path: 
     async with Emulator(token="5555:run-test-token-abcdef") as emu, EmulatorClient(emu.control_url) as client:
         (tmp_path / "config.toml").write_text(
             f'[telegram]\napi_base_url = "{emu.base_url}"\napi_file_url = "{emu.file_url}"\n'
-            f'poll_timeout_seconds = 1\n[secretariat]\nadmins = [42]\n'
+            f"poll_timeout_seconds = 1\n[secretariat]\nadmins = [42]\n"
         )
         env = {k: v for k, v in os.environ.items() if not k.startswith("NEXTSTEPS_")}
         env["NEXTSTEPS_TELEGRAM__TOKEN"] = emu.token

@@ -7,8 +7,8 @@ from datetime import date
 from sqlmodel import select
 
 from core import items as item_service
-from tests.e2e.harness import BotWorld
 from storage.models import Item, ItemEvent, Status
+from tests.e2e.harness import BotWorld
 
 
 def status_of(world: BotWorld, item_id: int) -> Status:
@@ -20,7 +20,9 @@ def status_of(world: BotWorld, item_id: int) -> Status:
 
 def events_of(world: BotWorld, item_id: int) -> list[ItemEvent]:
     with world.db.session() as session:
-        return list(session.exec(select(ItemEvent).where(ItemEvent.item_id == item_id).order_by(ItemEvent.id)).all())
+        return list(
+            session.exec(select(ItemEvent).where(ItemEvent.item_id == item_id).order_by(ItemEvent.id)).all()
+        )
 
 
 async def test_chair_sees_own_party_items_by_default(world: BotWorld) -> None:
@@ -158,7 +160,9 @@ async def test_add_accepts_the_foundation_deadline_forms(world: BotWorld) -> Non
         "before the next meeting": date(2027, 1, 6),
     }
     for phrase, expected in cases.items():
-        reply = await world.client.ask(world.admin, f"/add Step for {phrase} | owner: Secretariat | due: {phrase}")
+        reply = await world.client.ask(
+            world.admin, f"/add Step for {phrase} | owner: Secretariat | due: {phrase}"
+        )
         number = int(reply.text.split("#")[1].split(".")[0])
         with world.db.session() as session:
             item = session.get(Item, number)

@@ -78,7 +78,16 @@ async def test_forged_invite_code_is_refused(world: BotWorld) -> None:
 
 async def test_stranger_sees_no_item_data(world: BotWorld) -> None:
     stranger = await world.client.user("Stranger")
-    for command in ("/start", "/help", "/items", "/item 1", "/status 1 done", "/note 1 hi", "/meeting", "/parties"):
+    for command in (
+        "/start",
+        "/help",
+        "/items",
+        "/item 1",
+        "/status 1 done",
+        "/note 1 hi",
+        "/meeting",
+        "/parties",
+    ):
         reply = await world.client.ask(stranger, command)
         assert "not registered" in reply.text, command
         assert "Chairmanship" not in reply.text and "#1" not in reply.text

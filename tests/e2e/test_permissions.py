@@ -49,7 +49,10 @@ async def test_observer_reads_but_cannot_change(world: BotWorld) -> None:
 async def test_chair_cannot_drop_an_item(world: BotWorld) -> None:
     tarik = await world.join("Tarik", "Chairmanship")
     before = snapshot(world)
-    assert "Only the secretariat can mark an item dropped" in (await world.client.ask(tarik, "/status 2 dropped")).text
+    assert (
+        "Only the secretariat can mark an item dropped"
+        in (await world.client.ask(tarik, "/status 2 dropped")).text
+    )
     card = await world.card(tarik, 2)
     answer, _ = await world.client.press(tarik, card, data="st:2:x")
     assert "Only the secretariat" in answer["text"]
@@ -59,8 +62,12 @@ async def test_chair_cannot_drop_an_item(world: BotWorld) -> None:
 async def test_chair_cannot_use_secretariat_commands(world: BotWorld) -> None:
     tarik = await world.join("Tarik", "Chairmanship")
     before = snapshot(world)
-    assert "Only the secretariat can add items" in (await world.client.ask(tarik, "/add X | owner: Sweden")).text
-    assert "Only the secretariat can set" in (await world.client.ask(tarik, "/meeting set 2027-05-05 SOM")).text
+    assert (
+        "Only the secretariat can add items" in (await world.client.ask(tarik, "/add X | owner: Sweden")).text
+    )
+    assert (
+        "Only the secretariat can set" in (await world.client.ask(tarik, "/meeting set 2027-05-05 SOM")).text
+    )
     assert "Only the secretariat can add parties" in (await world.client.ask(tarik, "/party add Narnia")).text
     assert snapshot(world) == before
 
@@ -72,7 +79,9 @@ async def test_forged_and_malformed_buttons_change_nothing(world: BotWorld) -> N
     for data in ("st:1:z", "st:1", "xx:1:d", "st:999999:d", "st:-1:d", "nt:1:d", "💥", "st:01:d"):
         answer, _ = await world.client.press(tarik, card, data=data)
         assert answer["answered"]
-        assert answer["text"] and ("no longer valid" in answer["text"] or "no item #999999" in answer["text"]), data
+        assert answer["text"] and (
+            "no longer valid" in answer["text"] or "no item #999999" in answer["text"]
+        ), data
     assert snapshot(world) == before
 
 

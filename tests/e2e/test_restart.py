@@ -42,7 +42,10 @@ async def test_data_and_pending_updates_survive_a_restart(tmp_path: Path) -> Non
                 notes = session.exec(select(ItemEvent).where(ItemEvent.kind == "note")).all()
                 assert [n.note for n in notes] == ["Agenda circulated"]
                 statuses = session.exec(select(ItemEvent).where(ItemEvent.kind == "status")).all()
-                assert [(s.old_value, s.new_value) for s in statuses] == [("open", "in_progress"), ("in_progress", "done")]
+                assert [(s.old_value, s.new_value) for s in statuses] == [
+                    ("open", "in_progress"),
+                    ("in_progress", "done"),
+                ]
             await assert_clean(world)
 
 

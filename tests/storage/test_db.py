@@ -12,8 +12,8 @@ from sqlalchemy.exc import IntegrityError, StatementError
 from sqlmodel import SQLModel, select
 
 from core import items, meetings
-from storage.db import Database
 from core.members import actor_for
+from storage.db import Database
 from storage.models import Item, ItemEvent, Meeting, Member, Party, Precision, Role, Status
 from tests.conftest import SYSTEM
 
@@ -63,16 +63,28 @@ def test_moving_the_meeting_reresolves_linked_items(database: Database) -> None:
         session.add(Party(name="Chairmanship", aliases=["Chair"]))
         meetings.set_next_meeting(session=session, actor=SYSTEM, held_on=date(2023, 12, 5), name="33rd SOM")
         linked = items.create_item(
-            session=session, actor=None, text="Prepare", owner_names=["Chair"],
-            due_phrase="ahead of the next Senior Officials Meeting", today=date(2022, 12, 1), meeting_margin_days=14,
+            session=session,
+            actor=None,
+            text="Prepare",
+            owner_names=["Chair"],
+            due_phrase="ahead of the next Senior Officials Meeting",
+            today=date(2022, 12, 1),
+            meeting_margin_days=14,
         )
         fixed = items.create_item(
-            session=session, actor=None, text="Other", owner_names=["Chair"], due_phrase="2023",
-            today=date(2022, 12, 1), meeting_margin_days=14,
+            session=session,
+            actor=None,
+            text="Other",
+            owner_names=["Chair"],
+            due_phrase="2023",
+            today=date(2022, 12, 1),
+            meeting_margin_days=14,
         )
         assert linked.item.due_date == date(2023, 11, 21)
     with database.session() as session:
-        _, moved = meetings.set_next_meeting(session=session, actor=SYSTEM, held_on=date(2024, 1, 20), name="33rd SOM")
+        _, moved = meetings.set_next_meeting(
+            session=session, actor=SYSTEM, held_on=date(2024, 1, 20), name="33rd SOM"
+        )
         assert moved == 1
     with database.session() as session:
         assert session.get(Item, linked.number).due_date == date(2024, 1, 6)  # type: ignore[union-attr]
@@ -88,14 +100,23 @@ def test_history_is_append_only_and_ordered(database: Database) -> None:
         session.flush()
         ada = actor_for(member, "UTC")
         card = items.create_item(
-            session=session, actor=None, text="Step", owner_names=["Sweden"], due_phrase="2023",
-            today=date(2022, 12, 1), meeting_margin_days=14,
+            session=session,
+            actor=None,
+            text="Step",
+            owner_names=["Sweden"],
+            due_phrase="2023",
+            today=date(2022, 12, 1),
+            meeting_margin_days=14,
         )
         items.set_status(session=session, actor=ada, item_id=card.number, status=Status.DONE, note="ok")
         items.add_note(session=session, actor=ada, item_id=card.number, text="later")
     with database.session() as session:
         events = session.exec(select(ItemEvent).order_by(ItemEvent.id)).all()
-        assert [(e.kind, e.actor_name) for e in events] == [("created", "NextSteps"), ("status", "Ada"), ("note", "Ada")]
+        assert [(e.kind, e.actor_name) for e in events] == [
+            ("created", "NextSteps"),
+            ("status", "Ada"),
+            ("note", "Ada"),
+        ]
         assert events[1].old_value == "open" and events[1].new_value == "done" and events[1].note == "ok"
 
 
