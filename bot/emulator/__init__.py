@@ -6,6 +6,7 @@ lets tests act as users; ``EmulatorClient`` is the Python side of that control A
 """
 
 from bot.emulator.client import EmulatorClient, Sent
-from bot.emulator.server import Emulator, FloodPolicy
+from bot.emulator.server import Emulator
+from bot.emulator.state import FloodPolicy
 
 __all__ = ["Emulator", "EmulatorClient", "FloodPolicy", "Sent"]

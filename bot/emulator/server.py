@@ -221,7 +221,7 @@ class Emulator:
             poller: asyncio.Future[None] = loop.create_future()
             self._poller = poller
             self._poller_transport = request.transport if request is not None else None
-            waiter = asyncio.ensure_future(self._update_arrived.wait())
+            waiter: asyncio.Future[Any] = asyncio.ensure_future(self._update_arrived.wait())
             try:
                 await asyncio.wait([poller, waiter], timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
             finally:
@@ -431,7 +431,7 @@ class Emulator:
         else:
             content = document.file.read()
             meta = self._store_file(document.filename or "file", content, document.content_type)
-        caption, entities = ("", [])
+        caption, entities = "", list[Any]()
         if params.get("caption"):
             caption, entities = self._formatted(
                 params["caption"],
@@ -808,10 +808,10 @@ class Emulator:
             )
             return [e.to_api() for e in events]
         if action == "message":
-            message = w.messages.get((int(p["chat_id"]), int(p["message_id"])))
-            if message is None:
+            stored = w.messages.get((int(p["chat_id"]), int(p["message_id"])))
+            if stored is None:
                 raise bad_request("message not found")
-            return w.message_to_api(message)
+            return w.message_to_api(stored)
         if action == "commands":
             return {key: value for key, value in w.commands.items()}
         if action == "stats":

@@ -1,0 +1,60 @@
+"""``nextsteps demo`` works with no token and no internet, driven through its terminal."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+NEXTSTEPS = str(Path(sys.executable).parent / "nextsteps")
+
+
+def test_demo_chat_from_the_terminal(tmp_path: Path) -> None:
+    script = "\n".join(
+        [
+            "/items all",
+            ":as sven",
+            "/item 5",
+            "2",  # press [2] ✅ Done
+            ":reply Agreed with Pakistan",
+            ":as sam",
+            "/items",
+            ":quit",
+        ]
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NEXTSTEPS_")}
+    result = subprocess.run(
+        [NEXTSTEPS, "demo", "--db", str(tmp_path / "demo.db")],
+        input=script,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=tmp_path,
+        env=env,
+    )
+    out = result.stdout
+    assert result.returncode == 0, result.stderr
+    assert "All items (5)" in out
+    assert "[2] ✅ Done" in out and "#5 is now done." in out
+    assert "#5 · ✅ done" in out
+    assert "Note added to #5." in out and "Agreed with Pakistan" in out
+    assert "You are not registered yet" in out
+    assert "Traceback" not in result.stderr
+    assert (tmp_path / "demo.db").exists()
+
+
+def test_make_run_falls_back_to_the_demo_without_a_token(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NEXTSTEPS_")}
+    result = subprocess.run(
+        [NEXTSTEPS, "run", "--demo-if-no-token"],
+        input=":quit\n",
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=tmp_path,
+        env=env,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "No bot token configured: starting the local demo" in result.stdout
+    assert "NextSteps demo" in result.stdout
