@@ -61,7 +61,8 @@ def build_database(path: Path, items: int) -> str:
             ],
         )
         session.execute(
-            insert(ItemOwner), [{"item_id": n, "party_id": rng.randint(1, len(PARTIES))} for n in range(1, items + 1)]
+            insert(ItemOwner),
+            [{"item_id": n, "party_id": rng.randint(1, len(PARTIES))} for n in range(1, items + 1)],
         )
         session.execute(
             insert(ItemEvent),
@@ -79,9 +80,13 @@ async def wait_for(predicate, timeout: float = 60.0) -> None:  # type: ignore[no
         await asyncio.sleep(0.002)
 
 
-async def measure(name: str, command: list[str], env: dict[str, str], emu: Emulator, texts: list[str], samples: list[str]) -> dict[str, float]:
+async def measure(
+    name: str, command: list[str], env: dict[str, str], emu: Emulator, texts: list[str], samples: list[str]
+) -> dict[str, float]:
     users = [emu.add_user(f"U{i}", user_id=FIRST_USER + i, started=True).id for i in range(USERS)]
-    proc = await asyncio.create_subprocess_exec(*command, env=env, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE)
+    proc = await asyncio.create_subprocess_exec(
+        *command, env=env, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE
+    )
     try:
         await wait_for(lambda: emu.world.calls.get("getupdates", 0) > 0, 60)
         # warm-up
@@ -163,15 +168,31 @@ async def main() -> None:
                     "NEXTSTEPS_LOGGING__LEVEL": "WARNING",
                 }
             )
-            nextsteps = await measure(
-                "nextsteps", [str(Path(sys.executable).parent / "nextsteps"), "run"], env, emu, texts, samples
-            )
+            command = [str(Path(sys.executable).parent / "nextsteps"), "run"]
+            if os.environ.get("BENCH_PROFILE"):  # write a cProfile of the bot process there
+                command = [
+                    sys.executable,
+                    "-m",
+                    "cProfile",
+                    "-o",
+                    os.environ["BENCH_PROFILE"],
+                    "-m",
+                    "bot",
+                    "run",
+                ]
+            nextsteps = await measure("nextsteps", command, env, emu, texts, samples)
 
     ratio = nextsteps["updates_per_s"] / echo["updates_per_s"]
     print(f"updates per bot: {args.updates}; latency samples: {args.samples}; items: {args.items}")
-    print(f"echo bot : {echo['updates_per_s']:8.1f} updates/s   p50 {echo['p50_ms']:.1f} ms   p99 {echo['p99_ms']:.1f} ms")
-    print(f"NextSteps: {nextsteps['updates_per_s']:8.1f} updates/s   p50 {nextsteps['p50_ms']:.1f} ms   p99 {nextsteps['p99_ms']:.1f} ms  (/status N done)")
-    print(f"ratio NextSteps/echo: {ratio:.2f}  (target >= 0.80)   p99 target < 50 ms: {'met' if nextsteps['p99_ms'] < 50 else 'NOT met'}")
+    print(
+        f"echo bot : {echo['updates_per_s']:8.1f} updates/s   p50 {echo['p50_ms']:.1f} ms   p99 {echo['p99_ms']:.1f} ms"
+    )
+    print(
+        f"NextSteps: {nextsteps['updates_per_s']:8.1f} updates/s   p50 {nextsteps['p50_ms']:.1f} ms   p99 {nextsteps['p99_ms']:.1f} ms  (/status N done)"
+    )
+    print(
+        f"ratio NextSteps/echo: {ratio:.2f}  (target >= 0.80)   p99 target < 50 ms: {'met' if nextsteps['p99_ms'] < 50 else 'NOT met'}"
+    )
     print(json.dumps({"echo": echo, "nextsteps": nextsteps, "ratio": ratio}))
 
 

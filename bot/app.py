@@ -23,6 +23,7 @@ from bot.context import AppContext, attach
 from bot.handlers import errors, fallback, items, meetings, onboarding, parties
 from bot.menus import set_default_menus
 from bot.ratelimit import PacedRateLimiter
+from bot.updates import PerChatUpdateProcessor
 from core.config import Settings
 from storage.db import Database
 
@@ -79,6 +80,7 @@ def build_application(settings: Settings, db: Database | None = None) -> Applica
             )
         )
         .get_updates_read_timeout(tg.poll_timeout_seconds + 10)
+        .concurrent_updates(PerChatUpdateProcessor(16))
         .post_init(_post_init)
     )
     if tg.flood_limits:

@@ -8,6 +8,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from bot.deeplinks import item_url
 from bot.limits import SPLIT_TARGET
 from core.items import ItemCard, is_overdue
 from core.permissions import Actor
@@ -20,7 +21,8 @@ STATUS_EMOJI = {
     Status.BLOCKED: "⛔",
     Status.DROPPED: "✖️",
 }
-STATUS_LABEL = {s: f"{STATUS_EMOJI[s]} {s.value.replace('_', ' ')}" for s in Status}
+STATUS_WORD = {s: s.value.replace("_", " ") for s in Status}
+STATUS_LABEL = {s: f"{STATUS_EMOJI[s]} {STATUS_WORD[s]}" for s in Status}
 STATUS_BUTTON = {
     Status.OPEN: "⚪ Reopen",
     Status.IN_PROGRESS: "🔵 In progress",
@@ -88,20 +90,44 @@ def due_text(card: ItemCard, today: date) -> str:
     return text
 
 
-def item_line(card: ItemCard, today: date) -> str:
+def item_ref(number: int, bot: str) -> str:
+    """ "#N" linked to the item: tapping opens it, and replies to the message find it."""
+    return f'<a href="{esc(item_url(bot, number))}">#{number}</a>'
+
+
+def item_line(card: ItemCard, today: date, bot: str) -> str:
     item = card.item
     return (
-        f"{STATUS_EMOJI[item.status]} <b>#{card.number}</b> {esc(shorten(item.text, LIST_TEXT_CHARS))}\n"
+        f"{STATUS_EMOJI[item.status]} <b>{item_ref(card.number, bot)}</b> "
+        f"{esc(shorten(item.text, LIST_TEXT_CHARS))}\n"
         f"👥 {owners_text(card.owners)}\n⏰ {due_text(card, today)}"
     )
 
 
-def items_messages(cards: Sequence[ItemCard], title: str, today: date) -> list[str]:
+def items_messages(cards: Sequence[ItemCard], title: str, today: date, bot: str) -> list[str]:
     header = f"<b>{esc(title)}</b> ({len(cards)})"
     if not cards:
         return [f"{header}\nNothing here."]
-    footer = "Open one with /item N."
-    return split_messages([*(item_line(c, today) for c in cards), footer], header=header)
+    footer = "Tap a number, or /item N, to open one."
+    return split_messages([*(item_line(c, today, bot) for c in cards), footer], header=header)
+
+
+def status_changed(card: ItemCard, changed: bool, bot: str) -> str:
+    """A one-line confirmation that names the item."""
+    status = card.item.status
+    verb = "is now" if changed else "was already"
+    return (
+        f"{STATUS_EMOJI[status]} {item_ref(card.number, bot)} {verb} <b>{STATUS_WORD[status]}</b>.\n"
+        f"<i>{esc(shorten(card.item.text, LIST_TEXT_CHARS))}</i>"
+    )
+
+
+def note_added(card: ItemCard, bot: str) -> str:
+    return f"📝 Note added to {item_ref(card.number, bot)}.\n<i>{esc(shorten(card.item.text, LIST_TEXT_CHARS))}</i>"
+
+
+def note_prompt(number: int, bot: str) -> str:
+    return f"📝 Reply to this message with your note for {item_ref(number, bot)}."
 
 
 def _local(at: datetime, timezone: str) -> str:
@@ -127,7 +153,7 @@ def event_line(event: ItemEvent, timezone: str) -> str:
     return line
 
 
-def item_card(card: ItemCard, today: date, timezone: str) -> str:
+def item_card(card: ItemCard, today: date, timezone: str, bot: str) -> str:
     item = card.item
     source = ""
     if card.meeting is not None:
@@ -136,7 +162,7 @@ def item_card(card: ItemCard, today: date, timezone: str) -> str:
             source += f", {esc(item.paragraph_ref)}"
         source = f"\n📄 {source}"
     lines = [
-        f"<b>#{card.number}</b> · {STATUS_LABEL[item.status]}",
+        f"<b>{item_ref(card.number, bot)}</b> · {STATUS_LABEL[item.status]}",
         esc(item.text),
         f"\n👥 {owners_text(card.owners)}\n⏰ {due_text(card, today)}{source}",
     ]

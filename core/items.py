@@ -21,11 +21,9 @@ from storage.models import (
     ACTIVE_STATUSES,
     Item,
     ItemEvent,
-    ItemMessage,
     ItemOwner,
     Meeting,
     Party,
-    Precision,
     Status,
 )
 
@@ -82,7 +80,6 @@ class ItemCard:
     item: Item
     owners: list[Party]
     meeting: Meeting | None = None
-    due_meeting: Meeting | None = None
     events: list[ItemEvent] = field(default_factory=list)
 
     @property
@@ -117,16 +114,22 @@ def get_card(*, session: Session, item_id: int, history: bool = True) -> ItemCar
     card = ItemCard(item=item, owners=_owners_by_item(session, [item_id])[item_id])
     if item.meeting_id is not None:
         card.meeting = session.get(Meeting, item.meeting_id)
-    if item.due_meeting_id is not None:
-        card.due_meeting = session.get(Meeting, item.due_meeting_id)
     if history:
-        events = session.exec(
+        _load_history(session, card)
+    return card
+
+
+def _load_history(session: Session, card: ItemCard) -> ItemCard:
+    """Attach the latest events to a card (after a change, the card itself is still current)."""
+    session.flush()
+    card.events = list(
+        session.exec(
             select(ItemEvent)
-            .where(ItemEvent.item_id == item_id)
+            .where(ItemEvent.item_id == card.number)
             .order_by(col(ItemEvent.at).desc(), col(ItemEvent.id).desc())
             .limit(HISTORY_SHOWN)
         ).all()
-        card.events = list(events)
+    )
     return card
 
 
@@ -242,9 +245,15 @@ def create_item(
 
 
 def set_status(
-    *, session: Session, actor: Actor, item_id: int, status: Status, note: str | None = None
+    *,
+    session: Session,
+    actor: Actor,
+    item_id: int,
+    status: Status,
+    note: str | None = None,
+    history: bool = True,
 ) -> tuple[ItemCard, bool]:
-    """Set the status; return the card and whether anything changed."""
+    """Set the status; return the card (with its latest history if asked) and whether it changed."""
     card = get_card(session=session, item_id=item_id, history=False)
     allowed = settable_statuses(actor, card.owner_ids)
     if not allowed:
@@ -253,13 +262,12 @@ def set_status(
         raise PermissionDenied(f"Only the secretariat can mark an item {status.value}.")
     note = _clean_note(note) if note else None
     if card.item.status is status and not note:
-        return get_card(session=session, item_id=item_id), False
+        return (_load_history(session, card) if history else card), False
     old = card.item.status
     card.item.status = status
     card.item.updated_at = clock.now()
     _record(session, card.item, actor, "status", old_value=old.value, new_value=status.value, note=note)
-    session.flush()
-    return get_card(session=session, item_id=item_id), old is not status
+    return (_load_history(session, card) if history else card), old is not status
 
 
 def check_can_note(*, session: Session, actor: Actor, item_id: int) -> ItemCard:
@@ -269,13 +277,12 @@ def check_can_note(*, session: Session, actor: Actor, item_id: int) -> ItemCard:
     return card
 
 
-def add_note(*, session: Session, actor: Actor, item_id: int, text: str) -> ItemCard:
+def add_note(*, session: Session, actor: Actor, item_id: int, text: str, history: bool = True) -> ItemCard:
     card = check_can_note(session=session, actor=actor, item_id=item_id)
     note = _clean_note(text)
     card.item.updated_at = clock.now()
     _record(session, card.item, actor, "note", note=note)
-    session.flush()
-    return get_card(session=session, item_id=item_id)
+    return _load_history(session, card) if history else card
 
 
 def _clean_note(text: str) -> str:
@@ -291,23 +298,5 @@ def _owner_names(card: ItemCard) -> str:
     return ", ".join(p.name for p in card.owners) or "no party"
 
 
-def remember_item_message(*, session: Session, chat_id: int, message_id: int, item_id: int) -> None:
-    """Note that a bot message is about an item, so replies to it can be attached."""
-    session.add(ItemMessage(chat_id=chat_id, message_id=message_id, item_id=item_id))
-
-
-def item_for_message(*, session: Session, chat_id: int, message_id: int) -> int | None:
-    row = session.exec(
-        select(ItemMessage.item_id).where(
-            ItemMessage.chat_id == chat_id, ItemMessage.message_id == message_id
-        )
-    ).first()
-    return row
-
-
 def is_overdue(item: Item, today: date) -> bool:
     return item.status in ACTIVE_STATUSES and item.due_date is not None and item.due_date < today
-
-
-def precision_is_vague(item: Item) -> bool:
-    return item.due_precision not in (Precision.DAY, Precision.NONE)

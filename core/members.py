@@ -38,10 +38,12 @@ def find_actor(
     display_name: str,
     admins: Collection[int],
     default_timezone: str,
+    in_private_chat: bool = False,
 ) -> Actor | None:
     """The actor for a Telegram user, or None for a stranger.
 
-    Users listed as admins in the config are secretariat from their first message on.
+    Users listed as admins in the config are secretariat from their first message on. A member
+    writing to us privately is reachable again (they may have unblocked the bot).
     """
     member = session.exec(select(Member).where(Member.telegram_user_id == user_id)).first()
     if user_id in admins:
@@ -55,6 +57,8 @@ def find_actor(
         return None
     if display_name and member.display_name != display_name:
         member.display_name = display_name
+    if in_private_chat and not member.reachable:
+        member.reachable = True
     return actor_for(member, default_timezone)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, BigInteger, Column, Index, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Column, Index
 from sqlalchemy import Enum as SAEnum
 from sqlmodel import Field, SQLModel
 
@@ -134,15 +134,3 @@ class Invite(SQLModel, table=True):
     expires_at: datetime = Field(sa_column=_utc_column())
     created_by_member_id: int | None = Field(default=None, foreign_key="member.id")
     created_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column())
-
-
-class ItemMessage(SQLModel, table=True):
-    """A bot message about one item, so a reply to it can be attached to that item."""
-
-    __table_args__ = (UniqueConstraint("chat_id", "message_id"),)
-
-    id: int | None = Field(default=None, primary_key=True)
-    chat_id: int = Field(sa_column=Column(BigInteger, nullable=False))
-    message_id: int = Field(sa_column=Column(BigInteger, nullable=False))
-    item_id: int = Field(foreign_key="item.id", index=True, ondelete="CASCADE")
-    sent_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column())

@@ -8,13 +8,13 @@ from collections.abc import Callable, Coroutine, Sequence
 from typing import Any
 
 from telegram import Message, Update
-from telegram.error import BadRequest, Forbidden
+from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
 from bot.context import app_context
 from bot.keyboards import item_keyboard
 from bot.render import STRANGER_TEXT, esc, item_card
-from core import clock, items, members
+from core import clock, members
 from core.errors import UserError
 from core.items import ItemCard
 from core.permissions import Actor, can_note, settable_statuses
@@ -47,10 +47,8 @@ async def current_actor(update: Update, context: ContextTypes.DEFAULT_TYPE) -> A
             display_name=user.full_name,
             admins=ctx.admins,
             default_timezone=ctx.default_timezone,
+            in_private_chat=is_private(update),
         )
-        if actor is not None and is_private(update):
-            # They wrote to us privately, so we can write to them.
-            members.set_reachable(session=session, user_id=user.id, reachable=True)
     return actor
 
 
@@ -101,24 +99,15 @@ def card_markup(card: ItemCard, actor: Actor) -> object:
     )
 
 
-def remember(context: ContextTypes.DEFAULT_TYPE, message: Message, item_id: int) -> None:
-    """Record that ``message`` is about ``item_id`` so replies to it become notes."""
-    with app_context(context).db.session() as session:
-        items.remember_item_message(
-            session=session, chat_id=message.chat_id, message_id=message.message_id, item_id=item_id
-        )
-
-
 async def send_card(
     update: Update, context: ContextTypes.DEFAULT_TYPE, actor: Actor, card: ItemCard, prefix: str = ""
 ) -> None:
-    """Send an item's card with its buttons, and remember it for replies."""
+    """Reply with an item's full card and the buttons this user may press."""
     message = update.effective_message
     assert message is not None
     today = clock.today_in(actor.timezone)
-    text = (prefix + "\n\n" if prefix else "") + item_card(card, today, actor.timezone)
-    sent = await message.reply_text(text, reply_markup=card_markup(card, actor))  # type: ignore[arg-type]
-    remember(context, sent, card.number)
+    text = (prefix + "\n\n" if prefix else "") + item_card(card, today, actor.timezone, context.bot.username)
+    await message.reply_text(text, reply_markup=card_markup(card, actor))  # type: ignore[arg-type]
 
 
 async def edit_card(update: Update, context: ContextTypes.DEFAULT_TYPE, actor: Actor, card: ItemCard) -> None:
@@ -126,7 +115,7 @@ async def edit_card(update: Update, context: ContextTypes.DEFAULT_TYPE, actor: A
     query = update.callback_query
     assert query is not None
     today = clock.today_in(actor.timezone)
-    text = item_card(card, today, actor.timezone)
+    text = item_card(card, today, actor.timezone, context.bot.username)
     try:
         await query.edit_message_text(text, reply_markup=card_markup(card, actor))  # type: ignore[arg-type]
     except BadRequest as exc:
@@ -135,19 +124,8 @@ async def edit_card(update: Update, context: ContextTypes.DEFAULT_TYPE, actor: A
         if query.message is None:
             raise
         log.info("could not edit item card (%s); sending a new one", exc.message)
-        sent = await context.bot.send_message(
+        await context.bot.send_message(
             query.message.chat.id,
             text,
             reply_markup=card_markup(card, actor),  # type: ignore[arg-type]
         )
-        remember(context, sent, card.number)
-
-
-async def safe_send(context: ContextTypes.DEFAULT_TYPE, chat_id: int, text: str) -> Message | None:
-    """Send a message to someone who may have blocked the bot; None if they can't be reached."""
-    try:
-        return await context.bot.send_message(chat_id, text)
-    except Forbidden:
-        with app_context(context).db.session() as session:
-            members.set_reachable(session=session, user_id=chat_id, reachable=False)
-        return None

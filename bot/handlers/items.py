@@ -8,16 +8,16 @@ from telegram import ForceReply, Update
 from telegram.ext import ContextTypes
 
 from bot.context import app_context
+from bot.deeplinks import items_linked
 from bot.handlers.common import (
     edit_card,
     friendly_errors,
-    remember,
     reply_chunks,
     require_actor,
     send_card,
 )
 from bot.keyboards import decode
-from bot.render import STATUS_LABEL, esc, items_messages
+from bot.render import items_messages, note_added, note_prompt, status_changed
 from core import clock, items
 from core.errors import BadInput
 from core.items import STATUS_HELP, Scope, parse_item_number, parse_status
@@ -63,7 +63,7 @@ async def list_items(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     today = clock.today_in(actor.timezone)
     with app_context(context).db.session() as session:
         cards = items.list_items(session=session, actor=actor, scope=scope, today=today)
-        chunks = items_messages(cards, SCOPE_TITLES[scope], today)
+        chunks = items_messages(cards, SCOPE_TITLES[scope], today, context.bot.username)
     await reply_chunks(update, chunks)
 
 
@@ -100,16 +100,13 @@ async def set_status(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     note = " ".join(args[1 + words :]) or None
     with app_context(context).db.session() as session:
         card, changed = items.set_status(
-            session=session, actor=actor, item_id=item_id, status=status, note=note
+            session=session, actor=actor, item_id=item_id, status=status, note=note, history=False
         )
-    prefix = (
-        f"#{item_id} is now {STATUS_LABEL[status]}."
-        if changed
-        else f"#{item_id} was already {STATUS_LABEL[status]}."
-    )
+    text = status_changed(card, changed, context.bot.username)
     if note and not changed:
-        prefix += " Your note was added."
-    await send_card(update, context, actor, card, prefix=prefix)
+        text += "\nYour note was added."
+    assert update.effective_message is not None
+    await update.effective_message.reply_text(text)
 
 
 @friendly_errors
@@ -124,8 +121,9 @@ async def add_note(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         raise BadInput("Usage: /note N your progress note")
     item_id = parse_item_number(number)
     with app_context(context).db.session() as session:
-        card = items.add_note(session=session, actor=actor, item_id=item_id, text=note)
-    await send_card(update, context, actor, card, prefix=f"📝 Note added to #{item_id}.")
+        card = items.add_note(session=session, actor=actor, item_id=item_id, text=note, history=False)
+    assert update.effective_message is not None
+    await update.effective_message.reply_text(note_added(card, context.bot.username))
 
 
 def parse_add(text: str) -> tuple[str, list[str], str | None, str | None]:
@@ -193,12 +191,11 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             items.check_can_note(session=session, actor=actor, item_id=action.item_id)
         await query.answer()
         assert query.message is not None
-        prompt = await context.bot.send_message(
+        await context.bot.send_message(
             query.message.chat.id,
-            f"📝 Reply to this message with your note for #{action.item_id}.",
+            note_prompt(action.item_id, context.bot.username),
             reply_markup=ForceReply(selective=True, input_field_placeholder=f"Note for #{action.item_id}"),
         )
-        remember(context, prompt, action.item_id)
         return
     assert action.status is not None
     with db.session() as session:
@@ -218,27 +215,27 @@ async def reply_to_item(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     """Plain text replying to a bot message about an item: a status word sets it, else a note."""
     message = update.effective_message
     assert message is not None and message.reply_to_message is not None
-    if message.reply_to_message.from_user is None or message.reply_to_message.from_user.id != context.bot.id:
+    replied = message.reply_to_message
+    if replied.from_user is None or replied.from_user.id != context.bot.id:
         return
     actor = await require_actor(update, context)
     if actor is None:
         return
-    with app_context(context).db.session() as session:
-        item_id = items.item_for_message(
-            session=session, chat_id=message.chat_id, message_id=message.reply_to_message.message_id
-        )
-    if item_id is None:
+    linked = items_linked(replied)
+    if len(linked) != 1:
         raise BadInput(
             "That message isn't about a single item. Reply to an item's card, or use /note N text."
         )
+    (item_id,) = linked
     text = message.text or ""
     status = parse_status(text)
     with app_context(context).db.session() as session:
         if status is not None:
-            card, changed = items.set_status(session=session, actor=actor, item_id=item_id, status=status)
-            verb = "is now" if changed else "was already"
-            prefix = f"#{item_id} {verb} {STATUS_LABEL[status]}."
+            card, changed = items.set_status(
+                session=session, actor=actor, item_id=item_id, status=status, history=False
+            )
+            reply = status_changed(card, changed, context.bot.username)
         else:
-            card = items.add_note(session=session, actor=actor, item_id=item_id, text=text)
-            prefix = f"📝 Note added to #{item_id}."
-    await send_card(update, context, actor, card, prefix=esc(prefix))
+            card = items.add_note(session=session, actor=actor, item_id=item_id, text=text, history=False)
+            reply = note_added(card, context.bot.username)
+    await message.reply_text(reply)

@@ -9,10 +9,11 @@ from telegram.ext import ContextTypes
 from telegram.helpers import create_deep_linked_url
 
 from bot.context import app_context
-from bot.handlers.common import current_actor, display_name, friendly_errors, require_actor
+from bot.deeplinks import parse_item_payload
+from bot.handlers.common import current_actor, display_name, friendly_errors, require_actor, send_card
 from bot.menus import set_member_menu
 from bot.render import ROLE_NAMES, STRANGER_TEXT, esc, help_text, whoami_text
-from core import members
+from core import items, members
 from core.errors import BadInput
 from storage.models import Role
 
@@ -26,6 +27,15 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     user = update.effective_user
     assert message is not None and user is not None
     ctx = app_context(context)
+    item_id = parse_item_payload(context.args[0]) if context.args else None
+    if item_id is not None:  # a tapped "#N" link
+        actor = await require_actor(update, context)
+        if actor is None:
+            return
+        with ctx.db.session() as session:
+            card = items.get_card(session=session, item_id=item_id)
+        await send_card(update, context, actor, card)
+        return
     if context.args:
         with ctx.db.session() as session:
             member, party = members.redeem_invite(

@@ -16,7 +16,7 @@ def card(number: int, text: str, owners: list[str] | None = None, **fields: obje
 
 def test_every_interpolated_value_is_escaped() -> None:
     hostile = card(1, "<script>alert(1)</script> & <b>", owners=["A&B <Co>"], due_text="<soon>")
-    html = item_line(hostile, date(2026, 1, 1))
+    html = item_line(hostile, date(2026, 1, 1), "nextsteps_bot")
     plain, _ = parse_html(html)  # Telegram would refuse it if anything leaked
     assert "<script>alert(1)</script> & <b>" in plain and "A&B <Co>" in plain and "<soon>" in plain
 
@@ -42,16 +42,22 @@ def test_list_shows_written_and_resolved_deadline_and_overdue() -> None:
     c = card(
         3, "Do it", due_text="until early 2023", due_date=date(2023, 4, 30), due_precision=Precision.PERIOD
     )
-    messages = items_messages([c], "Open items", date(2023, 5, 2))
+    messages = items_messages([c], "Open items", date(2023, 5, 2), "nextsteps_bot")
     plain, _ = parse_html(messages[0])
     assert "until early 2023 (by 30 Apr 2023) · ⚠️ overdue 2 days" in plain
 
 
 def test_exact_dates_are_not_repeated() -> None:
     c = card(3, "Do it", due_text="31 March 2023", due_date=date(2023, 3, 31), due_precision=Precision.DAY)
-    plain, _ = parse_html(item_line(c, date(2023, 1, 1)))
+    plain, _ = parse_html(item_line(c, date(2023, 1, 1), "nextsteps_bot"))
     assert "⏰ 31 March 2023" in plain and "(by" not in plain
 
 
 def test_empty_list_says_so() -> None:
-    assert "Nothing here." in items_messages([], "Open items", date(2023, 1, 1))[0]
+    assert "Nothing here." in items_messages([], "Open items", date(2023, 1, 1), "nextsteps_bot")[0]
+
+
+def test_item_numbers_link_to_the_item() -> None:
+    _, entities = parse_html(item_line(card(42, "Step"), date(2023, 1, 1), "nextsteps_bot"))
+    links = [e["url"] for e in entities if e["type"] == "text_link"]
+    assert links == ["https://t.me/nextsteps_bot?start=i42"]

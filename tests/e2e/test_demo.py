@@ -18,6 +18,7 @@ def test_demo_chat_from_the_terminal(tmp_path: Path) -> None:
             "/item 5",
             "2",  # press [2] ✅ Done
             ":reply Agreed with Pakistan",
+            "/item 5",
             ":as sam",
             "/items",
             ":quit",
@@ -38,7 +39,7 @@ def test_demo_chat_from_the_terminal(tmp_path: Path) -> None:
     assert "All items (5)" in out
     assert "[2] ✅ Done" in out and "#5 is now done." in out
     assert "#5 · ✅ done" in out
-    assert "Note added to #5." in out and "Agreed with Pakistan" in out
+    assert "Note added to #5." in out and "Sven: 📝 “Agreed with Pakistan”" in out
     assert "You are not registered yet" in out
     assert "Traceback" not in result.stderr
     assert (tmp_path / "demo.db").exists()

@@ -97,4 +97,4 @@ async def test_stranger_pressing_a_button_gets_an_answer_and_changes_nothing(wor
 
 async def test_secretariat_can_update_any_item(world: BotWorld) -> None:
     reply = await world.client.ask(world.admin, "/status 1 dropped superseded by the new proposal")
-    assert "#1 is now ✖️ dropped." in reply.text
+    assert "✖️ #1 is now dropped." in reply.text

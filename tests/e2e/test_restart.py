@@ -32,7 +32,7 @@ async def test_data_and_pending_updates_survive_a_restart(tmp_path: Path) -> Non
             # both updates queued while the bot was down are handled, once each, in order
             answers = await world.client.replies(sven, 2)
             assert "📝 Note added to #5." in answers[0].text
-            assert "#5 is now ✅ done." in answers[1].text
+            assert "✅ #5 is now done." in answers[1].text
             card = await world.card(sven, 5)
             assert "#5 · ✅ done" in card.text
             assert "Agenda circulated" in card.text

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-27 20:59:37.181272
+Create Date: 2026-11-27 21:18:15.358926
 """
 
 import sqlalchemy as sa
@@ -10,6 +10,7 @@ import sqlmodel
 from alembic import op
 
 import storage.db
+
 
 revision = "0001"
 down_revision = None
@@ -175,20 +176,6 @@ def upgrade() -> None:
         batch_op.create_index("ix_itemevent_item_at", ["item_id", "at"], unique=False)
 
     op.create_table(
-        "itemmessage",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("chat_id", sa.BigInteger(), nullable=False),
-        sa.Column("message_id", sa.BigInteger(), nullable=False),
-        sa.Column("item_id", sa.Integer(), nullable=False),
-        sa.Column("sent_at", storage.db.UTCDateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(["item_id"], ["item.id"], ondelete="CASCADE"),
-        sa.PrimaryKeyConstraint("id"),
-        sa.UniqueConstraint("chat_id", "message_id"),
-    )
-    with op.batch_alter_table("itemmessage", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_itemmessage_item_id"), ["item_id"], unique=False)
-
-    op.create_table(
         "itemowner",
         sa.Column("item_id", sa.Integer(), nullable=False),
         sa.Column("party_id", sa.Integer(), nullable=False),
@@ -211,10 +198,6 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_itemowner_party_id"))
 
     op.drop_table("itemowner")
-    with op.batch_alter_table("itemmessage", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_itemmessage_item_id"))
-
-    op.drop_table("itemmessage")
     with op.batch_alter_table("itemevent", schema=None) as batch_op:
         batch_op.drop_index("ix_itemevent_item_at")
 
