@@ -80,7 +80,7 @@ def build_application(settings: Settings, db: Database | None = None) -> Applica
             )
         )
         .get_updates_read_timeout(tg.poll_timeout_seconds + 10)
-        .concurrent_updates(PerChatUpdateProcessor(16))
+        .concurrent_updates(PerChatUpdateProcessor())
         .post_init(_post_init)
     )
     if tg.flood_limits:
