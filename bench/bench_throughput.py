@@ -20,6 +20,7 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -72,8 +73,8 @@ def build_database(path: Path, items: int) -> str:
     return url
 
 
-async def wait_for(predicate, timeout: float = 60.0) -> None:  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + timeout
+async def wait_for(predicate: Callable[[], bool], seconds: float = 60.0) -> None:
+    deadline = time.monotonic() + seconds
     while not predicate():
         if time.monotonic() > deadline:
             raise TimeoutError("the bot did not answer in time")
@@ -107,15 +108,15 @@ async def measure(
         # latency: one `/status N done` at a time, bot otherwise idle
         latencies = []
         for i, text in enumerate(samples):
-            base = len(emu.world.events)
+            before = len(emu.world.events)
             t0 = time.perf_counter()
             emu.user_message(users[i % USERS], text)
-            await wait_for(lambda: len(emu.world.events) > base, 30)
+            await wait_for(lambda before=before: len(emu.world.events) > before, 30)  # type: ignore[misc]
             latencies.append((time.perf_counter() - t0) * 1000)
             await asyncio.sleep(0.005)
     finally:
         proc.send_signal(signal.SIGINT)
-        _, stderr = await proc.communicate()
+        await proc.communicate()
     errors = [e for e in emu.world.errors if "not modified" not in e["description"]]
     if errors:
         print(f"{name}: the emulator refused {len(errors)} calls, e.g. {errors[0]}", file=sys.stderr)
