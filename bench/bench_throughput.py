@@ -185,15 +185,13 @@ async def main() -> None:
 
     ratio = nextsteps["updates_per_s"] / echo["updates_per_s"]
     print(f"updates per bot: {args.updates}; latency samples: {args.samples}; items: {args.items}")
-    print(
-        f"echo bot : {echo['updates_per_s']:8.1f} updates/s   p50 {echo['p50_ms']:.1f} ms   p99 {echo['p99_ms']:.1f} ms"
-    )
-    print(
-        f"NextSteps: {nextsteps['updates_per_s']:8.1f} updates/s   p50 {nextsteps['p50_ms']:.1f} ms   p99 {nextsteps['p99_ms']:.1f} ms  (/status N done)"
-    )
-    print(
-        f"ratio NextSteps/echo: {ratio:.2f}  (target >= 0.80)   p99 target < 50 ms: {'met' if nextsteps['p99_ms'] < 50 else 'NOT met'}"
-    )
+    for label, figures in (("echo bot ", echo), ("NextSteps", nextsteps)):
+        print(
+            f"{label}: {figures['updates_per_s']:8.1f} updates/s   "
+            f"p50 {figures['p50_ms']:.1f} ms   p99 {figures['p99_ms']:.1f} ms"
+        )
+    p99_verdict = "met" if nextsteps["p99_ms"] < 50 else "NOT met"
+    print(f"ratio NextSteps/echo: {ratio:.2f} (target >= 0.80); NextSteps p99 < 50 ms: {p99_verdict}")
     print(json.dumps({"echo": echo, "nextsteps": nextsteps, "ratio": ratio}))
 
 

@@ -123,7 +123,8 @@ def status_changed(card: ItemCard, changed: bool, bot: str) -> str:
 
 
 def note_added(card: ItemCard, bot: str) -> str:
-    return f"📝 Note added to {item_ref(card.number, bot)}.\n<i>{esc(shorten(card.item.text, LIST_TEXT_CHARS))}</i>"
+    summary = esc(shorten(card.item.text, LIST_TEXT_CHARS))
+    return f"📝 Note added to {item_ref(card.number, bot)}.\n<i>{summary}</i>"
 
 
 def note_prompt(number: int, bot: str) -> str:
