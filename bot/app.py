@@ -13,6 +13,7 @@ from telegram.ext import (
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
+    ChatMemberHandler,
     CommandHandler,
     Defaults,
     MessageHandler,
@@ -20,7 +21,7 @@ from telegram.ext import (
 )
 
 from bot.context import AppContext, attach
-from bot.handlers import errors, fallback, items, meetings, onboarding, parties
+from bot.handlers import errors, fallback, items, meetings, onboarding, parties, reachability
 from bot.menus import set_default_menus
 from bot.ratelimit import PacedRateLimiter
 from bot.updates import PerChatUpdateProcessor
@@ -48,6 +49,7 @@ def register_handlers(app: Application) -> None:  # type: ignore[type-arg]
     app.add_handler(CommandHandler("parties", parties.list_parties))
     app.add_handler(CommandHandler("party", parties.party))
     app.add_handler(CallbackQueryHandler(items.button))
+    app.add_handler(ChatMemberHandler(reachability.private_chat_status))
     app.add_handler(MessageHandler(filters.REPLY & filters.TEXT & ~filters.COMMAND, items.reply_to_item))
     app.add_handler(MessageHandler(filters.COMMAND, fallback.unknown_command))
     app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, fallback.stray_text))

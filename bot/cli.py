@@ -12,11 +12,27 @@ from core.config import ConfigError, Settings, load_settings
 log = logging.getLogger("nextsteps")
 
 
-def configure_logging(level: str) -> None:
+class RedactToken(logging.Filter):
+    """Replace the bot token wherever it would appear in a log line (URLs in exceptions …)."""
+
+    def __init__(self, token: str) -> None:
+        super().__init__()
+        self.token = token
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if self.token and self.token in record.getMessage():
+            record.msg = record.getMessage().replace(self.token, "<token>")
+            record.args = None
+        return True
+
+
+def configure_logging(level: str, token: str = "") -> None:
     logging.basicConfig(
         level=getattr(logging, level.upper(), logging.INFO),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(RedactToken(token))
     # httpx logs every request URL at INFO, and the URL contains the bot token.
     for noisy in ("httpx", "httpcore", "apscheduler", "aiohttp.access"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
@@ -38,7 +54,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             "config error: 'telegram.token' is required for run "
             "(set it in config.toml or NEXTSTEPS_TELEGRAM__TOKEN)"
         )
-    configure_logging(settings.logging.level)
+    configure_logging(settings.logging.level, settings.telegram.token)
     from bot.app import ALLOWED_UPDATES, build_application
     from storage.db import Database
 

@@ -709,6 +709,41 @@ class Emulator:
         )
         return query.id, update_id
 
+    def block(self, user_id: int, blocked: bool = True) -> bool:
+        """The user blocks (or unblocks) the bot; Telegram tells the bot with a my_chat_member update."""
+        user = self.world.users[user_id]
+        if user.blocked == blocked:
+            return True
+        user.blocked = blocked
+        bot = {
+            "id": self.world.bot_id,
+            "is_bot": True,
+            "first_name": self.world.bot_name,
+            "username": self.world.bot_username,
+        }
+        old, new = ("member", "kicked") if blocked else ("kicked", "member")
+        now = int(time.time())
+        self._push_update(
+            {
+                "my_chat_member": {
+                    "chat": self.world.chats[user_id].to_api(self.world.users),
+                    "from": user.to_api(),
+                    "date": now,
+                    "old_chat_member": {
+                        "user": bot,
+                        "status": old,
+                        **({"until_date": 0} if old == "kicked" else {}),
+                    },
+                    "new_chat_member": {
+                        "user": bot,
+                        "status": new,
+                        **({"until_date": 0} if new == "kicked" else {}),
+                    },
+                }
+            }
+        )
+        return True
+
     def migrate(self, chat_id: int) -> Chat:
         """Upgrade a group to a supergroup, as Telegram does: a new chat id, the old one dead."""
         old = self.world.chat(chat_id)
@@ -795,8 +830,7 @@ class Emulator:
             query = w.callbacks[str(p["id"])]
             return {"answered": query.answered, "text": query.answer_text, "show_alert": query.show_alert}
         if action == "block":
-            w.users[int(p["user_id"])].blocked = bool(p.get("blocked", True))
-            return True
+            return self.block(int(p["user_id"]), bool(p.get("blocked", True)))
         if action == "migrate":
             return {"new_chat_id": self.migrate(int(p["chat_id"])).id}
         if action == "events":

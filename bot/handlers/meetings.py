@@ -13,7 +13,10 @@ from bot.render import esc, fmt_date, meeting_text
 from core import clock, meetings
 from core.errors import BadInput
 
-USAGE = "Usage: /meeting set YYYY-MM-DD Name, e.g. /meeting set 2023-12-05 33rd Senior Officials Meeting"
+USAGE = (
+    "Usage: /meeting set YYYY-MM-DD Name [| Place], "
+    "e.g. /meeting set 2023-12-05 33rd Senior Officials Meeting | Vienna"
+)
 
 
 @friendly_errors
@@ -38,9 +41,10 @@ async def meeting(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         held_on = date.fromisoformat(args[1])
     except ValueError:
         raise BadInput(f"“{args[1]}” is not a date. {USAGE}") from None
+    name, _, place = " ".join(args[2:]).partition("|")
     with db.session() as session:
         found, moved = meetings.set_next_meeting(
-            session=session, actor=actor, held_on=held_on, name=" ".join(args[2:])
+            session=session, actor=actor, held_on=held_on, name=name, place=place.strip() or None
         )
         text = meeting_text(found, today)
     if moved:

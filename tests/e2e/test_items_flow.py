@@ -183,7 +183,10 @@ async def test_add_with_unknown_owner_lists_known_parties(world: BotWorld) -> No
 async def test_meeting_countdown_and_set_relinks_deadlines(world: BotWorld) -> None:
     reply = await world.client.ask(world.admin, "/meeting")
     assert "33rd Senior Officials Meeting" in reply.text and "20 Jan 2027" in reply.text
-    moved = await world.client.ask(world.admin, "/meeting set 2027-03-01 33rd Senior Officials Meeting")
+    moved = await world.client.ask(
+        world.admin, "/meeting set 2027-03-01 33rd Senior Officials Meeting | Vienna"
+    )
+    assert "33rd Senior Officials Meeting, Vienna" in moved.text
     assert "3 items tied to it now due by 15 Feb 2027" in moved.text
     with world.db.session() as session:
         item = session.get(Item, 4)

@@ -118,3 +118,28 @@ async def test_help_lists_commands_by_role(world: BotWorld) -> None:
 async def test_invite_for_unknown_party_lists_nothing_secret(world: BotWorld) -> None:
     reply = await world.client.ask(world.admin, "/invite Atlantis chair")
     assert "don't know the party" in reply.text
+
+
+async def test_blocking_the_bot_marks_the_member_unreachable(world: BotWorld) -> None:
+    import asyncio
+
+    from sqlmodel import select
+
+    from storage.models import Member
+
+    sven = await world.join("Sven", "Sweden")
+
+    def reachable() -> bool:
+        with world.db.session() as session:
+            return session.exec(select(Member).where(Member.telegram_user_id == sven)).one().reachable
+
+    assert reachable()
+    await world.client.block(sven)
+    for _ in range(100):
+        if not reachable():
+            break
+        await asyncio.sleep(0.02)
+    assert not reachable()
+    await world.client.block(sven, blocked=False)
+    await world.client.ask(sven, "/whoami")
+    assert reachable()
