@@ -62,6 +62,63 @@ class InviteSettings(_Section):
     default_uses: int = Field(default=1, ge=1, le=1000)
 
 
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+def check_clock_time(value: str) -> str:
+    """'HH:MM' on a 24-hour clock."""
+    try:
+        hours, minutes = (int(part) for part in value.split(":"))
+    except ValueError:
+        raise ValueError(f"{value!r} is not a time like 09:00") from None
+    if not (0 <= hours < 24 and 0 <= minutes < 60):
+        raise ValueError(f"{value!r} is not a time like 09:00")
+    return f"{hours:02d}:{minutes:02d}"
+
+
+class FollowupSettings(_Section):
+    reminder_offsets_days: list[int] = Field(default_factory=lambda: [14, 7, 1, 0])
+    send_time: str = "09:00"
+    skip_weekends: bool = True
+    weekend_days: list[str] = Field(default_factory=lambda: ["saturday", "sunday"])
+    overdue_repeat_days: int = Field(default=7, ge=1, le=90)
+    escalate_after_nudges: int = Field(default=3, ge=1, le=52)
+    premeeting_days: list[int] = Field(default_factory=lambda: [60, 30, 14, 7])
+    digest_weekday: str = "monday"
+    digest_time: str = "09:00"
+    tick_seconds: int = Field(default=30, ge=1, le=3600)
+    grace_hours: int = Field(default=24, ge=1, le=24 * 30)
+    horizon_days: int = Field(default=70, ge=7, le=400)
+
+    _check_times = field_validator("send_time", "digest_time")(check_clock_time)
+
+    @field_validator("reminder_offsets_days", "premeeting_days")
+    @classmethod
+    def _check_offsets(cls, value: list[int]) -> list[int]:
+        if any(not 0 <= day <= 365 for day in value):
+            raise ValueError("offsets are whole days between 0 and 365")
+        return sorted(set(value), reverse=True)
+
+    @field_validator("digest_weekday")
+    @classmethod
+    def _check_weekday(cls, value: str) -> str:
+        if value.lower() not in WEEKDAYS:
+            raise ValueError(f"{value!r} is not a weekday name like monday")
+        return value.lower()
+
+    @field_validator("weekend_days")
+    @classmethod
+    def _check_weekend(cls, value: list[str]) -> list[str]:
+        for day in value:
+            cls._check_weekday(day)
+        return [d.lower() for d in value]
+
+    @property
+    def weekend(self) -> frozenset[int]:
+        """Weekend days as Python weekday numbers (Monday = 0)."""
+        return frozenset(WEEKDAYS.index(d) for d in self.weekend_days) if self.skip_weekends else frozenset()
+
+
 class LoggingSettings(_Section):
     level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 
@@ -79,6 +136,7 @@ class Settings(BaseSettings):
     secretariat: SecretariatSettings = Field(default_factory=SecretariatSettings)
     deadlines: DeadlineSettings = Field(default_factory=DeadlineSettings)
     invites: InviteSettings = Field(default_factory=InviteSettings)
+    followups: FollowupSettings = Field(default_factory=FollowupSettings)
     logging: LoggingSettings = Field(default_factory=LoggingSettings)
 
     @classmethod

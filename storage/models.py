@@ -85,6 +85,9 @@ class Member(SQLModel, table=True):
     timezone: str | None = Field(default=None, max_length=64)
     reachable: bool = True
     joined_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column())
+    reminders_enabled: bool = True  # non-essential reminders; pre-meeting follow-ups stay on
+    quiet_start: str | None = Field(default=None, max_length=5)  # "HH:MM" local
+    quiet_end: str | None = Field(default=None, max_length=5)
 
 
 class Item(SQLModel, table=True):
@@ -134,3 +137,52 @@ class Invite(SQLModel, table=True):
     expires_at: datetime = Field(sa_column=_utc_column())
     created_by_member_id: int | None = Field(default=None, foreign_key="member.id")
     created_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column())
+
+
+class FollowupKind(StrEnum):
+    DEADLINE = "deadline"  # N days before an item's deadline
+    OVERDUE = "overdue"  # first working day after it, then weekly
+    ESCALATION = "escalation"  # to the secretariat, after repeated nudges
+    PREMEETING = "premeeting"  # to chairs before the next meeting
+    PREMEETING_REPORT = "premeeting_report"  # to the secretariat: who has updated
+    DIGEST = "digest"  # weekly, to subscribed chats
+
+
+class FollowupState(StrEnum):
+    PLANNED = "planned"
+    SENDING = "sending"  # marked before the send: a crash here means at most one duplicate
+    SENT = "sent"
+    FAILED = "failed"  # the recipient can't be reached (blocked, never started, chat gone)
+    CANCELLED = "cancelled"  # no longer wanted (item closed, deadline moved …)
+    FOLDED = "folded"  # fell due during downtime; summarised in one "while I was away" message
+
+
+class Followup(SQLModel, table=True):
+    """One planned message and, once sent, its ledger entry. ``key`` makes it exactly once."""
+
+    __table_args__ = (Index("ix_followup_state_due", "state", "due_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=200, unique=True)
+    kind: FollowupKind = Field(sa_column=_enum_column(FollowupKind))
+    chat_id: int = Field(sa_column=Column(BigInteger, nullable=False, index=True))
+    member_id: int | None = Field(default=None, foreign_key="member.id", index=True)
+    item_id: int | None = Field(default=None, foreign_key="item.id", index=True)
+    meeting_id: int | None = Field(default=None, foreign_key="meeting.id")
+    due_at: datetime = Field(sa_column=_utc_column())
+    reason: str = Field(default="", max_length=300)
+    state: FollowupState = Field(default=FollowupState.PLANNED, sa_column=_enum_column(FollowupState))
+    attempts: int = 0
+    sent_at: datetime | None = Field(default=None, sa_column=_utc_column(nullable=True))
+    last_error: str | None = Field(default=None, max_length=300)
+
+
+class Subscription(SQLModel, table=True):
+    """A chat that receives the weekly digest."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    chat_id: int = Field(sa_column=Column(BigInteger, nullable=False, unique=True))
+    title: str = Field(default="", max_length=200)
+    member_id: int | None = Field(default=None, foreign_key="member.id")
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column())
+    last_digest_at: datetime | None = Field(default=None, sa_column=_utc_column(nullable=True))
