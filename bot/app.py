@@ -21,7 +21,8 @@ from telegram.ext import (
 )
 
 from bot.context import AppContext, attach
-from bot.handlers import errors, fallback, items, meetings, onboarding, parties, reachability
+from bot.handlers import errors, fallback, followups, items, meetings, onboarding, parties, reachability
+from bot.jobs import start_followups
 from bot.menus import set_default_menus
 from bot.ratelimit import PacedRateLimiter
 from bot.updates import PerChatUpdateProcessor
@@ -48,6 +49,9 @@ def register_handlers(app: Application) -> None:  # type: ignore[type-arg]
     app.add_handler(CommandHandler("meeting", meetings.meeting))
     app.add_handler(CommandHandler("parties", parties.list_parties))
     app.add_handler(CommandHandler("party", parties.party))
+    app.add_handler(CommandHandler("digest", followups.digest))
+    app.add_handler(CommandHandler("quiet", followups.quiet))
+    app.add_handler(CommandHandler("reminders", followups.reminders))
     app.add_handler(CallbackQueryHandler(items.button))
     app.add_handler(ChatMemberHandler(reachability.private_chat_status))
     app.add_handler(MessageHandler(filters.REPLY & filters.TEXT & ~filters.COMMAND, items.reply_to_item))
@@ -57,6 +61,7 @@ def register_handlers(app: Application) -> None:  # type: ignore[type-arg]
 
 
 async def _post_init(app: Application) -> None:  # type: ignore[type-arg]
+    start_followups(app)
     try:
         await set_default_menus(app.bot)
     except Exception:  # a missing menu must not stop the bot

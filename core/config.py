@@ -83,6 +83,7 @@ class FollowupSettings(_Section):
     weekend_days: list[str] = Field(default_factory=lambda: ["saturday", "sunday"])
     overdue_repeat_days: int = Field(default=7, ge=1, le=90)
     escalate_after_nudges: int = Field(default=3, ge=1, le=52)
+    max_overdue_nudges: int = Field(default=6, ge=1, le=52)
     premeeting_days: list[int] = Field(default_factory=lambda: [60, 30, 14, 7])
     digest_weekday: str = "monday"
     digest_time: str = "09:00"

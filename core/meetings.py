@@ -9,7 +9,7 @@ from sqlmodel import Session, col, select
 
 from core.deadlines import resolve_linked
 
-__all__ = ["next_meeting", "reresolve_linked_items", "resolve_linked", "set_next_meeting"]
+__all__ = ["linked_item_ids", "next_meeting", "reresolve_linked_items", "resolve_linked", "set_next_meeting"]
 from core.errors import BadInput, PermissionDenied
 from core.parties import normalise_name
 from core.permissions import Actor, can_manage
@@ -65,6 +65,12 @@ def set_next_meeting(
         .values(due_meeting_id=meeting.id)
     )
     return meeting, reresolve_linked_items(session=session, meeting=meeting)
+
+
+def linked_item_ids(*, session: Session, meeting_id: int) -> list[int]:
+    """Items whose deadline is tied to this meeting."""
+    rows = session.exec(select(Item.id).where(col(Item.due_meeting_id) == meeting_id)).all()
+    return [i for i in rows if i is not None]
 
 
 def reresolve_linked_items(*, session: Session, meeting: Meeting) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 from collections.abc import Collection
 from datetime import timedelta
@@ -66,6 +67,34 @@ def get_member(*, session: Session, member_id: int) -> Member:
     member = session.get(Member, member_id)
     assert member is not None
     return member
+
+
+def member_by_user(*, session: Session, user_id: int) -> Member | None:
+    return session.exec(select(Member).where(Member.telegram_user_id == user_id)).first()
+
+
+def set_quiet_hours(*, session: Session, actor: Actor, window: str) -> tuple[str, str] | None:
+    """'22:00-07:00' sets the window; 'off' clears it. Returns the window or None."""
+    member = get_member(session=session, member_id=actor.member_id)
+    text = window.strip().lower()
+    if text in ("off", "none", "no"):
+        member.quiet_start = member.quiet_end = None
+        return None
+    match = re.fullmatch(r"(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})", text)
+    if match is None:
+        raise BadInput("Use /quiet 22:00-07:00 (your local time), or /quiet off.")
+    start_h, start_m, end_h, end_m = (int(g) for g in match.groups())
+    if not (start_h < 24 and end_h < 24 and start_m < 60 and end_m < 60) or (start_h, start_m) == (
+        end_h,
+        end_m,
+    ):
+        raise BadInput("Use /quiet 22:00-07:00 (your local time), or /quiet off.")
+    member.quiet_start, member.quiet_end = f"{start_h:02d}:{start_m:02d}", f"{end_h:02d}:{end_m:02d}"
+    return member.quiet_start, member.quiet_end
+
+
+def set_reminders(*, session: Session, actor: Actor, enabled: bool) -> None:
+    get_member(session=session, member_id=actor.member_id).reminders_enabled = enabled
 
 
 def member_party(*, session: Session, actor: Actor) -> Party | None:

@@ -146,6 +146,7 @@ class FollowupKind(StrEnum):
     PREMEETING = "premeeting"  # to chairs before the next meeting
     PREMEETING_REPORT = "premeeting_report"  # to the secretariat: who has updated
     DIGEST = "digest"  # weekly, to subscribed chats
+    AWAY = "away"  # one summary of what fell due while the bot was down
 
 
 class FollowupState(StrEnum):

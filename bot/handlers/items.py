@@ -16,12 +16,14 @@ from bot.handlers.common import (
     require_actor,
     send_card,
 )
+from bot.jobs import replan
 from bot.keyboards import decode
 from bot.render import items_messages, note_added, note_prompt, status_changed
 from core import clock, items
 from core.errors import BadInput
 from core.items import STATUS_HELP, Scope, parse_item_number, parse_status
 from core.permissions import Actor
+from core.schedule import PlanScope
 from storage.models import Role
 
 SCOPE_TITLES = {
@@ -102,6 +104,8 @@ async def set_status(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         card, changed = items.set_status(
             session=session, actor=actor, item_id=item_id, status=status, note=note, history=False
         )
+    if changed:
+        replan(app_context(context), PlanScope.items([item_id]))
     text = status_changed(card, changed, context.bot.username)
     if note and not changed:
         text += "\nYour note was added."
@@ -170,6 +174,7 @@ async def add_item(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             meeting_margin_days=ctx.settings.deadlines.meeting_margin_days,
             paragraph_ref=ref,
         )
+    replan(ctx, PlanScope.items([card.number]))
     await send_card(update, context, actor, card, prefix=f"➕ Added #{card.number}.")
 
 
@@ -202,6 +207,8 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         card, changed = items.set_status(
             session=session, actor=actor, item_id=action.item_id, status=action.status
         )
+    if changed:
+        replan(app_context(context), PlanScope.items([action.item_id]))
     await query.answer(
         f"#{action.item_id} is now {action.status.value.replace('_', ' ')}."
         if changed
@@ -235,6 +242,8 @@ async def reply_to_item(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
                 session=session, actor=actor, item_id=item_id, status=status, history=False
             )
             reply = status_changed(card, changed, context.bot.username)
+            if changed:
+                replan(app_context(context), PlanScope.items([item_id]))
         else:
             card = items.add_note(session=session, actor=actor, item_id=item_id, text=text, history=False)
             reply = note_added(card, context.bot.username)

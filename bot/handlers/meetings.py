@@ -9,9 +9,11 @@ from telegram.ext import ContextTypes
 
 from bot.context import app_context
 from bot.handlers.common import friendly_errors, require_actor
+from bot.jobs import replan
 from bot.render import esc, fmt_date, meeting_text
 from core import clock, meetings
 from core.errors import BadInput
+from core.schedule import PlanScope
 
 USAGE = (
     "Usage: /meeting set YYYY-MM-DD Name [| Place], "
@@ -46,7 +48,10 @@ async def meeting(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         found, moved = meetings.set_next_meeting(
             session=session, actor=actor, held_on=held_on, name=name, place=place.strip() or None
         )
+        assert found.id is not None
+        linked = meetings.linked_item_ids(session=session, meeting_id=found.id)
         text = meeting_text(found, today)
+    replan(app_context(context), PlanScope.meeting(linked))
     if moved:
         margin = app_context(context).settings.deadlines.meeting_margin_days
         due = fmt_date(meetings.resolve_linked(held_on, margin) or held_on)

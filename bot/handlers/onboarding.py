@@ -11,10 +11,12 @@ from telegram.helpers import create_deep_linked_url
 from bot.context import app_context
 from bot.deeplinks import parse_item_payload
 from bot.handlers.common import current_actor, display_name, friendly_errors, require_actor, send_card
+from bot.jobs import replan
 from bot.menus import set_member_menu
 from bot.render import ROLE_NAMES, STRANGER_TEXT, esc, help_text, whoami_text
 from core import items, members
 from core.errors import BadInput
+from core.schedule import PlanScope
 from storage.models import Role
 
 _USES = re.compile(r"uses=(\d{1,4})", re.IGNORECASE)
@@ -45,6 +47,8 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
                 display_name=display_name(update),
                 admins=ctx.admins,
             )
+        assert member.id is not None
+        replan(ctx, PlanScope.members([member.id]))
         await set_member_menu(context.bot, user.id, member.role)
         await message.reply_text(
             f"✅ Welcome, {esc(user.first_name)}! You are now <b>{ROLE_NAMES[member.role]}</b> "
@@ -92,6 +96,7 @@ async def tz(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     with app_context(context).db.session() as session:
         zone = members.set_timezone(session=session, actor=actor, zone=" ".join(context.args))
+    replan(app_context(context), PlanScope.members([actor.member_id]))
     await update.effective_message.reply_text(f"🕘 Timezone set to {esc(zone)}.")
 
 

@@ -1,8 +1,8 @@
-"""follow-ups: plan and ledger, digest subscriptions, quiet hours
+"""followups
 
 Revision ID: 0002
 Revises: 0001
-Create Date: 2026-11-27 21:27:46.135505
+Create Date: 2026-11-27 21:28:39.151791
 """
 
 import sqlalchemy as sa
@@ -32,6 +32,7 @@ def upgrade() -> None:
                 "premeeting",
                 "premeeting_report",
                 "digest",
+                "away",
                 name="followupkind",
                 native_enum=False,
                 length=20,

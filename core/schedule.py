@@ -1,0 +1,424 @@
+"""The stored plan and ledger of follow-ups: re-planning, claiming what is due, recording sends.
+
+The database is the source of truth. ``sync_plan`` turns the planner's output for a scope into
+rows (new keys planned, moved ones re-timed, unwanted ones cancelled; sent ones never touched).
+``claim_due`` marks due rows as *sending* before anything is sent, with a conditional update, so
+a second or concurrent tick can't take the same row, and a crash mid-send leaves a trace: at
+start ``reset_interrupted`` puts those back (policy: at most one duplicate per crash, no loss).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import ColumnElement, and_, false, insert, or_, update
+from sqlmodel import Session, col, select
+
+from core.followups import ItemFacts, MeetingFacts, Planned, Recipient, Rules, parse_clock, plan
+from core.meetings import next_meeting
+from storage.models import (
+    ACTIVE_STATUSES,
+    Followup,
+    FollowupKind,
+    FollowupState,
+    Item,
+    ItemOwner,
+    Member,
+    Status,
+    Subscription,
+)
+
+ALL_KINDS = frozenset(FollowupKind) - {FollowupKind.AWAY}
+ITEM_KINDS = frozenset({FollowupKind.DEADLINE, FollowupKind.OVERDUE})
+MEETING_KINDS = frozenset({FollowupKind.PREMEETING, FollowupKind.PREMEETING_REPORT})
+RETRY_AFTER = timedelta(minutes=2)
+MAX_ATTEMPTS = 10
+
+
+@dataclass(frozen=True)
+class PlanScope:
+    """What to re-plan. ``None`` item or member ids mean: all of them."""
+
+    kinds: frozenset[FollowupKind] = ALL_KINDS
+    item_ids: frozenset[int] | None = None
+    member_ids: frozenset[int] | None = None
+
+    @classmethod
+    def everything(cls) -> PlanScope:
+        return cls()
+
+    @classmethod
+    def items(cls, item_ids: Collection[int]) -> PlanScope:
+        return cls(kinds=ITEM_KINDS, item_ids=frozenset(item_ids))
+
+    @classmethod
+    def members(cls, member_ids: Collection[int]) -> PlanScope:
+        return cls(kinds=ALL_KINDS - {FollowupKind.DIGEST}, member_ids=frozenset(member_ids))
+
+    @classmethod
+    def meeting(cls, linked_item_ids: Collection[int]) -> PlanScope:
+        return cls(kinds=ITEM_KINDS | MEETING_KINDS, item_ids=frozenset(linked_item_ids))
+
+    @classmethod
+    def digests(cls) -> PlanScope:
+        return cls(kinds=frozenset({FollowupKind.DIGEST}))
+
+
+@dataclass
+class SyncResult:
+    added: int = 0
+    moved: int = 0
+    cancelled: int = 0
+    revived: int = 0
+
+
+def load_recipients(
+    session: Session,
+    default_timezone: str,
+    member_ids: Collection[int] | None = None,
+    party_ids: Collection[int] | None = None,
+) -> list[Recipient]:
+    query = select(Member)
+    if member_ids is not None:
+        query = query.where(col(Member.id).in_(member_ids))
+    if party_ids is not None:
+        query = query.where(col(Member.party_id).in_(party_ids))
+    recipients = []
+    for m in session.exec(query).all():
+        assert m.id is not None
+        quiet = (
+            (parse_clock(m.quiet_start), parse_clock(m.quiet_end)) if m.quiet_start and m.quiet_end else None
+        )
+        recipients.append(
+            Recipient(
+                member_id=m.id,
+                chat_id=m.telegram_user_id,
+                party_id=m.party_id,
+                role=m.role,
+                timezone=m.timezone or default_timezone,
+                reachable=m.reachable,
+                reminders_enabled=m.reminders_enabled,
+                quiet=quiet,
+            )
+        )
+    return recipients
+
+
+def load_items(
+    session: Session, item_ids: Collection[int] | None = None, party_ids: Collection[int] | None = None
+) -> list[ItemFacts]:
+    """Facts about active items (closed ones need no follow-up)."""
+    query = select(col(Item.id), col(Item.status), col(Item.due_date)).where(
+        col(Item.status).in_(ACTIVE_STATUSES)
+    )
+    if item_ids is not None:
+        query = query.where(col(Item.id).in_(item_ids))
+    if party_ids is not None:
+        owned = select(ItemOwner.item_id).where(col(ItemOwner.party_id).in_(party_ids))
+        query = query.where(col(Item.id).in_(owned))
+    rows = session.exec(query).all()
+    owners: dict[int, set[int]] = defaultdict(set)
+    ids = [r[0] for r in rows]
+    for start in range(0, len(ids), 5000):
+        chunk = ids[start : start + 5000]
+        for item_id, party_id in session.exec(
+            select(ItemOwner.item_id, ItemOwner.party_id).where(col(ItemOwner.item_id).in_(chunk))
+        ).all():
+            owners[item_id].add(party_id)
+    return [
+        ItemFacts(item_id=i, status=Status(s), due_date=d, owner_party_ids=frozenset(owners[i]))
+        for i, s, d in rows
+        if i is not None
+    ]
+
+
+def desired(
+    session: Session, *, rules: Rules, scope: PlanScope, start: datetime, end: datetime
+) -> list[Planned]:
+    """The planner's output for ``scope`` over [start, end)."""
+    if scope.item_ids is not None and scope.member_ids is None and not scope.kinds & MEETING_KINDS:
+        # one or a few items: only their owners' members matter
+        items = load_items(session, item_ids=scope.item_ids)
+        parties = {p for item in items for p in item.owner_party_ids}
+        recipients = (
+            load_recipients(session, rules.secretariat_timezone, party_ids=parties) if parties else []
+        )
+        return plan(
+            items=items,
+            recipients=recipients,
+            meeting=None,
+            digest_chats=[],
+            rules=rules,
+            start=start,
+            end=end,
+            kinds=scope.kinds & ITEM_KINDS,
+        )
+    recipients_all = load_recipients(session, rules.secretariat_timezone)
+    if scope.member_ids is not None:
+        recipients = [r for r in recipients_all if r.member_id in scope.member_ids]
+        parties = {r.party_id for r in recipients if r.party_id is not None}
+        items = load_items(session, party_ids=parties) if parties else []
+        if scope.kinds & (MEETING_KINDS | {FollowupKind.ESCALATION}):
+            all_items = load_items(session)
+        else:
+            all_items = items
+    else:
+        recipients = recipients_all
+        items = load_items(session, item_ids=scope.item_ids)
+        all_items = (
+            items if scope.item_ids is None else load_items(session) if scope.kinds & MEETING_KINDS else items
+        )
+    meeting = next_meeting(session=session)
+    facts = (
+        MeetingFacts(meeting.id, meeting.held_on)
+        if meeting is not None and meeting.id is not None and meeting.held_on is not None
+        else None
+    )
+    digest_chats = (
+        list(session.exec(select(Subscription.chat_id)).all()) if FollowupKind.DIGEST in scope.kinds else []
+    )
+    planned = plan(
+        items=items,
+        recipients=recipients,
+        meeting=facts,
+        digest_chats=digest_chats,
+        rules=rules,
+        start=start,
+        end=end,
+        kinds=scope.kinds & (ITEM_KINDS | {FollowupKind.DIGEST}),
+    )
+    other_kinds = scope.kinds - ITEM_KINDS - {FollowupKind.DIGEST}
+    if other_kinds:
+        planned += plan(
+            items=all_items,
+            recipients=recipients,
+            meeting=facts,
+            digest_chats=[],
+            rules=rules,
+            start=start,
+            end=end,
+            kinds=other_kinds,
+        )
+    return planned
+
+
+def _scope_filter(scope: PlanScope) -> ColumnElement[bool]:
+    kinds = col(Followup.kind).in_(scope.kinds)
+    if scope.item_ids is None and scope.member_ids is None:
+        return kinds
+    parts: list[ColumnElement[bool]] = []
+    if scope.item_ids is not None:
+        parts.append(col(Followup.item_id).in_(scope.item_ids))
+    if scope.member_ids is not None:
+        parts.append(col(Followup.member_id).in_(scope.member_ids))
+    if scope.item_ids is not None and scope.kinds & MEETING_KINDS:
+        parts.append(col(Followup.kind).in_(scope.kinds & MEETING_KINDS))
+    return and_(kinds, or_(*parts) if parts else false())
+
+
+def sync_plan(
+    *, session: Session, rules: Rules, now: datetime, horizon_days: int, grace_hours: int, scope: PlanScope
+) -> SyncResult:
+    """Make the stored plan for ``scope`` match what the rules say now."""
+    start = now - timedelta(hours=grace_hours)
+    end = now + timedelta(days=horizon_days)
+    wanted = {p.key: p for p in desired(session, rules=rules, scope=scope, start=start, end=end)}
+    existing = {
+        key: (row_id, state, due_at)
+        for row_id, key, state, due_at in session.exec(
+            select(Followup.id, Followup.key, Followup.state, Followup.due_at).where(
+                _scope_filter(scope), col(Followup.due_at) >= start
+            )
+        ).all()
+    }
+    missing = [k for k in wanted if k not in existing]
+    # keys planned outside this scope's rows (e.g. the same key under another member filter)
+    for chunk_start in range(0, len(missing), 900):
+        chunk = missing[chunk_start : chunk_start + 900]
+        for row_id, key, state, due_at in session.exec(
+            select(Followup.id, Followup.key, Followup.state, Followup.due_at).where(
+                col(Followup.key).in_(chunk)
+            )
+        ).all():
+            existing[key] = (row_id, state, due_at)
+
+    result = SyncResult()
+    to_insert = []
+    moves: list[dict[str, object]] = []
+    revive: list[dict[str, object]] = []
+    for key, p in wanted.items():
+        if key not in existing:
+            to_insert.append(
+                {
+                    "key": key,
+                    "kind": p.kind,
+                    "chat_id": p.chat_id,
+                    "member_id": p.member_id,
+                    "item_id": p.item_id,
+                    "meeting_id": p.meeting_id,
+                    "due_at": p.due_at,
+                    "reason": p.reason[:300],
+                    "state": FollowupState.PLANNED,
+                    "attempts": 0,
+                }
+            )
+            continue
+        row_id, state, due_at = existing[key]
+        if state is FollowupState.PLANNED and due_at != p.due_at:
+            moves.append({"row_id": row_id, "due_at": p.due_at})
+        elif state is FollowupState.CANCELLED:
+            revive.append({"row_id": row_id, "due_at": p.due_at})
+    cancel = [
+        row_id
+        for key, (row_id, state, _) in existing.items()
+        if state is FollowupState.PLANNED and key not in wanted
+    ]
+    if to_insert:
+        session.execute(insert(Followup), to_insert)
+    if moves:
+        _update_rows(session, moves, state=FollowupState.PLANNED)
+    if revive:
+        _update_rows(session, revive, state=FollowupState.PLANNED)
+    for chunk_start in range(0, len(cancel), 900):
+        session.execute(
+            update(Followup)
+            .where(col(Followup.id).in_(cancel[chunk_start : chunk_start + 900]))
+            .values(state=FollowupState.CANCELLED)
+        )
+    result.added, result.moved, result.revived, result.cancelled = (
+        len(to_insert),
+        len(moves),
+        len(revive),
+        len(cancel),
+    )
+    return result
+
+
+def _update_rows(session: Session, rows: list[dict[str, object]], *, state: FollowupState) -> None:
+    from sqlalchemy import bindparam
+
+    table = Followup.__table__  # type: ignore[attr-defined]
+    session.execute(
+        update(table)
+        .where(table.c.id == bindparam("row_id"))
+        .values(due_at=bindparam("due_at"), state=state),
+        rows,
+    )
+
+
+# -- the ledger ----------------------------------------------------------------------------------
+def reset_interrupted(*, session: Session) -> int:
+    """Rows left 'sending' by a crash go back to 'planned': at most one duplicate, never a loss."""
+    result = session.execute(
+        update(Followup)
+        .where(col(Followup.state) == FollowupState.SENDING)
+        .values(state=FollowupState.PLANNED)
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+@dataclass
+class Claimed:
+    send: list[Followup] = field(default_factory=list)
+    folded: dict[int, list[Followup]] = field(default_factory=dict)  # chat -> rows
+
+
+def claim_due(*, session: Session, now: datetime, grace_hours: int, limit: int = 100) -> Claimed:
+    """Take due rows: fresh ones become 'sending'; ones older than the grace are folded."""
+    rows = session.exec(
+        select(Followup)
+        .where(col(Followup.state) == FollowupState.PLANNED, col(Followup.due_at) <= now)
+        .order_by(col(Followup.due_at), col(Followup.id))
+        .limit(limit)
+    ).all()
+    claimed = Claimed()
+    stale_before = now - timedelta(hours=grace_hours)
+    for row in rows:
+        target = FollowupState.FOLDED if row.due_at < stale_before else FollowupState.SENDING
+        won = session.execute(
+            update(Followup)
+            .where(col(Followup.id) == row.id, col(Followup.state) == FollowupState.PLANNED)
+            .values(state=target, attempts=Followup.attempts + 1)
+        )
+        if won.rowcount != 1:  # type: ignore[attr-defined]
+            continue  # another tick took it
+        session.refresh(row)
+        if target is FollowupState.FOLDED:
+            claimed.folded.setdefault(row.chat_id, []).append(row)
+        else:
+            claimed.send.append(row)
+    return claimed
+
+
+def record_away_summary(
+    *, session: Session, chat_id: int, member_id: int | None, now: datetime, count: int
+) -> Followup:
+    """The one 'while I was away' message for folded rows, itself a ledger row (sent once)."""
+    row = Followup(
+        key=f"away:{chat_id}:{now.isoformat()}",
+        kind=FollowupKind.AWAY,
+        chat_id=chat_id,
+        member_id=member_id,
+        due_at=now,
+        reason=f"{count} follow-ups fell due while the bot was down",
+        state=FollowupState.SENDING,
+        attempts=1,
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def mark_sent(*, session: Session, followup_id: int, now: datetime) -> None:
+    session.execute(
+        update(Followup)
+        .where(col(Followup.id) == followup_id)
+        .values(state=FollowupState.SENT, sent_at=now, last_error=None)
+    )
+
+
+def mark_failed(*, session: Session, followup_id: int, error: str) -> None:
+    session.execute(
+        update(Followup)
+        .where(col(Followup.id) == followup_id)
+        .values(state=FollowupState.FAILED, last_error=error[:300])
+    )
+
+
+def mark_cancelled(*, session: Session, followup_id: int, reason: str) -> None:
+    session.execute(
+        update(Followup)
+        .where(col(Followup.id) == followup_id)
+        .values(state=FollowupState.CANCELLED, last_error=reason[:300])
+    )
+
+
+def mark_retry(*, session: Session, followup_id: int, at: datetime, error: str, attempts: int) -> None:
+    """Try again later (429, network, 5xx): same row, same key, so never a duplicate."""
+    if attempts >= MAX_ATTEMPTS:
+        mark_failed(
+            session=session, followup_id=followup_id, error=f"gave up after {attempts} attempts: {error}"
+        )
+        return
+    session.execute(
+        update(Followup)
+        .where(col(Followup.id) == followup_id)
+        .values(state=FollowupState.PLANNED, due_at=at, last_error=error[:300])
+    )
+
+
+def upcoming(
+    *, session: Session, until: datetime, member_id: int | None = None, chat_id: int | None = None
+) -> Sequence[Followup]:
+    """Planned rows up to ``until``, soonest first (for ``nextsteps schedule``)."""
+    query = select(Followup).where(
+        col(Followup.state) == FollowupState.PLANNED, col(Followup.due_at) <= until
+    )
+    if member_id is not None:
+        query = query.where(col(Followup.member_id) == member_id)
+    if chat_id is not None:
+        query = query.where(col(Followup.chat_id) == chat_id)
+    return session.exec(query.order_by(col(Followup.due_at), col(Followup.id))).all()
