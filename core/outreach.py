@@ -67,18 +67,16 @@ def _cards(session: Session, item_ids: list[int]) -> list[ItemCard]:
 
 
 def _sent_nudges(session: Session, item_id: int, due: date) -> int:
-    return int(
-        session.exec(
-            select(func.count())
-            .select_from(Followup)
-            .where(
-                col(Followup.kind) == FollowupKind.OVERDUE,
-                col(Followup.item_id) == item_id,
-                col(Followup.state) == FollowupState.SENT,
-                col(Followup.key).endswith(f":{due}"),
-            )
-        ).one()
-    )
+    """How many rounds of overdue nudges went out for this deadline (not how many messages)."""
+    keys = session.exec(
+        select(Followup.key).where(
+            col(Followup.kind) == FollowupKind.OVERDUE,
+            col(Followup.item_id) == item_id,
+            col(Followup.state) == FollowupState.SENT,
+            col(Followup.key).endswith(f":{due}"),
+        )
+    ).all()
+    return max((int(key.split(":")[3]) for key in keys), default=0)
 
 
 def _active_party_items(session: Session, party_id: int) -> list[int]:

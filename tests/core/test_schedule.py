@@ -1,0 +1,163 @@
+"""The stored plan and ledger: re-planning on changes, exactly-once claiming, crash recovery."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+from sqlmodel import select
+
+from core import items, meetings, members, schedule
+from core.config import FollowupSettings
+from core.followups import Rules
+from core.schedule import PlanScope
+from storage.db import Database
+from storage.models import Followup, FollowupKind, FollowupState, Party, Role, Status
+from tests.conftest import SYSTEM
+
+RULES = Rules.from_settings(FollowupSettings(), "Europe/Vienna")
+NOW = datetime(2023, 9, 1, 12, tzinfo=UTC)
+
+
+def setup(db: Database) -> int:
+    with db.session() as session:
+        session.add(Party(name="Sweden"))
+        session.flush()
+        members.enroll(session=session, user_id=501, display_name="Sven", party_name="Sweden", role=Role.CHAIR)
+        meetings.set_next_meeting(session=session, actor=SYSTEM, held_on=date(2023, 12, 5), name="33rd SOM")
+        card = items.create_item(
+            session=session, actor=None, text="Prepare", owner_names=["Sweden"],
+            due_phrase="ahead of the next meeting", today=NOW.date(), meeting_margin_days=14,
+        )
+        return card.number
+
+
+def sync(db: Database, scope: PlanScope, now: datetime = NOW) -> schedule.SyncResult:
+    with db.session() as session:
+        return schedule.sync_plan(session=session, rules=RULES, now=now, horizon_days=120, grace_hours=24, scope=scope)
+
+
+def rows(db: Database, state: FollowupState | None = None) -> list[Followup]:
+    with db.session() as session:
+        query = select(Followup)
+        if state is not None:
+            query = query.where(Followup.state == state)
+        return list(session.exec(query.order_by(Followup.due_at)).all())
+
+
+def kinds(db: Database) -> dict[FollowupKind, int]:
+    counts: dict[FollowupKind, int] = {}
+    for row in rows(db, FollowupState.PLANNED):
+        counts[row.kind] = counts.get(row.kind, 0) + 1
+    return counts
+
+
+def test_sync_is_idempotent(database: Database) -> None:
+    setup(database)
+    first = sync(database, PlanScope.everything())
+    # 4 deadline reminders, 6 weekly nudges planned ahead (within the horizon), 4 pre-meeting
+    assert first.added == 14
+    assert kinds(database) == {FollowupKind.DEADLINE: 4, FollowupKind.OVERDUE: 6, FollowupKind.PREMEETING: 4}
+    again = sync(database, PlanScope.everything())
+    assert (again.added, again.moved, again.cancelled) == (0, 0, 0)
+
+
+def test_moving_the_meeting_replans_linked_items(database: Database) -> None:
+    item_id = setup(database)
+    sync(database, PlanScope.everything())
+    with database.session() as session:
+        meeting, _ = meetings.set_next_meeting(session=session, actor=SYSTEM, held_on=date(2023, 12, 19), name="33rd SOM")
+        assert meeting.id is not None
+        linked = meetings.linked_item_ids(session=session, meeting_id=meeting.id)
+    assert linked == [item_id]
+    result = sync(database, PlanScope.meeting(linked))
+    assert result.cancelled == 14  # everything tied to the old date
+    assert kinds(database) == {FollowupKind.DEADLINE: 4, FollowupKind.OVERDUE: 4, FollowupKind.PREMEETING: 4}
+    planned = rows(database, FollowupState.PLANNED)
+    deadline_days = sorted(r.due_at.date() for r in planned if r.kind is FollowupKind.DEADLINE)
+    assert deadline_days == [date(2023, 11, 21), date(2023, 11, 28), date(2023, 12, 4), date(2023, 12, 5)]
+
+
+def test_done_item_drops_its_pending_followups(database: Database) -> None:
+    item_id = setup(database)
+    sync(database, PlanScope.everything())
+    with database.session() as session:
+        sven = members.find_actor(session=session, user_id=501, display_name="Sven", admins=[], default_timezone="UTC")
+        assert sven is not None
+        items.set_status(session=session, actor=sven, item_id=item_id, status=Status.DONE)
+    result = sync(database, PlanScope.items([item_id]))
+    assert result.cancelled == 10
+    assert all(r.kind is FollowupKind.PREMEETING for r in rows(database, FollowupState.PLANNED))
+
+
+def test_claiming_is_exactly_once(database: Database) -> None:
+    setup(database)
+    sync(database, PlanScope.everything())
+    due = rows(database, FollowupState.PLANNED)[0].due_at
+    with database.session() as first:
+        a = schedule.claim_due(session=first, now=due, grace_hours=24)
+    with database.session() as second:  # a second tick (or process) right after
+        b = schedule.claim_due(session=second, now=due, grace_hours=24)
+    assert len(a.send) == 1 and b.send == []
+    with database.session() as session:
+        assert schedule.claim_due(session=session, now=due + timedelta(hours=1), grace_hours=24).send == []
+
+
+def test_interrupted_sends_are_retried_once_after_a_crash(database: Database) -> None:
+    setup(database)
+    sync(database, PlanScope.everything())
+    due = rows(database, FollowupState.PLANNED)[0].due_at
+    with database.session() as session:
+        (claimed,) = schedule.claim_due(session=session, now=due, grace_hours=24).send
+    # the process dies here, before mark_sent
+    with database.session() as session:
+        assert schedule.reset_interrupted(session=session) == 1
+        (again,) = schedule.claim_due(session=session, now=due, grace_hours=24).send
+        assert again.id == claimed.id and again.attempts == 2
+        assert again.id is not None
+        schedule.mark_sent(session=session, followup_id=again.id, now=due)
+    assert len(rows(database, FollowupState.SENT)) == 1
+
+
+def test_followups_older_than_the_grace_are_folded(database: Database) -> None:
+    setup(database)
+    sync(database, PlanScope.everything())
+    planned = rows(database, FollowupState.PLANNED)
+    later = planned[1].due_at + timedelta(hours=30)  # first two are > 24 h late
+    with database.session() as session:
+        claimed = schedule.claim_due(session=session, now=later, grace_hours=24)
+    assert sum(len(v) for v in claimed.folded.values()) >= 1
+    assert all(r.due_at >= later - timedelta(hours=24) for r in claimed.send)
+
+
+def test_sent_followups_are_never_replanned(database: Database) -> None:
+    setup(database)
+    sync(database, PlanScope.everything())
+    first = rows(database, FollowupState.PLANNED)[0]
+    with database.session() as session:
+        (claimed,) = schedule.claim_due(session=session, now=first.due_at, grace_hours=24).send
+        assert claimed.id is not None
+        schedule.mark_sent(session=session, followup_id=claimed.id, now=first.due_at)
+    result = sync(database, PlanScope.everything(), now=first.due_at - timedelta(hours=1))
+    assert result.added == 0 and result.revived == 0
+
+
+def test_a_row_taken_by_another_tick_is_skipped(database: Database) -> None:
+    """Two ticks read the same due row; the conditional update lets only one take it."""
+    from sqlalchemy import update
+
+    setup(database)
+    sync(database, PlanScope.everything())
+    due = rows(database, FollowupState.PLANNED)[0].due_at
+    with database.session() as session:
+        original = session.exec
+
+        def exec_then_race(statement, *args, **kwargs):  # type: ignore[no-untyped-def]
+            result = original(statement, *args, **kwargs)
+            # another tick takes every row between our read and our update
+            with database.session() as other:
+                other.execute(update(Followup).values(state=FollowupState.SENDING))
+            return result
+
+        session.exec = exec_then_race  # type: ignore[method-assign]
+        claimed = schedule.claim_due(session=session, now=due, grace_hours=24)
+    assert claimed.send == []
