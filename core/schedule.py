@@ -251,6 +251,10 @@ def sync_plan(
     revive: list[dict[str, object]] = []
     for key, p in wanted.items():
         if key not in existing:
+            if p.due_at < now:
+                # Newly wanted but already past (a new item, member or subscription): don't
+                # send stale news. What was planned before a downtime is already stored.
+                continue
             to_insert.append(
                 {
                     "key": key,

@@ -31,11 +31,17 @@ END = datetime(2023, 12, 7, tzinfo=UTC)  # through 6 December 2023
 
 def replay(db: Database) -> list[Followup]:
     with db.session() as session:
-        seed_istanbul(session=session, next_meeting_on=date(2023, 12, 5), meeting_margin_days=14, system_actor=SYSTEM)
+        seed_istanbul(
+            session=session, next_meeting_on=date(2023, 12, 5), meeting_margin_days=14, system_actor=SYSTEM
+        )
         for user_id, name, party, role, tz in PEOPLE:
-            member = members.enroll(session=session, user_id=user_id, display_name=name, party_name=party, role=role)
+            member = members.enroll(
+                session=session, user_id=user_id, display_name=name, party_name=party, role=role
+            )
             member.timezone = tz
-        ada = members.find_actor(session=session, user_id=14, display_name="Ada", admins=[], default_timezone="UTC")
+        ada = members.find_actor(
+            session=session, user_id=14, display_name="Ada", admins=[], default_timezone="UTC"
+        )
         assert ada is not None
         subscriptions.subscribe(session=session, actor=ada, chat_id=14, title="Ada")
 
@@ -45,8 +51,12 @@ def replay(db: Database) -> list[Followup]:
         if now >= next_sync:
             with db.session() as session:
                 schedule.sync_plan(
-                    session=session, rules=RULES, now=now, horizon_days=SETTINGS.horizon_days,
-                    grace_hours=SETTINGS.grace_hours, scope=PlanScope.everything(),
+                    session=session,
+                    rules=RULES,
+                    now=now,
+                    horizon_days=SETTINGS.horizon_days,
+                    grace_hours=SETTINGS.grace_hours,
+                    scope=PlanScope.everything(),
                 )
             next_sync = now + timedelta(hours=6)
         with db.session() as session:
@@ -56,7 +66,10 @@ def replay(db: Database) -> list[Followup]:
                 assert row.id is not None
                 today = now.astimezone(ZoneInfo("Europe/Vienna")).date()
                 wanted = row.kind is FollowupKind.DIGEST or outreach.content_for(
-                    session=session, row=row, today=today, escalate_after=SETTINGS.escalate_after_nudges,
+                    session=session,
+                    row=row,
+                    today=today,
+                    escalate_after=SETTINGS.escalate_after_nudges,
                     premeeting_days=tuple(SETTINGS.premeeting_days),
                 )
                 if wanted:

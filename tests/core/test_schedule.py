@@ -22,18 +22,27 @@ def setup(db: Database) -> int:
     with db.session() as session:
         session.add(Party(name="Sweden"))
         session.flush()
-        members.enroll(session=session, user_id=501, display_name="Sven", party_name="Sweden", role=Role.CHAIR)
+        members.enroll(
+            session=session, user_id=501, display_name="Sven", party_name="Sweden", role=Role.CHAIR
+        )
         meetings.set_next_meeting(session=session, actor=SYSTEM, held_on=date(2023, 12, 5), name="33rd SOM")
         card = items.create_item(
-            session=session, actor=None, text="Prepare", owner_names=["Sweden"],
-            due_phrase="ahead of the next meeting", today=NOW.date(), meeting_margin_days=14,
+            session=session,
+            actor=None,
+            text="Prepare",
+            owner_names=["Sweden"],
+            due_phrase="ahead of the next meeting",
+            today=NOW.date(),
+            meeting_margin_days=14,
         )
         return card.number
 
 
 def sync(db: Database, scope: PlanScope, now: datetime = NOW) -> schedule.SyncResult:
     with db.session() as session:
-        return schedule.sync_plan(session=session, rules=RULES, now=now, horizon_days=120, grace_hours=24, scope=scope)
+        return schedule.sync_plan(
+            session=session, rules=RULES, now=now, horizon_days=120, grace_hours=24, scope=scope
+        )
 
 
 def rows(db: Database, state: FollowupState | None = None) -> list[Followup]:
@@ -65,7 +74,9 @@ def test_moving_the_meeting_replans_linked_items(database: Database) -> None:
     item_id = setup(database)
     sync(database, PlanScope.everything())
     with database.session() as session:
-        meeting, _ = meetings.set_next_meeting(session=session, actor=SYSTEM, held_on=date(2023, 12, 19), name="33rd SOM")
+        meeting, _ = meetings.set_next_meeting(
+            session=session, actor=SYSTEM, held_on=date(2023, 12, 19), name="33rd SOM"
+        )
         assert meeting.id is not None
         linked = meetings.linked_item_ids(session=session, meeting_id=meeting.id)
     assert linked == [item_id]
@@ -81,7 +92,9 @@ def test_done_item_drops_its_pending_followups(database: Database) -> None:
     item_id = setup(database)
     sync(database, PlanScope.everything())
     with database.session() as session:
-        sven = members.find_actor(session=session, user_id=501, display_name="Sven", admins=[], default_timezone="UTC")
+        sven = members.find_actor(
+            session=session, user_id=501, display_name="Sven", admins=[], default_timezone="UTC"
+        )
         assert sven is not None
         items.set_status(session=session, actor=sven, item_id=item_id, status=Status.DONE)
     result = sync(database, PlanScope.items([item_id]))

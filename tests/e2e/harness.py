@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -121,3 +121,16 @@ async def assert_clean(world: BotWorld, *, allowed_errors: tuple[str, ...] = (NO
     refused = [e for e in stats["errors"] if not any(a in e["description"] for a in allowed_errors)]
     assert not refused, f"the emulator refused calls: {refused}"
     assert not stats["unanswered_callbacks"], "a button press was never answered"
+
+
+class FakeClock:
+    """Stands in for core.clock.now: tests move time; the JobQueue still ticks in real time."""
+
+    def __init__(self, start: datetime) -> None:
+        self.current = start
+
+    def __call__(self) -> datetime:
+        return self.current
+
+    def set(self, moment: datetime) -> None:
+        self.current = moment
