@@ -86,6 +86,44 @@ def cmd_migrate(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_schedule(args: argparse.Namespace) -> int:
+    """Print the planned follow-ups in each recipient's local time."""
+    from datetime import UTC, datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    from core import clock, schedule
+    from core.followups import Rules
+    from storage.db import Database
+
+    settings = _settings(args)
+    now = clock.now()
+    try:
+        until = (
+            datetime.fromisoformat(args.until).replace(tzinfo=UTC) + timedelta(days=1)
+            if args.until
+            else now + timedelta(days=30)
+        )
+    except ValueError:
+        raise ConfigError(f"--until: {args.until!r} is not a date like 2027-03-31") from None
+    db = Database(settings.database.url)
+    db.migrate()
+    rules = Rules.from_settings(settings.followups, settings.secretariat.timezone)
+    with db.session() as session:
+        lines = schedule.preview(session=session, rules=rules, now=now, until=until, user_id=args.member)
+    if not lines:
+        print(f"Nothing planned until {until:%Y-%m-%d}.")
+        return 0
+    for line in lines:
+        local = line.due_at.astimezone(ZoneInfo(line.timezone))
+        item = f"#{line.item_id}" if line.item_id else "-"
+        print(
+            f"{local:%Y-%m-%d %a %H:%M} {line.timezone:<18} {line.recipient[:24]:<24} "
+            f"{line.kind.value:<17} {item:<6} {line.reason}"
+        )
+    print(f"{len(lines)} follow-up(s) until {until:%Y-%m-%d}.")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="nextsteps", description="NextSteps: follow up on what a meeting agreed."
@@ -103,6 +141,12 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--config", help="TOML config file (optional)")
     demo.add_argument("--db", help="SQLite file to keep the demo's data (default: a temporary one)")
     demo.set_defaults(func=cmd_demo)
+
+    plan = sub.add_parser("schedule", help="print the planned follow-ups (local time, recipient, kind, item)")
+    plan.add_argument("--config", help="TOML config file (default ./config.toml)")
+    plan.add_argument("--until", help="last day to show, YYYY-MM-DD (default: 30 days from now)")
+    plan.add_argument("--member", type=int, help="only this person (their Telegram user id, see /whoami)")
+    plan.set_defaults(func=cmd_schedule)
 
     migrate = sub.add_parser("migrate", help="create or upgrade the database schema")
     migrate.add_argument("--config", help="TOML config file (default ./config.toml)")

@@ -414,6 +414,46 @@ def mark_retry(*, session: Session, followup_id: int, at: datetime, error: str, 
     )
 
 
+@dataclass(frozen=True)
+class ScheduleLine:
+    due_at: datetime
+    timezone: str
+    recipient: str
+    kind: FollowupKind
+    item_id: int | None
+    reason: str
+
+
+def preview(
+    *, session: Session, rules: Rules, now: datetime, until: datetime, user_id: int | None = None
+) -> list[ScheduleLine]:
+    """What the bot will send between now and ``until``, from the rules (nothing is stored)."""
+    people = {m.id: m for m in session.exec(select(Member)).all()}
+    planned = desired(session, rules=rules, scope=PlanScope.everything(), start=now, end=until)
+    done = set(
+        session.exec(
+            select(Followup.key).where(
+                col(Followup.key).in_([p.key for p in planned][:30000]),
+                col(Followup.state).in_([FollowupState.SENT, FollowupState.FAILED, FollowupState.FOLDED]),
+            )
+        ).all()
+    )
+    lines = []
+    for p in sorted(planned, key=lambda p: (p.due_at, p.key)):
+        member = people.get(p.member_id) if p.member_id is not None else None
+        if p.key in done or (user_id is not None and (member is None or member.telegram_user_id != user_id)):
+            continue
+        if member is not None:
+            name, tz = (
+                member.display_name or str(member.telegram_user_id),
+                member.timezone or rules.secretariat_timezone,
+            )
+        else:
+            name, tz = f"chat {p.chat_id}", rules.secretariat_timezone
+        lines.append(ScheduleLine(p.due_at, tz, name, p.kind, p.item_id, p.reason))
+    return lines
+
+
 def upcoming(
     *, session: Session, until: datetime, member_id: int | None = None, chat_id: int | None = None
 ) -> Sequence[Followup]:
