@@ -110,8 +110,9 @@ def cmd_schedule(args: argparse.Namespace) -> int:
     rules = Rules.from_settings(settings.followups, settings.secretariat.timezone)
     with db.session() as session:
         lines = schedule.preview(session=session, rules=rules, now=now, until=until, user_id=args.member)
+    last_day = (until - timedelta(days=1)) if args.until else until
     if not lines:
-        print(f"Nothing planned until {until:%Y-%m-%d}.")
+        print(f"Nothing planned until {last_day:%Y-%m-%d}.")
         return 0
     for line in lines:
         local = line.due_at.astimezone(ZoneInfo(line.timezone))
@@ -120,7 +121,7 @@ def cmd_schedule(args: argparse.Namespace) -> int:
             f"{local:%Y-%m-%d %a %H:%M} {line.timezone:<18} {line.recipient[:24]:<24} "
             f"{line.kind.value:<17} {item:<6} {line.reason}"
         )
-    print(f"{len(lines)} follow-up(s) until {until:%Y-%m-%d}.")
+    print(f"{len(lines)} follow-up(s) until {last_day:%Y-%m-%d}.")
     return 0
 
 

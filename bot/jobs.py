@@ -6,6 +6,7 @@ sending and records the outcome; jobs are rebuilt from the database at every sta
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import timedelta
 
@@ -39,28 +40,56 @@ def rules_for(ctx: AppContext) -> Rules:
 
 
 def replan(ctx: AppContext, scope: PlanScope) -> schedule.SyncResult:
-    """Re-plan ``scope`` in its own transaction (after a change, at start, every few hours)."""
+    """Re-plan ``scope`` after a change: nothing already past is newly sent."""
     settings = ctx.settings.followups
+    return schedule.sync_in_chunks(
+        db=ctx.db,
+        rules=rules_for(ctx),
+        now=clock.now(),
+        horizon_days=settings.horizon_days,
+        grace_hours=settings.grace_hours,
+        scope=scope,
+    )
+
+
+def replan_everything(ctx: AppContext) -> schedule.SyncResult:
+    """Re-plan everything, catching up from where the stored plan ended (after a downtime)."""
+    settings = ctx.settings.followups
+    now = clock.now()
     with ctx.db.session() as session:
-        return schedule.sync_plan(
-            session=session,
-            rules=rules_for(ctx),
-            now=clock.now(),
-            horizon_days=settings.horizon_days,
-            grace_hours=settings.grace_hours,
-            scope=scope,
-        )
+        covered = schedule.planned_until(session=session)
+    result = schedule.sync_in_chunks(
+        db=ctx.db,
+        rules=rules_for(ctx),
+        now=now,
+        horizon_days=settings.horizon_days,
+        grace_hours=settings.grace_hours,
+        scope=PlanScope.everything(),
+        catch_up_from=covered,
+    )
+    with ctx.db.session() as session:
+        schedule.set_planned_until(session=session, moment=now + timedelta(days=settings.horizon_days))
+    return result
 
 
-async def replan_job(context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Extend the plan's horizon and catch anything a change did not re-plan."""
-    result = replan(app_context(context), PlanScope.everything())
+async def extend_plan_if_needed(ctx: AppContext) -> None:
+    """Every few hours (of the clock the plan runs on), re-plan everything: this extends the
+    stored horizon and catches anything a change did not re-plan."""
+    now = clock.now()
+    with ctx.db.session() as session:
+        covered = schedule.planned_until(session=session)
+    horizon = timedelta(days=ctx.settings.followups.horizon_days)
+    if covered is not None and covered - now > horizon - REPLAN_EVERY:
+        return
+    # in a worker thread, in short transactions: the chat stays responsive meanwhile
+    result = await asyncio.to_thread(replan_everything, ctx)
     log.info("re-planned follow-ups: %s", result)
 
 
 async def tick(context: ContextTypes.DEFAULT_TYPE) -> None:
     """Send every follow-up that is due, each exactly once."""
     ctx = app_context(context)
+    await extend_plan_if_needed(ctx)
     while True:
         with ctx.db.session() as session:
             claimed = schedule.claim_due(
@@ -217,11 +246,10 @@ def start_followups(app: Application) -> None:  # type: ignore[type-arg]
         interrupted = schedule.reset_interrupted(session=session)
     if interrupted:
         log.warning("%d follow-up(s) were being sent when the bot stopped; sending them again", interrupted)
-    result = replan(ctx, PlanScope.everything())
+    result = replan_everything(ctx)
     log.info("follow-up plan at start: %s", result)
     assert app.job_queue is not None
     job_kwargs = {"max_instances": 1, "coalesce": True, "misfire_grace_time": None}
     app.job_queue.run_repeating(
         tick, interval=ctx.settings.followups.tick_seconds, first=0.5, job_kwargs=job_kwargs
     )
-    app.job_queue.run_repeating(replan_job, interval=REPLAN_EVERY, first=REPLAN_EVERY, job_kwargs=job_kwargs)

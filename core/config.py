@@ -89,7 +89,7 @@ class FollowupSettings(_Section):
     digest_time: str = "09:00"
     tick_seconds: int = Field(default=30, ge=1, le=3600)
     grace_hours: int = Field(default=24, ge=1, le=24 * 30)
-    horizon_days: int = Field(default=70, ge=7, le=400)
+    horizon_days: int = Field(default=2, ge=1, le=400)
 
     _check_times = field_validator("send_time", "digest_time")(check_clock_time)
 

@@ -234,14 +234,14 @@ def escalations(
 
 
 def premeeting_followups(
-    meeting: MeetingFacts | None, items: Iterable[ItemFacts], recipients: Sequence[Recipient], rules: Rules
+    meeting: MeetingFacts | None,
+    parties_with_open: frozenset[int],
+    recipients: Sequence[Recipient],
+    rules: Rules,
 ) -> Iterator[Planned]:
     """Before the next meeting: each chair with open items, and a report to the secretariat."""
     if meeting is None:
         return
-    parties_with_open = {
-        party for item in items if item.status in ACTIVE_STATUSES for party in item.owner_party_ids
-    }
     for days in rules.premeeting_days:
         day = previous_working_day(meeting.held_on - timedelta(days=days), rules.weekend)
         for recipient in recipients:
@@ -291,8 +291,12 @@ def plan(
     start: datetime,
     end: datetime,
     kinds: frozenset[FollowupKind] = frozenset(FollowupKind),
+    parties_with_open: frozenset[int] | None = None,
 ) -> list[Planned]:
-    """Everything due in [start, end): the whole plan for those items, people and meeting."""
+    """Everything due in [start, end): the whole plan for those items, people and meeting.
+
+    ``parties_with_open`` (parties owning an active item) defaults to what ``items`` says.
+    """
     until = (end + timedelta(days=1)).date()
     planned: list[Planned] = []
     if FollowupKind.DEADLINE in kinds:
@@ -304,7 +308,20 @@ def plan(
     if FollowupKind.ESCALATION in kinds:
         planned.extend(escalations(items, recipients, rules, until))
     if kinds & {FollowupKind.PREMEETING, FollowupKind.PREMEETING_REPORT}:
-        planned.extend(p for p in premeeting_followups(meeting, items, recipients, rules) if p.kind in kinds)
+        if parties_with_open is None:
+            parties_with_open = frozenset(
+                party for item in items if item.status in ACTIVE_STATUSES for party in item.owner_party_ids
+            )
+        planned.extend(
+            p for p in premeeting_followups(meeting, parties_with_open, recipients, rules) if p.kind in kinds
+        )
     if FollowupKind.DIGEST in kinds:
         planned.extend(weekly_digests(digest_chats, rules, (start - timedelta(days=1)).date(), until))
     return [p for p in planned if start <= p.due_at < end]
+
+
+def deadline_window(rules: Rules, start: datetime, end: datetime) -> tuple[date, date]:
+    """Only items with a deadline in this range can have a reminder or nudge in [start, end)."""
+    earliest = start.date() - timedelta(days=rules.overdue_repeat_days * rules.max_overdue_nudges + 7)
+    latest = end.date() + timedelta(days=max(rules.offsets_days, default=0) + 7)
+    return earliest, latest

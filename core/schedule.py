@@ -12,13 +12,23 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
-from sqlalchemy import ColumnElement, and_, false, insert, or_, update
+from sqlalchemy import ColumnElement, and_, false, or_, update
 from sqlmodel import Session, col, select
 
-from core.followups import ItemFacts, MeetingFacts, Planned, Recipient, Rules, parse_clock, plan
+from core.followups import (
+    ItemFacts,
+    MeetingFacts,
+    Planned,
+    Recipient,
+    Rules,
+    deadline_window,
+    parse_clock,
+    plan,
+)
 from core.meetings import next_meeting
+from storage.db import Database
 from storage.models import (
     ACTIVE_STATUSES,
     Followup,
@@ -27,6 +37,7 @@ from storage.models import (
     Item,
     ItemOwner,
     Member,
+    PlanState,
     Status,
     Subscription,
 )
@@ -35,6 +46,7 @@ ALL_KINDS = frozenset(FollowupKind) - {FollowupKind.AWAY}
 ITEM_KINDS = frozenset({FollowupKind.DEADLINE, FollowupKind.OVERDUE})
 MEETING_KINDS = frozenset({FollowupKind.PREMEETING, FollowupKind.PREMEETING_REPORT})
 RETRY_AFTER = timedelta(minutes=2)
+CHUNK = 2000  # items per transaction when re-planning many: keeps SQLite write locks short
 MAX_ATTEMPTS = 10
 
 
@@ -108,9 +120,12 @@ def load_recipients(
 
 
 def load_items(
-    session: Session, item_ids: Collection[int] | None = None, party_ids: Collection[int] | None = None
+    session: Session,
+    item_ids: Collection[int] | None = None,
+    party_ids: Collection[int] | None = None,
+    due_between: tuple[date, date] | None = None,
 ) -> list[ItemFacts]:
-    """Facts about active items (closed ones need no follow-up)."""
+    """Facts about active items (closed ones need no follow-up), optionally by deadline range."""
     query = select(col(Item.id), col(Item.status), col(Item.due_date)).where(
         col(Item.status).in_(ACTIVE_STATUSES)
     )
@@ -119,11 +134,13 @@ def load_items(
     if party_ids is not None:
         owned = select(ItemOwner.item_id).where(col(ItemOwner.party_id).in_(party_ids))
         query = query.where(col(Item.id).in_(owned))
+    if due_between is not None:
+        query = query.where(col(Item.due_date).between(*due_between))
     rows = session.exec(query).all()
     owners: dict[int, set[int]] = defaultdict(set)
     ids = [r[0] for r in rows]
-    for start in range(0, len(ids), 5000):
-        chunk = ids[start : start + 5000]
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start : start + CHUNK]
         for item_id, party_id in session.exec(
             select(ItemOwner.item_id, ItemOwner.party_id).where(col(ItemOwner.item_id).in_(chunk))
         ).all():
@@ -135,42 +152,39 @@ def load_items(
     ]
 
 
+def parties_with_open_items(session: Session) -> frozenset[int]:
+    return frozenset(
+        session.exec(
+            select(ItemOwner.party_id)
+            .join(Item, col(Item.id) == ItemOwner.item_id)
+            .where(col(Item.status).in_(ACTIVE_STATUSES))
+            .distinct()
+        ).all()
+    )
+
+
 def desired(
     session: Session, *, rules: Rules, scope: PlanScope, start: datetime, end: datetime
 ) -> list[Planned]:
     """The planner's output for ``scope`` over [start, end)."""
-    if scope.item_ids is not None and scope.member_ids is None and not scope.kinds & MEETING_KINDS:
-        # one or a few items: only their owners' members matter
-        items = load_items(session, item_ids=scope.item_ids)
-        parties = {p for item in items for p in item.owner_party_ids}
-        recipients = (
-            load_recipients(session, rules.secretariat_timezone, party_ids=parties) if parties else []
-        )
-        return plan(
-            items=items,
-            recipients=recipients,
-            meeting=None,
-            digest_chats=[],
-            rules=rules,
-            start=start,
-            end=end,
-            kinds=scope.kinds & ITEM_KINDS,
-        )
-    recipients_all = load_recipients(session, rules.secretariat_timezone)
+    window = deadline_window(rules, start, end)
+    item_kinds = scope.kinds & ITEM_KINDS
     if scope.member_ids is not None:
-        recipients = [r for r in recipients_all if r.member_id in scope.member_ids]
+        recipients = load_recipients(session, rules.secretariat_timezone, member_ids=scope.member_ids)
         parties = {r.party_id for r in recipients if r.party_id is not None}
-        items = load_items(session, party_ids=parties) if parties else []
-        if scope.kinds & (MEETING_KINDS | {FollowupKind.ESCALATION}):
-            all_items = load_items(session)
-        else:
-            all_items = items
+        items = load_items(session, party_ids=parties, due_between=window) if parties and item_kinds else []
+    elif scope.item_ids is not None:
+        items = load_items(session, item_ids=scope.item_ids, due_between=window) if item_kinds else []
+        parties = {p for item in items for p in item.owner_party_ids}
+        if scope.kinds - ITEM_KINDS:
+            recipients = load_recipients(session, rules.secretariat_timezone)
+        else:  # one or a few items: only their owners' members matter
+            recipients = (
+                load_recipients(session, rules.secretariat_timezone, party_ids=parties) if parties else []
+            )
     else:
-        recipients = recipients_all
-        items = load_items(session, item_ids=scope.item_ids)
-        all_items = (
-            items if scope.item_ids is None else load_items(session) if scope.kinds & MEETING_KINDS else items
-        )
+        recipients = load_recipients(session, rules.secretariat_timezone)
+        items = load_items(session, due_between=window) if item_kinds else []
     meeting = next_meeting(session=session)
     facts = (
         MeetingFacts(meeting.id, meeting.held_on)
@@ -188,12 +202,15 @@ def desired(
         rules=rules,
         start=start,
         end=end,
-        kinds=scope.kinds & (ITEM_KINDS | {FollowupKind.DIGEST}),
+        kinds=item_kinds | (scope.kinds & {FollowupKind.DIGEST}),
     )
     other_kinds = scope.kinds - ITEM_KINDS - {FollowupKind.DIGEST}
     if other_kinds:
+        escalation_items = (
+            load_items(session, due_between=window) if FollowupKind.ESCALATION in other_kinds else []
+        )
         planned += plan(
-            items=all_items,
+            items=escalation_items,
             recipients=recipients,
             meeting=facts,
             digest_chats=[],
@@ -201,6 +218,9 @@ def desired(
             start=start,
             end=end,
             kinds=other_kinds,
+            parties_with_open=parties_with_open_items(session)
+            if other_kinds & MEETING_KINDS
+            else frozenset(),
         )
     return planned
 
@@ -220,10 +240,22 @@ def _scope_filter(scope: PlanScope) -> ColumnElement[bool]:
 
 
 def sync_plan(
-    *, session: Session, rules: Rules, now: datetime, horizon_days: int, grace_hours: int, scope: PlanScope
+    *,
+    session: Session,
+    rules: Rules,
+    now: datetime,
+    horizon_days: int,
+    grace_hours: int,
+    scope: PlanScope,
+    catch_up_from: datetime | None = None,
 ) -> SyncResult:
-    """Make the stored plan for ``scope`` match what the rules say now."""
-    start = now - timedelta(hours=grace_hours)
+    """Make the stored plan for ``scope`` match what the rules say now.
+
+    Newly wanted follow-ups already in the past are skipped (no stale news after a change),
+    except from ``catch_up_from`` on: after a downtime, what the stored plan did not yet cover.
+    """
+    fresh_from = now if catch_up_from is None else min(now, catch_up_from)
+    start = min(now - timedelta(hours=grace_hours), fresh_from)
     end = now + timedelta(days=horizon_days)
     wanted = {p.key: p for p in desired(session, rules=rules, scope=scope, start=start, end=end)}
     existing = {
@@ -251,7 +283,7 @@ def sync_plan(
     revive: list[dict[str, object]] = []
     for key, p in wanted.items():
         if key not in existing:
-            if p.due_at < now:
+            if p.due_at < fresh_from:
                 # Newly wanted but already past (a new item, member or subscription): don't
                 # send stale news. What was planned before a downtime is already stored.
                 continue
@@ -281,7 +313,8 @@ def sync_plan(
         if state is FollowupState.PLANNED and key not in wanted
     ]
     if to_insert:
-        session.execute(insert(Followup), to_insert)
+        table = Followup.__table__  # type: ignore[attr-defined]
+        session.execute(table.insert(), to_insert)  # Core executemany: no ORM bookkeeping
     if moves:
         _update_rows(session, moves, state=FollowupState.PLANNED)
     if revive:
@@ -299,6 +332,86 @@ def sync_plan(
         len(cancel),
     )
     return result
+
+
+def sync_in_chunks(
+    *,
+    db: Database,
+    rules: Rules,
+    now: datetime,
+    horizon_days: int,
+    grace_hours: int,
+    scope: PlanScope,
+    catch_up_from: datetime | None = None,
+) -> SyncResult:
+    """Re-plan a big scope in short transactions: items in chunks, then everything else.
+
+    Each chunk is its own transaction, so the bot's other writes never wait long for SQLite.
+    """
+    total = SyncResult()
+
+    def run(part: PlanScope) -> None:
+        with db.session() as session:
+            result = sync_plan(
+                session=session,
+                rules=rules,
+                now=now,
+                horizon_days=horizon_days,
+                grace_hours=grace_hours,
+                scope=part,
+                catch_up_from=catch_up_from,
+            )
+        total.added += result.added
+        total.moved += result.moved
+        total.cancelled += result.cancelled
+        total.revived += result.revived
+
+    item_kinds = scope.kinds & ITEM_KINDS
+    if item_kinds and scope.member_ids is None:
+        if scope.item_ids is None:
+            start = min(now - timedelta(hours=grace_hours), catch_up_from or now)
+            end = now + timedelta(days=horizon_days)
+            with db.session() as session:
+                ids = [f.item_id for f in load_items(session, due_between=deadline_window(rules, start, end))]
+                _cancel_for_closed_items(session)
+        else:
+            ids = sorted(scope.item_ids)
+        for offset in range(0, len(ids), CHUNK):
+            run(PlanScope(kinds=item_kinds, item_ids=frozenset(ids[offset : offset + CHUNK])))
+        rest = scope.kinds - ITEM_KINDS
+        if rest:
+            run(PlanScope(kinds=rest))
+        return total
+    run(scope)
+    return total
+
+
+def planned_until(*, session: Session) -> datetime | None:
+    """Up to when the stored plan was last complete (None: never planned)."""
+    state = session.get(PlanState, 1)
+    return state.planned_until if state else None
+
+
+def set_planned_until(*, session: Session, moment: datetime) -> None:
+    state = session.get(PlanState, 1)
+    if state is None:
+        session.add(PlanState(id=1, planned_until=moment))
+    else:
+        state.planned_until = moment
+
+
+def _cancel_for_closed_items(session: Session) -> None:
+    """Planned reminders of items that are no longer active (a safety net; sends re-check too)."""
+    closed = select(Item.id).where(col(Item.status).not_in(ACTIVE_STATUSES))
+    session.execute(
+        update(Followup)
+        .where(
+            col(Followup.state) == FollowupState.PLANNED,
+            col(Followup.kind).in_(ITEM_KINDS),
+            col(Followup.item_id).in_(closed),
+        )
+        .values(state=FollowupState.CANCELLED)
+    )
 
 
 def _update_rows(session: Session, rows: list[dict[str, object]], *, state: FollowupState) -> None:

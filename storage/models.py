@@ -187,3 +187,11 @@ class Subscription(SQLModel, table=True):
     member_id: int | None = Field(default=None, foreign_key="member.id")
     created_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column())
     last_digest_at: datetime | None = Field(default=None, sa_column=_utc_column(nullable=True))
+
+
+class PlanState(SQLModel, table=True):
+    """How far ahead the stored plan was complete: after a downtime, the plan is caught up
+    from here, so what fell due meanwhile is sent (or folded) instead of silently skipped."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    planned_until: datetime = Field(sa_column=_utc_column())

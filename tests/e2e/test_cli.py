@@ -108,18 +108,27 @@ def test_schedule_prints_planned_followups_in_local_time(tmp_path: Path) -> None
     db = Database(url)
     db.migrate()
     with db.session() as session:
-        seed_istanbul(session=session, next_meeting_on=date(2027, 1, 20), meeting_margin_days=14, system_actor=SYSTEM)
-        sven = members.enroll(session=session, user_id=4242, display_name="Sven", party_name="Sweden", role=Role.CHAIR)
+        seed_istanbul(
+            session=session, next_meeting_on=date(2027, 1, 20), meeting_margin_days=14, system_actor=SYSTEM
+        )
+        sven = members.enroll(
+            session=session, user_id=4242, display_name="Sven", party_name="Sweden", role=Role.CHAIR
+        )
         sven.timezone = "Europe/Stockholm"
-        members.enroll(session=session, user_id=4343, display_name="Parveen", party_name="Pakistan", role=Role.CHAIR)
+        members.enroll(
+            session=session, user_id=4343, display_name="Parveen", party_name="Pakistan", role=Role.CHAIR
+        )
     db.dispose()
     env = {"NEXTSTEPS_DATABASE__URL": url}
     result = run_cli("schedule", "--until", "2027-01-31", "--member", "4242", cwd=tmp_path, env=env)
     assert result.returncode == 0, result.stderr
     lines = result.stdout.strip().splitlines()
-    assert any("09:00 Europe/Stockholm" in line and "Sven" in line and "deadline" in line and "#5" in line for line in lines)
+    assert any(
+        "09:00 Europe/Stockholm" in line and "Sven" in line and "deadline" in line and "#5" in line
+        for line in lines
+    )
     assert any("premeeting" in line and "Sven" in line for line in lines)
     assert not any("Parveen" in line for line in lines)
-    assert lines[-1].endswith("follow-up(s) until 2027-02-01.")
+    assert lines[-1].endswith("follow-up(s) until 2027-01-31.")
     bad = run_cli("schedule", "--until", "someday", cwd=tmp_path, env=env)
     assert bad.returncode == 2 and "--until" in bad.stderr
