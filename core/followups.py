@@ -152,7 +152,12 @@ def _wants(recipient: Recipient, kind: FollowupKind) -> bool:
     return recipient.reachable and (kind in ESSENTIAL or recipient.reminders_enabled)
 
 
-def deadline_reminders(item: ItemFacts, recipients: Sequence[Recipient], rules: Rules) -> Iterator[Planned]:
+ALL_DAYS = (date.min, date.max)
+
+
+def deadline_reminders(
+    item: ItemFacts, recipients: Sequence[Recipient], rules: Rules, days: tuple[date, date] = ALL_DAYS
+) -> Iterator[Planned]:
     """Reminders N days before the deadline, moved off weekends; one per day at most."""
     if item.status not in ACTIVE_STATUSES or item.due_date is None:
         return
@@ -165,6 +170,8 @@ def deadline_reminders(item: ItemFacts, recipients: Sequence[Recipient], rules: 
             if day in days_used:
                 continue
             days_used.add(day)
+            if not days[0] <= day <= days[1]:
+                continue
             when = "today" if offset == 0 else f"in {offset} day{'s' if offset != 1 else ''}"
             yield Planned(
                 key=f"deadline:{item.item_id}:{recipient.member_id}:{offset}:{item.due_date}",
@@ -188,11 +195,13 @@ def nudge_days(due: date, rules: Rules, until: date) -> Iterator[tuple[int, date
 
 
 def overdue_nudges(
-    item: ItemFacts, recipients: Sequence[Recipient], rules: Rules, until: date
+    item: ItemFacts, recipients: Sequence[Recipient], rules: Rules, until: date, since: date = date.min
 ) -> Iterator[Planned]:
     if item.status not in ACTIVE_STATUSES or item.due_date is None:
         return
     for n, day in nudge_days(item.due_date, rules, until):
+        if day < since:
+            continue
         for recipient in owners_of(item, recipients):
             if not _wants(recipient, FollowupKind.OVERDUE):
                 continue
@@ -298,13 +307,14 @@ def plan(
     ``parties_with_open`` (parties owning an active item) defaults to what ``items`` says.
     """
     until = (end + timedelta(days=1)).date()
+    since = (start - timedelta(days=1)).date()  # local days can't be further off than a day
     planned: list[Planned] = []
     if FollowupKind.DEADLINE in kinds:
         for item in items:
-            planned.extend(deadline_reminders(item, recipients, rules))
+            planned.extend(deadline_reminders(item, recipients, rules, (since, until)))
     if FollowupKind.OVERDUE in kinds:
         for item in items:
-            planned.extend(overdue_nudges(item, recipients, rules, until))
+            planned.extend(overdue_nudges(item, recipients, rules, until, since))
     if FollowupKind.ESCALATION in kinds:
         planned.extend(escalations(items, recipients, rules, until))
     if kinds & {FollowupKind.PREMEETING, FollowupKind.PREMEETING_REPORT}:
