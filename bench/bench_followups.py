@@ -15,7 +15,6 @@ import asyncio
 import random
 import resource
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -140,10 +139,10 @@ async def main() -> None:
                 followups={"tick_seconds": 3600},
             )
             t0 = time.perf_counter()
-            subprocess.run(
-                [sys.executable, __file__, "--generate-into", settings.database.url, *sys.argv[1:]],
-                check=True,
+            child = await asyncio.create_subprocess_exec(
+                sys.executable, __file__, "--generate-into", settings.database.url, *sys.argv[1:]
             )
+            assert await child.wait() == 0
             t = time.perf_counter() - t0
             db = Database(settings.database.url)
             print(f"generated {args.items} items, {args.parties} parties, {args.members} members in {t:.1f}s")
