@@ -15,7 +15,7 @@ from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, Re
 from telegram.ext import Application, ContextTypes
 
 from bot.context import AppContext, app_context
-from bot.handlers.common import card_markup
+from bot.keyboards import card_keyboard
 from bot.render_followups import (
     away_text,
     digest_messages,
@@ -148,7 +148,7 @@ def _render(
         if row.kind in (FollowupKind.DEADLINE, FollowupKind.OVERDUE):
             assert content.card is not None and member is not None
             actor = members.actor_for(member, ctx.settings.secretariat.timezone)
-            return [reminder_text(content, today, bot)], card_markup(content.card, actor)  # type: ignore[return-value]
+            return [reminder_text(content, today, bot)], card_keyboard(content.card, actor)
         if row.kind is FollowupKind.PREMEETING:
             return premeeting_text(content, today, bot), premeeting_keyboard(content.cards)
         if row.kind is FollowupKind.PREMEETING_REPORT:
@@ -205,8 +205,13 @@ async def _send(
         return
     except BadRequest as exc:
         log.warning("follow-up %s refused: %s", row.key, exc.message)
+        gone = "chat not found" in exc.message.lower()
         with ctx.db.session() as session:
             schedule.mark_failed(session=session, followup_id=row.id, error=exc.message)
+            if gone:
+                members.set_reachable(session=session, user_id=chat_id, reachable=False)
+        if gone and row.member_id is not None:
+            replan(ctx, PlanScope.members([row.member_id]))
         return
     except (RetryAfter, TimedOut, NetworkError) as exc:
         wait = schedule.RETRY_AFTER

@@ -10,6 +10,8 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.limits import CALLBACK_DATA_MAX_BYTES
 from bot.render import STATUS_BUTTON
+from core.items import ItemCard
+from core.permissions import Actor, can_note, settable_statuses
 from storage.models import Status
 
 STATUS_CODES = {
@@ -72,3 +74,14 @@ def item_keyboard(
     if can_note:
         rows.append([InlineKeyboardButton("📝 Add note", callback_data=encode_note(item_id))])
     return InlineKeyboardMarkup(rows) if rows else None
+
+
+def card_keyboard(card: ItemCard, actor: Actor) -> InlineKeyboardMarkup | None:
+    """The buttons this person may press under an item's card or reminder."""
+    owner_ids = card.owner_ids
+    return item_keyboard(
+        card.number,
+        settable_statuses(actor, owner_ids),
+        card.item.status,
+        can_note=can_note(actor, owner_ids),
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import secrets
 from collections.abc import Collection
+from dataclasses import replace
 from datetime import timedelta
 from zoneinfo import available_timezones
 
@@ -47,10 +48,12 @@ def find_actor(
     writing to us privately is reachable again (they may have unblocked the bot).
     """
     member = session.exec(select(Member).where(Member.telegram_user_id == user_id)).first()
+    joined_now = False
     if user_id in admins:
         if member is None:
             member = Member(telegram_user_id=user_id, role=Role.SECRETARIAT, display_name=display_name)
             session.add(member)
+            joined_now = True
         elif member.role is not Role.SECRETARIAT:
             member.role = Role.SECRETARIAT
         session.flush()
@@ -60,7 +63,8 @@ def find_actor(
         member.display_name = display_name
     if in_private_chat and not member.reachable:
         member.reachable = True
-    return actor_for(member, default_timezone)
+    actor = actor_for(member, default_timezone)
+    return replace(actor, joined_now=True) if joined_now else actor
 
 
 def get_member(*, session: Session, member_id: int) -> Member:

@@ -20,6 +20,7 @@ class Actor:
     party_id: int | None
     name: str
     timezone: str
+    joined_now: bool = False  # became a member with this very update (config admins)
 
     @property
     def is_secretariat(self) -> bool:

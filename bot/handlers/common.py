@@ -7,17 +7,19 @@ import logging
 from collections.abc import Callable, Coroutine, Sequence
 from typing import Any
 
-from telegram import Message, Update
+from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
 from bot.context import app_context
-from bot.keyboards import item_keyboard
+from bot.jobs import replan
+from bot.keyboards import card_keyboard
 from bot.render import STRANGER_TEXT, esc, item_card
 from core import clock, members
 from core.errors import UserError
 from core.items import ItemCard
-from core.permissions import Actor, can_note, settable_statuses
+from core.permissions import Actor
+from core.schedule import PlanScope
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +51,8 @@ async def current_actor(update: Update, context: ContextTypes.DEFAULT_TYPE) -> A
             default_timezone=ctx.default_timezone,
             in_private_chat=is_private(update),
         )
+    if actor is not None and actor.joined_now:
+        replan(ctx, PlanScope.members([actor.member_id]))
     return actor
 
 
@@ -89,16 +93,6 @@ async def reply_chunks(update: Update, chunks: Sequence[str]) -> list[Message]:
     return sent
 
 
-def card_markup(card: ItemCard, actor: Actor) -> object:
-    owner_ids = card.owner_ids
-    return item_keyboard(
-        card.number,
-        settable_statuses(actor, owner_ids),
-        card.item.status,
-        can_note=can_note(actor, owner_ids),
-    )
-
-
 async def send_card(
     update: Update, context: ContextTypes.DEFAULT_TYPE, actor: Actor, card: ItemCard, prefix: str = ""
 ) -> None:
@@ -107,7 +101,7 @@ async def send_card(
     assert message is not None
     today = clock.today_in(actor.timezone)
     text = (prefix + "\n\n" if prefix else "") + item_card(card, today, actor.timezone, context.bot.username)
-    await message.reply_text(text, reply_markup=card_markup(card, actor))  # type: ignore[arg-type]
+    await message.reply_text(text, reply_markup=card_keyboard(card, actor))
 
 
 async def edit_card(update: Update, context: ContextTypes.DEFAULT_TYPE, actor: Actor, card: ItemCard) -> None:
@@ -117,7 +111,7 @@ async def edit_card(update: Update, context: ContextTypes.DEFAULT_TYPE, actor: A
     today = clock.today_in(actor.timezone)
     text = item_card(card, today, actor.timezone, context.bot.username)
     try:
-        await query.edit_message_text(text, reply_markup=card_markup(card, actor))  # type: ignore[arg-type]
+        await query.edit_message_text(text, reply_markup=card_keyboard(card, actor))
     except BadRequest as exc:
         if "message is not modified" in exc.message.lower():
             return
@@ -127,5 +121,23 @@ async def edit_card(update: Update, context: ContextTypes.DEFAULT_TYPE, actor: A
         await context.bot.send_message(
             query.message.chat.id,
             text,
-            reply_markup=card_markup(card, actor),  # type: ignore[arg-type]
+            reply_markup=card_keyboard(card, actor),
         )
+
+
+async def drop_item_buttons(query: CallbackQuery, item_id: int) -> None:
+    """Remove one item's status buttons from a list message after it was updated."""
+    message = query.message
+    if not isinstance(message, Message) or message.reply_markup is None:
+        return
+    prefixes = (f"st:{item_id}:", f"nt:{item_id}")
+    rows = [
+        [b for b in row if not (b.callback_data and str(b.callback_data).startswith(prefixes))]
+        for row in message.reply_markup.inline_keyboard
+    ]
+    rows = [row for row in rows if row]
+    try:
+        await query.edit_message_reply_markup(InlineKeyboardMarkup(rows) if rows else None)
+    except BadRequest as exc:
+        if "message is not modified" not in exc.message.lower():
+            raise

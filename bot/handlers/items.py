@@ -10,6 +10,7 @@ from telegram.ext import ContextTypes
 from bot.context import app_context
 from bot.deeplinks import items_linked
 from bot.handlers.common import (
+    drop_item_buttons,
     edit_card,
     friendly_errors,
     reply_chunks,
@@ -214,6 +215,10 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         if changed
         else f"#{action.item_id} is already {action.status.value.replace('_', ' ')}."
     )
+    if query.message is not None and len(items_linked(query.message)) > 1:  # type: ignore[arg-type]
+        # a list (e.g. a pre-meeting follow-up): keep it, drop the buttons of the item just updated
+        await drop_item_buttons(query, action.item_id)
+        return
     await edit_card(update, context, actor, card)
 
 
