@@ -81,6 +81,14 @@ class ItemCard:
     owners: list[Party]
     meeting: Meeting | None = None
     events: list[ItemEvent] = field(default_factory=list)
+    previous_status: Status | None = None  # set by set_status
+
+    @property
+    def follow_ups_affected(self) -> bool:
+        """Did the last status change open or close the item (the only thing the plan sees)?"""
+        if self.previous_status is None:
+            return False
+        return (self.previous_status in ACTIVE_STATUSES) != (self.item.status in ACTIVE_STATUSES)
 
     @property
     def number(self) -> int:
@@ -264,6 +272,7 @@ def set_status(
     if card.item.status is status and not note:
         return (_load_history(session, card) if history else card), False
     old = card.item.status
+    card.previous_status = old
     card.item.status = status
     card.item.updated_at = clock.now()
     _record(session, card.item, actor, "status", old_value=old.value, new_value=status.value, note=note)

@@ -105,7 +105,7 @@ async def set_status(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         card, changed = items.set_status(
             session=session, actor=actor, item_id=item_id, status=status, note=note, history=False
         )
-    if changed:
+    if card.follow_ups_affected:
         replan(app_context(context), PlanScope.items([item_id]))
     text = status_changed(card, changed, context.bot.username)
     if note and not changed:
@@ -208,7 +208,7 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         card, changed = items.set_status(
             session=session, actor=actor, item_id=action.item_id, status=action.status
         )
-    if changed:
+    if card.follow_ups_affected:
         replan(app_context(context), PlanScope.items([action.item_id]))
     await query.answer(
         f"#{action.item_id} is now {action.status.value.replace('_', ' ')}."
@@ -247,7 +247,7 @@ async def reply_to_item(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
                 session=session, actor=actor, item_id=item_id, status=status, history=False
             )
             reply = status_changed(card, changed, context.bot.username)
-            if changed:
+            if card.follow_ups_affected:
                 replan(app_context(context), PlanScope.items([item_id]))
         else:
             card = items.add_note(session=session, actor=actor, item_id=item_id, text=text, history=False)
