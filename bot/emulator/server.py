@@ -395,11 +395,8 @@ class Emulator:
         )
         self._event_arrived.set()
 
-    async def api_sendmessage(self, params: dict[str, Any]) -> dict[str, Any]:
-        chat = self._reachable_chat(params.get("chat_id"))
-        text, entities = self._formatted(
-            params.get("text"), params.get("parse_mode"), params.get("entities"), TEXT_LIMIT, "message text"
-        )
+    def _bot_sends(self, chat: Chat, params: dict[str, Any], **content: Any) -> dict[str, Any]:
+        """Store and record a message from the bot after the checks every send shares."""
         markup = self._check_markup(params.get("reply_markup"))
         reply_to = self._reply_to(chat, params)
         self.flood.check(chat)
@@ -410,14 +407,20 @@ class Emulator:
                 date=int(time.time()),
                 from_bot=True,
                 from_user_id=None,
-                text=text,
-                entities=entities,
                 reply_markup=markup,
                 reply_to_message_id=reply_to,
+                **content,
             )
         )
         self._record("send", message)
         return self.world.message_to_api(message)
+
+    async def api_sendmessage(self, params: dict[str, Any]) -> dict[str, Any]:
+        chat = self._reachable_chat(params.get("chat_id"))
+        text, entities = self._formatted(
+            params.get("text"), params.get("parse_mode"), params.get("entities"), TEXT_LIMIT, "message text"
+        )
+        return self._bot_sends(chat, params, text=text, entities=entities)
 
     async def api_senddocument(self, params: dict[str, Any]) -> dict[str, Any]:
         chat = self._reachable_chat(params.get("chat_id"))
@@ -440,25 +443,7 @@ class Emulator:
                 CAPTION_LIMIT,
                 "message caption",
             )
-        markup = self._check_markup(params.get("reply_markup"))
-        reply_to = self._reply_to(chat, params)
-        self.flood.check(chat)
-        message = self.world.store(
-            StoredMessage(
-                chat_id=chat.id,
-                message_id=self.world.new_message_id(chat),
-                date=int(time.time()),
-                from_bot=True,
-                from_user_id=None,
-                entities=entities,
-                reply_markup=markup,
-                reply_to_message_id=reply_to,
-                document=meta,
-                caption=caption or None,
-            )
-        )
-        self._record("send", message)
-        return self.world.message_to_api(message)
+        return self._bot_sends(chat, params, entities=entities, document=meta, caption=caption or None)
 
     def _bot_message(self, params: dict[str, Any]) -> StoredMessage:
         if params.get("inline_message_id"):
