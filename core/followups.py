@@ -142,10 +142,22 @@ def _at(day: date, at: time, recipient: Recipient) -> datetime:
 
 
 # -- the plan --------------------------------------------------------------------------------
-def owners_of(item: ItemFacts, recipients: Sequence[Recipient]) -> Iterator[Recipient]:
-    for recipient in recipients:
-        if recipient.party_id is not None and recipient.party_id in item.owner_party_ids:
-            yield recipient
+class ByParty(dict[int, list[Recipient]]):
+    """Recipients indexed by party, so finding an item's owners doesn't scan everyone."""
+
+    @classmethod
+    def of(cls, recipients: Iterable[Recipient]) -> ByParty:
+        index = cls()
+        for recipient in recipients:
+            if recipient.party_id is not None:
+                index.setdefault(recipient.party_id, []).append(recipient)
+        return index
+
+
+def owners_of(item: ItemFacts, recipients: Sequence[Recipient] | ByParty) -> Iterator[Recipient]:
+    index = recipients if isinstance(recipients, ByParty) else ByParty.of(recipients)
+    for party_id in sorted(item.owner_party_ids):
+        yield from index.get(party_id, ())
 
 
 def _wants(recipient: Recipient, kind: FollowupKind) -> bool:
@@ -156,7 +168,10 @@ ALL_DAYS = (date.min, date.max)
 
 
 def deadline_reminders(
-    item: ItemFacts, recipients: Sequence[Recipient], rules: Rules, days: tuple[date, date] = ALL_DAYS
+    item: ItemFacts,
+    recipients: Sequence[Recipient] | ByParty,
+    rules: Rules,
+    days: tuple[date, date] = ALL_DAYS,
 ) -> Iterator[Planned]:
     """Reminders N days before the deadline, moved off weekends; one per day at most."""
     if item.status not in ACTIVE_STATUSES or item.due_date is None:
@@ -195,7 +210,11 @@ def nudge_days(due: date, rules: Rules, until: date) -> Iterator[tuple[int, date
 
 
 def overdue_nudges(
-    item: ItemFacts, recipients: Sequence[Recipient], rules: Rules, until: date, since: date = date.min
+    item: ItemFacts,
+    recipients: Sequence[Recipient] | ByParty,
+    rules: Rules,
+    until: date,
+    since: date = date.min,
 ) -> Iterator[Planned]:
     if item.status not in ACTIVE_STATUSES or item.due_date is None:
         return
@@ -308,13 +327,14 @@ def plan(
     """
     until = (end + timedelta(days=1)).date()
     since = (start - timedelta(days=1)).date()  # local days can't be further off than a day
+    owners = ByParty.of(recipients)
     planned: list[Planned] = []
     if FollowupKind.DEADLINE in kinds:
         for item in items:
-            planned.extend(deadline_reminders(item, recipients, rules, (since, until)))
+            planned.extend(deadline_reminders(item, owners, rules, (since, until)))
     if FollowupKind.OVERDUE in kinds:
         for item in items:
-            planned.extend(overdue_nudges(item, recipients, rules, until, since))
+            planned.extend(overdue_nudges(item, owners, rules, until, since))
     if FollowupKind.ESCALATION in kinds:
         planned.extend(escalations(items, recipients, rules, until))
     if kinds & {FollowupKind.PREMEETING, FollowupKind.PREMEETING_REPORT}:

@@ -47,6 +47,7 @@ ITEM_KINDS = frozenset({FollowupKind.DEADLINE, FollowupKind.OVERDUE})
 MEETING_KINDS = frozenset({FollowupKind.PREMEETING, FollowupKind.PREMEETING_REPORT})
 RETRY_AFTER = timedelta(minutes=2)
 CHUNK = 2000  # items per transaction when re-planning many: keeps SQLite write locks short
+SMALL_SCOPE = 50  # up to this many items, load only their owners' members
 MAX_ATTEMPTS = 10
 
 
@@ -164,9 +165,15 @@ def parties_with_open_items(session: Session) -> frozenset[int]:
 
 
 def desired(
-    session: Session, *, rules: Rules, scope: PlanScope, start: datetime, end: datetime
+    session: Session,
+    *,
+    rules: Rules,
+    scope: PlanScope,
+    start: datetime,
+    end: datetime,
+    everyone: list[Recipient] | None = None,
 ) -> list[Planned]:
-    """The planner's output for ``scope`` over [start, end)."""
+    """The planner's output for ``scope`` over [start, end); ``everyone`` saves reloading members."""
     window = deadline_window(rules, start, end)
     item_kinds = scope.kinds & ITEM_KINDS
     if scope.member_ids is not None:
@@ -176,14 +183,18 @@ def desired(
     elif scope.item_ids is not None:
         items = load_items(session, item_ids=scope.item_ids, due_between=window) if item_kinds else []
         parties = {p for item in items for p in item.owner_party_ids}
-        if scope.kinds - ITEM_KINDS:
+        if everyone is not None:
+            recipients = everyone
+        elif scope.kinds - ITEM_KINDS:
             recipients = load_recipients(session, rules.secretariat_timezone)
         else:  # one or a few items: only their owners' members matter
             recipients = (
                 load_recipients(session, rules.secretariat_timezone, party_ids=parties) if parties else []
             )
     else:
-        recipients = load_recipients(session, rules.secretariat_timezone)
+        recipients = (
+            everyone if everyone is not None else load_recipients(session, rules.secretariat_timezone)
+        )
         items = load_items(session, due_between=window) if item_kinds else []
     meeting = next_meeting(session=session)
     facts = (
@@ -248,6 +259,7 @@ def sync_plan(
     grace_hours: int,
     scope: PlanScope,
     catch_up_from: datetime | None = None,
+    everyone: list[Recipient] | None = None,
 ) -> SyncResult:
     """Make the stored plan for ``scope`` match what the rules say now.
 
@@ -257,7 +269,9 @@ def sync_plan(
     fresh_from = now if catch_up_from is None else min(now, catch_up_from)
     start = min(now - timedelta(hours=grace_hours), fresh_from)
     end = now + timedelta(days=horizon_days)
-    wanted = {p.key: p for p in desired(session, rules=rules, scope=scope, start=start, end=end)}
+    wanted = {
+        p.key: p for p in desired(session, rules=rules, scope=scope, start=start, end=end, everyone=everyone)
+    }
     existing = {
         key: (row_id, state, due_at)
         for row_id, key, state, due_at in session.exec(
@@ -349,6 +363,10 @@ def sync_in_chunks(
     Each chunk is its own transaction, so the bot's other writes never wait long for SQLite.
     """
     total = SyncResult()
+    everyone: list[Recipient] | None = None
+    if scope.member_ids is None and (scope.item_ids is None or len(scope.item_ids) > SMALL_SCOPE):
+        with db.session() as session:  # a big re-plan: load the members once for all chunks
+            everyone = load_recipients(session, rules.secretariat_timezone)
 
     def run(part: PlanScope) -> None:
         with db.session() as session:
@@ -360,6 +378,7 @@ def sync_in_chunks(
                 grace_hours=grace_hours,
                 scope=part,
                 catch_up_from=catch_up_from,
+                everyone=everyone,
             )
         total.added += result.added
         total.moved += result.moved
