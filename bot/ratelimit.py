@@ -1,36 +1,71 @@
-"""Flood control for the whole bot: PTB's AIORateLimiter plus per-private-chat pacing.
+"""Flood control for the whole bot: Telegram's limits as sliding windows, plus retries on 429.
 
-AIORateLimiter limits the bot overall (30/s) and each group (20/min) but not private chats,
-where Telegram allows about one message per second; this adds that, and retries on 429.
+Telegram allows about 30 messages a second overall, 20 a minute per group and one a second per
+private chat. PTB's AIORateLimiter uses leaky buckets that allow bursts a strict sliding-window
+count would refuse, and does not pace private chats; so the windows here are our own, and
+AIORateLimiter is kept for what it does well: retrying after a 429's ``retry_after``.
+All of the bot's traffic passes through one limiter: replies, reminders and broadcasts alike.
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import time
+from collections import deque
 from collections.abc import Callable, Coroutine
 from typing import Any
 
-from aiolimiter import AsyncLimiter
 from telegram.ext import AIORateLimiter
 
 JSONDict = dict[str, Any]
+OVERALL_PER_SECOND = 29  # a little under 30, so timing jitter never makes it 31
+GROUP_PER_MINUTE = 19
+PRIVATE_INTERVAL = 1.0
 MAX_TRACKED_CHATS = 4096
 
 
-class PacedRateLimiter(AIORateLimiter):
-    def __init__(self, *, private_chat_rate: float = 1.0, max_retries: int = 5, **kwargs: Any) -> None:
-        super().__init__(max_retries=max_retries, **kwargs)
-        self._private_rate = private_chat_rate
-        self._private: dict[int, AsyncLimiter] = {}
+class SlidingWindow:
+    """At most ``limit`` acquisitions in any ``period`` seconds; waiters go in order."""
 
-    def _private_limiter(self, chat_id: int) -> AsyncLimiter:
-        if len(self._private) > MAX_TRACKED_CHATS:
-            for key, limiter in list(self._private.items()):
-                if limiter.has_capacity():
-                    del self._private[key]
-        if chat_id not in self._private:
-            self._private[chat_id] = AsyncLimiter(max_rate=1, time_period=1 / self._private_rate)
-        return self._private[chat_id]
+    def __init__(self, limit: int, period: float) -> None:
+        self.limit = limit
+        self.period = period
+        self._times: deque[float] = deque()
+        self._lock = asyncio.Lock()
+
+    async def acquire(self) -> None:
+        async with self._lock:
+            while True:
+                now = time.monotonic()
+                while self._times and self._times[0] <= now - self.period:
+                    self._times.popleft()
+                if len(self._times) < self.limit:
+                    self._times.append(now)
+                    return
+                await asyncio.sleep(self._times[0] + self.period - now + 0.001)
+
+    def idle(self) -> bool:
+        return not self._times or self._times[-1] <= time.monotonic() - self.period
+
+
+class PacedRateLimiter(AIORateLimiter):
+    def __init__(self, *, max_retries: int = 5) -> None:
+        # PTB's own buckets off: ours below are stricter; PTB keeps the 429 retries.
+        super().__init__(overall_max_rate=0, group_max_rate=0, max_retries=max_retries)
+        self._overall = SlidingWindow(OVERALL_PER_SECOND, 1.0)
+        self._chats: dict[int, SlidingWindow] = {}
+
+    def _chat_window(self, chat_id: int) -> SlidingWindow:
+        if len(self._chats) > MAX_TRACKED_CHATS:
+            for key, window in list(self._chats.items()):
+                if window.idle():
+                    del self._chats[key]
+        if chat_id not in self._chats:
+            self._chats[chat_id] = (
+                SlidingWindow(1, PRIVATE_INTERVAL) if chat_id > 0 else SlidingWindow(GROUP_PER_MINUTE, 60.0)
+            )
+        return self._chats[chat_id]
 
     async def process_request(
         self,
@@ -44,7 +79,7 @@ class PacedRateLimiter(AIORateLimiter):
         chat_id: int | None = None
         with contextlib.suppress(TypeError, ValueError):
             chat_id = int(data.get("chat_id"))  # type: ignore[arg-type]
-        if chat_id is not None and chat_id > 0:
-            async with self._private_limiter(chat_id):
-                return await super().process_request(callback, args, kwargs, endpoint, data, rate_limit_args)
+        if chat_id is not None:
+            await self._chat_window(chat_id).acquire()
+            await self._overall.acquire()
         return await super().process_request(callback, args, kwargs, endpoint, data, rate_limit_args)

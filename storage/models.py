@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, BigInteger, Column, Index
+from sqlalchemy import JSON, BigInteger, Column, Index, UniqueConstraint
 from sqlalchemy import Enum as SAEnum
 from sqlmodel import Field, SQLModel
 
@@ -195,3 +195,66 @@ class PlanState(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     planned_until: datetime = Field(sa_column=_utc_column())
+
+
+class BroadcastState(StrEnum):
+    DRAFT = "draft"  # text set, audience being chosen, nothing sent
+    SENDING = "sending"
+    DONE = "done"
+    CANCELLED = "cancelled"
+
+
+class Audience(StrEnum):
+    ALL = "all"
+    CHAIRS = "chairs"
+    PARTIES = "parties"
+    GROUPS = "groups"  # chats subscribed to the digest that are groups
+
+
+class DeliveryState(StrEnum):
+    PENDING = "pending"
+    SENDING = "sending"  # marked before the send: a crash here means at most one duplicate
+    SENT = "sent"
+    FAILED = "failed"
+
+
+class Broadcast(SQLModel, table=True):
+    """A message from the secretariat to an audience; one Delivery per recipient."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    text_html: str
+    created_by_member_id: int | None = Field(default=None, foreign_key="member.id")
+    chat_id: int = Field(sa_column=Column(BigInteger, nullable=False))  # where the sender sees progress
+    progress_message_id: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+    audience: Audience | None = Field(
+        default=None,
+        sa_column=Column(
+            SAEnum(Audience, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e]),
+            nullable=True,
+        ),
+    )
+    party_ids: list[int] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    state: BroadcastState = Field(default=BroadcastState.DRAFT, sa_column=_enum_column(BroadcastState))
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column())
+    started_at: datetime | None = Field(default=None, sa_column=_utc_column(nullable=True))
+    finished_at: datetime | None = Field(default=None, sa_column=_utc_column(nullable=True))
+
+
+class Delivery(SQLModel, table=True):
+    __table_args__ = (
+        Index("ix_delivery_broadcast_state", "broadcast_id", "state"),
+        UniqueConstraint("broadcast_id", "chat_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    broadcast_id: int = Field(foreign_key="broadcast.id")
+    chat_id: int = Field(sa_column=Column(BigInteger, nullable=False))
+    member_id: int | None = Field(default=None, foreign_key="member.id")
+    label: str = Field(default="", max_length=200)  # who, for the report
+    state: DeliveryState = Field(default=DeliveryState.PENDING, sa_column=_enum_column(DeliveryState))
+    attempts: int = 0
+    not_before: datetime | None = Field(default=None, sa_column=_utc_column(nullable=True))
+    reason: str | None = Field(default=None, max_length=300)
+    message_id: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+    sent_at: datetime | None = Field(default=None, sa_column=_utc_column(nullable=True))
+    acked_at: datetime | None = Field(default=None, sa_column=_utc_column(nullable=True))
