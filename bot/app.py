@@ -20,8 +20,19 @@ from telegram.ext import (
     filters,
 )
 
+from bot.broadcaster import broadcaster, resume_broadcasts
 from bot.context import AppContext, attach
-from bot.handlers import errors, fallback, followups, items, meetings, onboarding, parties, reachability
+from bot.handlers import (
+    broadcasts,
+    errors,
+    fallback,
+    followups,
+    items,
+    meetings,
+    onboarding,
+    parties,
+    reachability,
+)
 from bot.jobs import start_followups
 from bot.menus import set_default_menus
 from bot.ratelimit import PacedRateLimiter
@@ -52,6 +63,10 @@ def register_handlers(app: Application) -> None:  # type: ignore[type-arg]
     app.add_handler(CommandHandler("digest", followups.digest))
     app.add_handler(CommandHandler("quiet", followups.quiet))
     app.add_handler(CommandHandler("reminders", followups.reminders))
+    app.add_handler(CommandHandler("broadcast", broadcasts.broadcast))
+    app.add_handler(CommandHandler("broadcasts", broadcasts.list_broadcasts))
+    app.add_handler(CallbackQueryHandler(broadcasts.broadcast_button, pattern=r"^bc:"))
+    app.add_handler(CallbackQueryHandler(broadcasts.got_it, pattern=r"^ack:"))
     app.add_handler(CallbackQueryHandler(items.button))
     app.add_handler(ChatMemberHandler(reachability.private_chat_status))
     app.add_handler(MessageHandler(filters.REPLY & filters.TEXT & ~filters.COMMAND, items.reply_to_item))
@@ -62,10 +77,16 @@ def register_handlers(app: Application) -> None:  # type: ignore[type-arg]
 
 async def _post_init(app: Application) -> None:  # type: ignore[type-arg]
     start_followups(app)
+    resume_broadcasts(app)
     try:
         await set_default_menus(app.bot)
     except Exception:  # a missing menu must not stop the bot
         log.warning("could not set the command menus", exc_info=True)
+
+
+async def _post_stop(app: Application) -> None:  # type: ignore[type-arg]
+    # a broadcast interrupted here resumes at the next start (its 'sending' rows are retried)
+    await broadcaster(app).stop()
 
 
 def build_application(settings: Settings, db: Database | None = None) -> Application:  # type: ignore[type-arg]
@@ -89,6 +110,7 @@ def build_application(settings: Settings, db: Database | None = None) -> Applica
         .get_updates_read_timeout(tg.poll_timeout_seconds + 10)
         .concurrent_updates(PerChatUpdateProcessor())
         .post_init(_post_init)
+        .post_stop(_post_stop)
     )
     if tg.flood_limits:
         builder = builder.rate_limiter(PacedRateLimiter())  # type: ignore[arg-type]

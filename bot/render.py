@@ -211,6 +211,8 @@ COMMANDS: list[tuple[str, str, frozenset[Role]]] = [
     ("digest", "The digest now; /digest on|off for the weekly one", frozenset(Role)),
     ("quiet", "Quiet hours: /quiet 22:00-07:00 or off", frozenset(Role)),
     ("reminders", "Deadline reminders: /reminders on|off", frozenset(Role)),
+    ("broadcast", "Message everyone or an audience: /broadcast text", frozenset({Role.SECRETARIAT})),
+    ("broadcasts", "Recent broadcasts and who got them", frozenset({Role.SECRETARIAT})),
     ("whoami", "Your party, role and timezone", frozenset(Role)),
     ("tz", "Set your timezone: /tz Europe/Vienna", frozenset(Role)),
     ("help", "What you can do here", frozenset(Role)),

@@ -1,0 +1,161 @@
+"""/broadcast (compose, choose the audience, preview, send), /broadcasts, and "Got it" presses."""
+
+from __future__ import annotations
+
+import re
+
+from telegram import Update
+from telegram.ext import ContextTypes
+
+from bot.broadcaster import broadcaster
+from bot.context import app_context
+from bot.handlers.common import friendly_errors, reply_chunks, require_actor
+from bot.limits import MESSAGE_TEXT_LIMIT
+from bot.render import visible_length
+from bot.render_broadcasts import (
+    audience_controls,
+    broadcast_report,
+    broadcast_text,
+    broadcasts_list,
+    confirm_controls,
+)
+from core import broadcasts, clock, parties
+from core.errors import BadInput
+from storage.models import Audience
+
+_CALLBACK = re.compile(r"bc:([1-9]\d{0,11}):(all|ch|pt|gr|pd|au|ok|x|p[1-9]\d{0,11})")
+_ACK = re.compile(r"ack:([1-9]\d{0,15})")
+AUDIENCES = {"all": Audience.ALL, "ch": Audience.CHAIRS, "gr": Audience.GROUPS}
+
+
+def _message_html(update: Update) -> str:
+    """The text to broadcast, formatting kept as Telegram HTML: the replied-to message, or
+    what follows /broadcast."""
+    message = update.effective_message
+    assert message is not None
+    source = message.reply_to_message
+    if source is not None and (source.text or source.caption):
+        return (source.text_html if source.text else source.caption_html) or ""
+    parts = (message.text_html or "").split(None, 1)
+    return parts[1].strip() if len(parts) > 1 else ""
+
+
+@friendly_errors
+async def broadcast(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/broadcast text (or as a reply) starts a draft; /broadcast N shows broadcast N."""
+    actor = await require_actor(update, context)
+    if actor is None:
+        return
+    message = update.effective_message
+    assert message is not None
+    ctx = app_context(context)
+    args = context.args or []
+    if len(args) == 1 and args[0].isdigit() and message.reply_to_message is None:
+        with ctx.db.session() as session:
+            found = broadcasts.get(session=session, actor=actor, broadcast_id=int(args[0]))
+            assert found.id is not None
+            chunks = broadcast_report(
+                found,
+                broadcasts.progress(session=session, broadcast_id=found.id),
+                broadcasts.failures(session=session, broadcast_id=found.id),
+            )
+        await reply_chunks(update, chunks)
+        return
+    text_html = _message_html(update)
+    if visible_length(broadcast_text(text_html)) > MESSAGE_TEXT_LIMIT:
+        raise BadInput("That message is too long for one Telegram message; shorten it and try again.")
+    with ctx.db.session() as session:
+        draft = broadcasts.create_draft(
+            session=session, actor=actor, text_html=text_html, chat_id=message.chat_id
+        )
+    await message.reply_text(broadcast_text(text_html))  # the preview, exactly as recipients see it
+    text, markup = audience_controls(draft, [])
+    controls = await message.reply_text(text, reply_markup=markup)
+    with ctx.db.session() as session:
+        stored = broadcasts.get(session=session, actor=actor, broadcast_id=draft.id or 0)
+        stored.progress_message_id = controls.message_id
+
+
+@friendly_errors
+async def broadcast_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Audience, party, Send and Cancel buttons under a draft; permissions checked again."""
+    query = update.callback_query
+    assert query is not None
+    match = _CALLBACK.fullmatch(query.data or "")
+    if match is None:
+        await query.answer("This button is no longer valid.", show_alert=True)
+        return
+    actor = await require_actor(update, context)
+    if actor is None:
+        return
+    broadcast_id, action = int(match[1]), match[2]
+    ctx = app_context(context)
+    with ctx.db.session() as session:
+        if action == "x":
+            broadcasts.cancel(session=session, actor=actor, broadcast_id=broadcast_id)
+            text, markup = f"📣 Broadcast {broadcast_id} cancelled. Nothing was sent.", None
+        elif action == "ok":
+            count = broadcasts.start(session=session, actor=actor, broadcast_id=broadcast_id, now=clock.now())
+            text, markup = f"📣 Broadcast {broadcast_id}: sending to {count}…", None
+        else:
+            if action in AUDIENCES:
+                draft = broadcasts.choose_audience(
+                    session=session, actor=actor, broadcast_id=broadcast_id, audience=AUDIENCES[action]
+                )
+            elif action.startswith("p") and action not in ("pt", "pd"):
+                draft = broadcasts.toggle_party(
+                    session=session, actor=actor, broadcast_id=broadcast_id, party_id=int(action[1:])
+                )
+            elif action == "pt":
+                draft = broadcasts.choose_audience(
+                    session=session, actor=actor, broadcast_id=broadcast_id, audience=Audience.PARTIES
+                )
+            else:  # "pd" done choosing parties, "au" back to the audience choice
+                draft = broadcasts.get(session=session, actor=actor, broadcast_id=broadcast_id)
+                if action == "au":
+                    draft = broadcasts.choose_audience(
+                        session=session, actor=actor, broadcast_id=broadcast_id, audience=Audience.ALL
+                    )
+                    draft.audience = None
+            if draft.audience is Audience.PARTIES and action != "pd":
+                all_parties = [p for p, _ in parties.list_parties(session=session)]
+                text, markup = audience_controls(draft, all_parties)
+            elif draft.audience is None:
+                text, markup = audience_controls(draft, [])
+            else:
+                if action == "pd" and not draft.party_ids:
+                    raise BadInput("Tap at least one party first.")
+                targets = broadcasts.recipients(session=session, broadcast=draft)
+                text, markup = confirm_controls(draft, targets)
+    await query.answer("Sending…" if action == "ok" else None)
+    await query.edit_message_text(text, reply_markup=markup)
+    if action == "ok":
+        broadcaster(context.application).ensure_running(broadcast_id)
+
+
+@friendly_errors
+async def list_broadcasts(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/broadcasts: recent broadcasts with their counts (secretariat)."""
+    actor = await require_actor(update, context)
+    if actor is None:
+        return
+    with app_context(context).db.session() as session:
+        text = broadcasts_list(broadcasts.recent(session=session, actor=actor))
+    assert update.effective_message is not None
+    await update.effective_message.reply_text(text)
+
+
+async def got_it(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A recipient acknowledges a broadcast."""
+    query = update.callback_query
+    assert query is not None
+    match = _ACK.fullmatch(query.data or "")
+    chat = update.effective_chat
+    if match is None or chat is None:
+        await query.answer("This button is no longer valid.")
+        return
+    with app_context(context).db.session() as session:
+        ok = broadcasts.acknowledge(
+            session=session, delivery_id=int(match[1]), chat_id=chat.id, now=clock.now()
+        )
+    await query.answer("Thanks — noted. 👍" if ok else "This button is no longer valid.")

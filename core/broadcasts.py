@@ -1,0 +1,296 @@
+"""Broadcasts: a draft, its audience, one delivery row per recipient, and the delivery record.
+
+Deliveries are claimed (pending -> sending) before each send with a conditional update; at start,
+rows left 'sending' by a crash go back to 'pending': at most one duplicate per crash, no loss.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import update
+from sqlmodel import Session, col, select
+
+from core.errors import BadInput, NotFound, PermissionDenied
+from core.permissions import Actor, can_manage
+from storage.models import (
+    Audience,
+    Broadcast,
+    BroadcastState,
+    Delivery,
+    DeliveryState,
+    Member,
+    Party,
+    Role,
+    Subscription,
+)
+
+UNREACHABLE = "unreachable: blocked the bot or never started it"
+MAX_ATTEMPTS = 8
+
+
+@dataclass(frozen=True)
+class Recipient:
+    chat_id: int
+    member_id: int | None
+    label: str
+    reachable: bool
+
+
+@dataclass(frozen=True)
+class Progress:
+    total: int
+    sent: int
+    failed: int
+    pending: int
+    acked: int
+
+
+def _require_secretariat(actor: Actor) -> None:
+    if not can_manage(actor):
+        raise PermissionDenied("Only the secretariat can broadcast.")
+
+
+def get(*, session: Session, actor: Actor, broadcast_id: int) -> Broadcast:
+    _require_secretariat(actor)
+    broadcast = session.get(Broadcast, broadcast_id)
+    if broadcast is None:
+        raise NotFound(f"There is no broadcast {broadcast_id}. /broadcasts lists them.")
+    return broadcast
+
+
+def create_draft(*, session: Session, actor: Actor, text_html: str, chat_id: int) -> Broadcast:
+    _require_secretariat(actor)
+    if not text_html.strip():
+        raise BadInput("What should I send? /broadcast your message — or reply /broadcast to a message.")
+    broadcast = Broadcast(text_html=text_html, created_by_member_id=actor.member_id, chat_id=chat_id)
+    session.add(broadcast)
+    session.flush()
+    return broadcast
+
+
+def _draft(session: Session, actor: Actor, broadcast_id: int) -> Broadcast:
+    broadcast = get(session=session, actor=actor, broadcast_id=broadcast_id)
+    if broadcast.state is not BroadcastState.DRAFT:
+        raise BadInput(f"Broadcast {broadcast_id} was already {broadcast.state.value}.")
+    return broadcast
+
+
+def choose_audience(*, session: Session, actor: Actor, broadcast_id: int, audience: Audience) -> Broadcast:
+    broadcast = _draft(session, actor, broadcast_id)
+    broadcast.audience = audience
+    if audience is not Audience.PARTIES:
+        broadcast.party_ids = []
+    return broadcast
+
+
+def toggle_party(*, session: Session, actor: Actor, broadcast_id: int, party_id: int) -> Broadcast:
+    broadcast = _draft(session, actor, broadcast_id)
+    if session.get(Party, party_id) is None:
+        raise NotFound("That party no longer exists.")
+    chosen = set(broadcast.party_ids)
+    chosen ^= {party_id}
+    broadcast.party_ids = sorted(chosen)
+    broadcast.audience = Audience.PARTIES
+    return broadcast
+
+
+def recipients(*, session: Session, broadcast: Broadcast) -> list[Recipient]:
+    """Who the broadcast goes to, as chosen so far."""
+    audience = broadcast.audience
+    if audience is None:
+        return []
+    subs = session.exec(select(Subscription).where(col(Subscription.chat_id) < 0)).all()
+    groups = [Recipient(s.chat_id, None, s.title or f"group {s.chat_id}", True) for s in subs]
+    if audience is Audience.GROUPS:
+        return groups
+    query = select(Member, Party).join(Party, col(Party.id) == Member.party_id, isouter=True)
+    if audience is Audience.CHAIRS:
+        query = query.where(col(Member.role) == Role.CHAIR)
+    elif audience is Audience.PARTIES:
+        query = query.where(col(Member.party_id).in_(broadcast.party_ids or [-1]))
+    rows = session.exec(query.order_by(col(Member.id))).all()
+    result = []
+    for member, party in rows:
+        label = member.display_name or str(member.telegram_user_id)
+        if party is not None:
+            label += f" ({party.name})"
+        result.append(Recipient(member.telegram_user_id, member.id, label, member.reachable))
+    return result + groups if audience is Audience.ALL else result
+
+
+def start(*, session: Session, actor: Actor, broadcast_id: int, now: datetime) -> int:
+    """Create the deliveries and mark the broadcast sending; return how many will be tried."""
+    broadcast = _draft(session, actor, broadcast_id)
+    targets = recipients(session=session, broadcast=broadcast)
+    if not targets:
+        raise BadInput("Nobody to send to: choose an audience with at least one recipient.")
+    table = Delivery.__table__  # type: ignore[attr-defined]
+    session.execute(
+        table.insert(),
+        [
+            {
+                "broadcast_id": broadcast_id,
+                "chat_id": r.chat_id,
+                "member_id": r.member_id,
+                "label": r.label[:200],
+                "state": DeliveryState.PENDING if r.reachable else DeliveryState.FAILED,
+                "reason": None if r.reachable else UNREACHABLE,
+                "attempts": 0,
+            }
+            for r in {r.chat_id: r for r in targets}.values()
+        ],
+    )
+    broadcast.state = BroadcastState.SENDING
+    broadcast.started_at = now
+    return sum(r.reachable for r in targets)
+
+
+def cancel(*, session: Session, actor: Actor, broadcast_id: int) -> Broadcast:
+    broadcast = _draft(session, actor, broadcast_id)
+    broadcast.state = BroadcastState.CANCELLED
+    return broadcast
+
+
+def progress(*, session: Session, broadcast_id: int) -> Progress:
+    states: Counter[DeliveryState] = Counter()
+    acked = 0
+    for state, acked_at in session.exec(
+        select(Delivery.state, Delivery.acked_at).where(Delivery.broadcast_id == broadcast_id)
+    ).all():
+        states[DeliveryState(state)] += 1
+        acked += acked_at is not None
+    pending = states[DeliveryState.PENDING] + states[DeliveryState.SENDING]
+    total = sum(states.values())
+    return Progress(total, states[DeliveryState.SENT], states[DeliveryState.FAILED], pending, acked)
+
+
+def claim(*, session: Session, broadcast_id: int, now: datetime, limit: int) -> list[Delivery]:
+    """Take up to ``limit`` pending deliveries: each becomes 'sending' for exactly one taker."""
+    rows = session.exec(
+        select(Delivery)
+        .where(
+            Delivery.broadcast_id == broadcast_id,
+            col(Delivery.state) == DeliveryState.PENDING,
+            (col(Delivery.not_before).is_(None)) | (col(Delivery.not_before) <= now),
+        )
+        .order_by(col(Delivery.id))
+        .limit(limit)
+    ).all()
+    taken = []
+    for row in rows:
+        won = session.execute(
+            update(Delivery)
+            .where(col(Delivery.id) == row.id, col(Delivery.state) == DeliveryState.PENDING)
+            .values(state=DeliveryState.SENDING, attempts=Delivery.attempts + 1)
+        )
+        if won.rowcount == 1:  # type: ignore[attr-defined]
+            session.refresh(row)
+            taken.append(row)
+    return taken
+
+
+def mark_sent(*, session: Session, delivery_id: int, message_id: int, now: datetime) -> None:
+    session.execute(
+        update(Delivery)
+        .where(col(Delivery.id) == delivery_id)
+        .values(state=DeliveryState.SENT, message_id=message_id, sent_at=now, reason=None)
+    )
+
+
+def mark_failed(*, session: Session, delivery_id: int, reason: str) -> None:
+    session.execute(
+        update(Delivery)
+        .where(col(Delivery.id) == delivery_id)
+        .values(state=DeliveryState.FAILED, reason=reason[:300])
+    )
+
+
+def mark_retry(*, session: Session, delivery: Delivery, now: datetime, wait: timedelta, reason: str) -> None:
+    """Back to pending after a 429, 5xx or network error; gives up after MAX_ATTEMPTS."""
+    assert delivery.id is not None
+    if delivery.attempts >= MAX_ATTEMPTS:
+        mark_failed(
+            session=session,
+            delivery_id=delivery.id,
+            reason=f"gave up after {delivery.attempts} tries: {reason}",
+        )
+        return
+    session.execute(
+        update(Delivery)
+        .where(col(Delivery.id) == delivery.id)
+        .values(state=DeliveryState.PENDING, not_before=now + wait, reason=reason[:300])
+    )
+
+
+def move_chat(*, session: Session, delivery_id: int, new_chat_id: int) -> None:
+    """A group became a supergroup: send there instead (right away)."""
+    session.execute(
+        update(Delivery)
+        .where(col(Delivery.id) == delivery_id)
+        .values(chat_id=new_chat_id, state=DeliveryState.PENDING, not_before=None)
+    )
+
+
+def finish_if_done(*, session: Session, broadcast_id: int, now: datetime) -> bool:
+    remaining = session.exec(
+        select(Delivery.id).where(
+            Delivery.broadcast_id == broadcast_id,
+            col(Delivery.state).in_([DeliveryState.PENDING, DeliveryState.SENDING]),
+        )
+    ).first()
+    if remaining is not None:
+        return False
+    broadcast = session.get(Broadcast, broadcast_id)
+    if broadcast is not None and broadcast.state is BroadcastState.SENDING:
+        broadcast.state = BroadcastState.DONE
+        broadcast.finished_at = now
+    return True
+
+
+def resume_interrupted(*, session: Session) -> list[int]:
+    """At start: deliveries a crash left 'sending' are retried; return broadcasts to resume."""
+    session.execute(
+        update(Delivery)
+        .where(col(Delivery.state) == DeliveryState.SENDING)
+        .values(state=DeliveryState.PENDING)
+    )
+    return [
+        b
+        for b in session.exec(
+            select(Broadcast.id).where(col(Broadcast.state) == BroadcastState.SENDING)
+        ).all()
+        if b is not None
+    ]
+
+
+def recent(*, session: Session, actor: Actor, limit: int = 10) -> list[tuple[Broadcast, Progress]]:
+    _require_secretariat(actor)
+    rows = session.exec(
+        select(Broadcast)
+        .where(col(Broadcast.state) != BroadcastState.DRAFT)
+        .order_by(col(Broadcast.id).desc())
+        .limit(limit)
+    ).all()
+    return [(b, progress(session=session, broadcast_id=b.id)) for b in rows if b.id is not None]
+
+
+def failures(*, session: Session, broadcast_id: int) -> Sequence[Delivery]:
+    return session.exec(
+        select(Delivery)
+        .where(Delivery.broadcast_id == broadcast_id, col(Delivery.state) == DeliveryState.FAILED)
+        .order_by(col(Delivery.id))
+    ).all()
+
+
+def acknowledge(*, session: Session, delivery_id: int, chat_id: int, now: datetime) -> bool:
+    """'Got it' pressed in ``chat_id``; False if that button isn't this chat's."""
+    delivery = session.get(Delivery, delivery_id)
+    if delivery is None or delivery.chat_id != chat_id:
+        return False
+    if delivery.acked_at is None:
+        delivery.acked_at = now
+    return True
