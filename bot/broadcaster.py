@@ -16,6 +16,7 @@ from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, Re
 from telegram.ext import Application
 
 from bot.context import AppContext
+from bot.ratelimit import retry_after
 from bot.render_broadcasts import broadcast_progress, broadcast_text
 from core import broadcasts, clock, members, subscriptions
 from storage.models import Broadcast, Delivery
@@ -140,12 +141,7 @@ class Broadcaster:
                     broadcasts.mark_failed(session=session, delivery_id=delivery.id, reason=exc.message)
                 return
             except RetryAfter as exc:
-                wait = (
-                    exc.retry_after
-                    if isinstance(exc.retry_after, timedelta)
-                    else timedelta(seconds=exc.retry_after)
-                )
-                self._retry(delivery, wait, str(exc))
+                self._retry(delivery, retry_after(exc), str(exc))
                 return
             except (TimedOut, NetworkError) as exc:
                 self._retry(delivery, timedelta(seconds=min(2**delivery.attempts, 60)), str(exc))

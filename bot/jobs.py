@@ -16,6 +16,7 @@ from telegram.ext import Application, ContextTypes
 
 from bot.context import AppContext, app_context
 from bot.keyboards import card_keyboard
+from bot.ratelimit import retry_after
 from bot.render_followups import (
     away_text,
     digest_messages,
@@ -216,12 +217,7 @@ async def _send(
     except (RetryAfter, TimedOut, NetworkError) as exc:
         wait = schedule.RETRY_AFTER
         if isinstance(exc, RetryAfter):
-            wait = max(
-                wait,
-                exc.retry_after
-                if isinstance(exc.retry_after, timedelta)
-                else timedelta(seconds=exc.retry_after),
-            )
+            wait = max(wait, retry_after(exc))
         with ctx.db.session() as session:
             schedule.mark_retry(
                 session=session,

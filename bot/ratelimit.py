@@ -12,10 +12,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
+import warnings
 from collections import deque
 from collections.abc import Callable, Coroutine
+from datetime import timedelta
 from typing import Any
 
+from telegram.error import RetryAfter
 from telegram.ext import AIORateLimiter
 
 JSONDict = dict[str, Any]
@@ -83,3 +86,11 @@ class PacedRateLimiter(AIORateLimiter):
             await self._chat_window(chat_id).acquire()
             await self._overall.acquire()
         return await super().process_request(callback, args, kwargs, endpoint, data, rate_limit_args)
+
+
+def retry_after(exc: RetryAfter) -> timedelta:
+    """How long Telegram asked us to wait (PTB is moving this attribute from int to timedelta)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        value = exc.retry_after
+    return value if isinstance(value, timedelta) else timedelta(seconds=value)

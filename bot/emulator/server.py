@@ -152,7 +152,9 @@ class Emulator:
             if fault["method"] == method and fault["count"] > 0:
                 fault["count"] -= 1
                 if fault["kind"] == "timeout":
+                    # the request hangs and is then dropped: the client times out, nothing is sent
                     await asyncio.sleep(fault.get("seconds", 30))
+                    raise ApiError(504, "Gateway Timeout")
                 elif fault["kind"] == "429":
                     raise ApiError(429, "Too Many Requests: retry after 1", {"retry_after": 1})
                 else:

@@ -146,3 +146,29 @@ async def test_only_the_secretariat_can_broadcast(tmp_path: Path) -> None:
         with world.db.session() as session:
             assert session.exec(select(Delivery)).all() == []
         await assert_clean(world)
+
+
+async def test_faults_are_retried_without_loss_or_duplicates(tmp_path: Path) -> None:
+    async with bot_world(tmp_path, flood=FloodPolicy(), telegram={"flood_limits": True}) as world:
+        await world.client.ask(world.admin, "/start")
+        users = [60_000 + n for n in range(40)]
+        with world.db.session() as session:
+            for u in users:
+                members.enroll(
+                    session=session, user_id=u, display_name=f"M{u}", party_name="Sweden", role=Role.CHAIR
+                )
+        for u in users:
+            await world.client.user(f"M{u}", user_id=u, started=True)
+        _, controls = await compose(world, "Fault-tolerant hello")
+        _, (confirm,) = await world.client.press(world.admin, controls, "Everyone", expect=1)
+        for kind, count in (("429", 3), ("500", 3), ("timeout", 2)):
+            await world.client.call("faults", method="sendMessage", kind=kind, count=count, seconds=6)
+        await world.client.press(world.admin, confirm, "Send")
+        await wait_done(world, 1, seconds=120)
+        received = [
+            e.chat_id for e in world.emulator.world.events if e.kind == "send" and e.text.startswith("📣")
+        ]
+        assert sorted(c for c in received if c != world.admin) == users  # each exactly once
+        with world.db.session() as session:
+            states = {r.state for r in session.exec(select(Delivery)).all()}
+        assert states == {DeliveryState.SENT}
