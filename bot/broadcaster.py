@@ -22,8 +22,11 @@ from core import broadcasts, clock, members, subscriptions
 from storage.models import Broadcast, Delivery
 
 log = logging.getLogger(__name__)
-IN_FLIGHT = 6
-PROGRESS_EVERY = {True: 2.0, False: 3.5}  # seconds between progress edits: private chat, group
+# One send in flight: the flood limiter (29/s) is the pace anyway, a crash can then leave at most
+# one message whose fate is unknown (sent again on restart: at most one duplicate per crash),
+# and the chat's own replies never queue behind more than one broadcast message.
+IN_FLIGHT = 1
+PROGRESS_EVERY = {True: 3.0, False: 4.0}  # seconds between progress edits: private chat, group
 BROADCASTER_KEY = "broadcaster"
 
 
@@ -77,7 +80,7 @@ class Broadcaster:
         while True:
             with db.session() as session:
                 batch = broadcasts.claim(
-                    session=session, broadcast_id=broadcast_id, now=clock.now(), limit=IN_FLIGHT * 2
+                    session=session, broadcast_id=broadcast_id, now=clock.now(), limit=IN_FLIGHT
                 )
             if batch:
                 await asyncio.gather(*(self._deliver(broadcast, d, gate) for d in batch))
@@ -85,12 +88,14 @@ class Broadcaster:
                 done = not batch and broadcasts.finish_if_done(
                     session=session, broadcast_id=broadcast_id, now=clock.now()
                 )
-                progress = broadcasts.progress(session=session, broadcast_id=broadcast_id)
-            text = broadcast_progress(broadcast_id, progress, done=done)
             interval = PROGRESS_EVERY[broadcast.chat_id > 0]
-            if text != shown and (done or time.monotonic() - last_edit >= interval):
-                shown, last_edit = text, time.monotonic()
-                await self._show(broadcast, text)
+            if done or time.monotonic() - last_edit >= interval:
+                with db.session() as session:
+                    progress = broadcasts.progress(session=session, broadcast_id=broadcast_id)
+                text = broadcast_progress(broadcast_id, progress, done=done)
+                if text != shown:  # never "message is not modified"
+                    shown, last_edit = text, time.monotonic()
+                    await self._show(broadcast, text)
             if done:
                 return
             if not batch:

@@ -393,6 +393,7 @@ class Emulator:
                 reply_markup=message.reply_markup,
                 reply_to_message_id=message.reply_to_message_id,
                 document=message.document,
+                at=time.monotonic(),
             )
         )
         self._event_arrived.set()

@@ -104,9 +104,12 @@ class SentEvent:
     reply_markup: dict[str, Any] | None
     reply_to_message_id: int | None
     document: dict[str, Any] | None = None
+    at: float = 0.0  # time.monotonic() when the emulator accepted it
 
     def to_api(self) -> dict[str, Any]:
-        return self.__dict__.copy()
+        data = self.__dict__.copy()
+        data.pop("at")
+        return data
 
 
 @dataclass
