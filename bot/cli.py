@@ -125,6 +125,77 @@ def cmd_schedule(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_import(args: argparse.Namespace) -> int:
+    """Preview a report's next steps; store them with --yes."""
+    from datetime import date
+
+    from core import parties
+    from core.errors import UserError
+    from core.reports import parse_report, read_report, store_report
+    from storage.db import Database
+
+    settings = _settings(args)
+    path = Path(args.file)
+    if not path.is_file():
+        raise ConfigError(f"import: no such file: {path}")
+    try:
+        meeting_date = date.fromisoformat(args.date) if args.date else None
+    except ValueError:
+        raise ConfigError(f"import: --date {args.date!r} is not a date like 2022-12-01") from None
+    db = Database(settings.database.url)
+    db.migrate()
+    margin = settings.deadlines.meeting_margin_days
+    try:
+        with db.session() as session:
+            draft = parse_report(
+                session=session,
+                text=read_report(path.name, path.read_bytes()),
+                today=meeting_date,
+                meeting_margin_days=margin,
+            )
+            for assignment in args.owner or []:
+                ref, _, names = assignment.partition("=")
+                step = next(
+                    (s for s in draft.steps if s.ref.split(".")[-1] == ref.strip() or s.ref == ref.strip()),
+                    None,
+                )
+                if step is None:
+                    raise ConfigError(f"import: --owner {assignment!r}: no step {ref}")
+                found, unknown = parties.resolve_parties(session=session, names=names.split(","))
+                if unknown:
+                    raise ConfigError(f"import: --owner {assignment!r}: unknown party {', '.join(unknown)}")
+                step.owners = found
+            name = args.meeting or draft.meeting_name or "?"
+            when = meeting_date or draft.meeting_date
+            print(f"{name} — {when or 'date unknown'}{', ' + draft.place if draft.place else ''}")
+            for number, step in enumerate(draft.steps, start=1):
+                owners = ", ".join(p.name for p in step.owners) or "⚠ NO OWNER — assign with --owner"
+                if step.unknown_owner:
+                    owners += f" (report says: {step.unknown_owner})"
+                due = step.deadline.text if step.deadline else "before the next meeting (default)"
+                resolved = f" -> {step.deadline.due_date}" if step.deadline and step.deadline.due_date else ""
+                print(f"{number}. [{step.ref}] {step.text}\n   owners: {owners}\n   due: {due}{resolved}")
+            if not args.yes:
+                print(f"Dry run: {len(draft.steps)} step(s) found, nothing stored. Add --yes to import.")
+                return 0
+            result = store_report(
+                session=session,
+                draft=draft,
+                meeting_margin_days=margin,
+                meeting_name=args.meeting,
+                meeting_date=meeting_date,
+            )
+    except UserError as exc:
+        print(f"import: {exc}", file=sys.stderr)
+        return 2
+    print(
+        f"Imported {len(result.created)} step(s) as items {', '.join(f'#{i}' for i in result.created) or '-'}"
+        + (f"; {len(result.skipped)} already imported" if result.skipped else "")
+        + "."
+    )
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="nextsteps", description="NextSteps: follow up on what a meeting agreed."
@@ -148,6 +219,17 @@ def build_parser() -> argparse.ArgumentParser:
     plan.add_argument("--until", help="last day to show, YYYY-MM-DD (default: 30 days from now)")
     plan.add_argument("--member", type=int, help="only this person (their Telegram user id, see /whoami)")
     plan.set_defaults(func=cmd_schedule)
+
+    imp = sub.add_parser("import", help="import a meeting report's next steps (a dry run unless --yes)")
+    imp.add_argument("file", help="the report: .txt, .md, .docx or .pdf")
+    imp.add_argument("--config", help="TOML config file (default ./config.toml)")
+    imp.add_argument("--meeting", help="the meeting's name, if the report's header doesn't say")
+    imp.add_argument("--date", help="the meeting's date, YYYY-MM-DD, if the report's header doesn't say")
+    imp.add_argument(
+        "--owner", action="append", help="assign owners to step N: --owner 3=Chairmanship,Sweden"
+    )
+    imp.add_argument("--yes", action="store_true", help="store the steps (otherwise only preview them)")
+    imp.set_defaults(func=cmd_import)
 
     migrate = sub.add_parser("migrate", help="create or upgrade the database schema")
     migrate.add_argument("--config", help="TOML config file (default ./config.toml)")

@@ -54,6 +54,30 @@ _HALF = re.compile(
     r"^(?:h(?P<h>[12])|(?:the\s+)?(?P<ordinal>first|second|1st|2nd)\s+half(?:\s+of)?)\s*" + _YEAR + "$"
 )
 _END_OF_YEAR = re.compile(r"^(?:the\s+)?end of (?:the|this) year$")
+_NUMBER_WORDS = {
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "twelve": 12,
+    "a": 1,
+    "an": 1,
+}
+_N = r"(?P<n>\d{1,3}|" + "|".join(_NUMBER_WORDS) + ")"
+_UNIT = r"(?P<unit>day|week|month)s?"
+_WITHIN = re.compile(r"^(?:within|in)\s+(?:the\s+next\s+)?" + _N + r"\s+" + _UNIT + "$")
+_RELATIVE_MEETING = re.compile(
+    "^" + _N + r"\s+" + _UNIT + r"\s+(?P<rel>before|prior to|ahead of|after)\s+(?:the\s+)?next\s+"
+    r"(?:meeting|som|senior officials'? meeting|ministerial conference|conference|session)$"
+)
+_ASAP = {"asap", "as soon as possible", "at the earliest convenience", "immediately", "without delay"}
+ASAP_DAYS = 14
 _ORDINALS = {
     "first": 1,
     "1st": 1,
@@ -121,13 +145,43 @@ def _part_of_year(part: str, year: int) -> date:
     return date(year, 12, 31)
 
 
+def _count(word: str) -> int:
+    return int(word) if word.isdigit() else _NUMBER_WORDS[word]
+
+
+def _add(start: date, n: int, unit: str) -> date:
+    if unit == "day":
+        return start + timedelta(days=n)
+    if unit == "week":
+        return start + timedelta(weeks=n)
+    month_index = start.month - 1 + n
+    year, month = start.year + month_index // 12, month_index % 12 + 1
+    return date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
+
+
 def parse_deadline(text: str, *, today: date, meeting_margin_days: int = 14) -> Deadline:
-    """Parse a deadline phrase; raise BadInput with a friendly message when it can't be read."""
+    """Parse a deadline phrase; raise BadInput with a friendly message when it can't be read.
+
+    Relative phrases ("within 2 weeks", "as soon as possible") count from ``today``: for an
+    imported report, pass the meeting's date.
+    """
     original = " ".join(text.split())
     phrase = original.lower().strip(" .;,")
 
     if phrase in _NONE_WORDS:
         return Deadline(original, None, Precision.NONE)
+    if phrase in _ASAP:
+        return Deadline(original, today + timedelta(days=ASAP_DAYS), Precision.PERIOD)
+    if m := _WITHIN.match(phrase):
+        unit = m["unit"]
+        return Deadline(
+            original, _add(today, _count(m["n"]), unit), Precision.MONTH if unit == "month" else Precision.DAY
+        )
+    if m := _RELATIVE_MEETING.match(phrase):
+        if m["unit"] == "month":
+            raise BadInput(f"Say “{original}” in weeks or days, e.g. “6 weeks before the next meeting”.")
+        days = _count(m["n"]) * (7 if m["unit"] == "week" else 1)
+        return Deadline(original, None, Precision.MEETING, offset_days=-days if m["rel"] == "after" else days)
 
     if m := _MEETING.match(phrase):
         offset = 0 if m["rel"] in ("at", "during", "for") else meeting_margin_days
@@ -190,3 +244,35 @@ def resolve_linked(meeting_date: date | None, offset_days: int | None) -> date |
     if meeting_date is None:
         return None
     return meeting_date - timedelta(days=offset_days or 0)
+
+
+_ANCHOR = re.compile(
+    r"\b(?:by|until|till|before|no later than|not later than|in|during|within|ahead of|prior to|at|"
+    r"end of|the end of|early|mid|late|first|second|q[1-4]|h[12]|as soon as possible|asap|tbd|"
+    r"\d{1,3}|one|two|three|four|six|eight|ten|twelve)\b",
+    re.IGNORECASE,
+)
+_HAS_TIME = re.compile(r"\b(?:\d{4}|next|asap|as soon as possible|tbd|days?|weeks?|months?)\b", re.IGNORECASE)
+
+
+def find_deadline(sentence: str, *, today: date, meeting_margin_days: int = 14) -> Deadline | None:
+    """The longest deadline phrase inside a sentence ("… until early 2023 for partner …"), if any."""
+    words = re.findall(r"\S+", sentence)
+    starts = [m.start() for m in _ANCHOR.finditer(sentence)]
+    best: Deadline | None = None
+    for start in starts:
+        prefix_words = len(re.findall(r"\S+", sentence[:start]))
+        for length in range(min(9, len(words) - prefix_words), 0, -1):
+            candidate = " ".join(words[prefix_words : prefix_words + length]).strip(" .;,:()")
+            if not _HAS_TIME.search(candidate):
+                continue
+            try:
+                found = parse_deadline(candidate, today=today, meeting_margin_days=meeting_margin_days)
+            except BadInput:
+                continue
+            if found.precision is Precision.DAY and not re.search(r"\d", candidate):
+                continue
+            if best is None or len(found.text) > len(best.text):
+                best = found
+            break
+    return best

@@ -91,3 +91,45 @@ def test_nonsense_and_incomplete_dates_are_refused(phrase: str) -> None:
         return
     with pytest.raises(BadInput):
         parse_deadline(phrase, today=TODAY)
+
+
+@pytest.mark.parametrize(
+    ("phrase", "expected", "precision"),
+    [
+        ("within 2 weeks", date(2022, 12, 15), Precision.DAY),
+        ("in 2 weeks", date(2022, 12, 15), Precision.DAY),
+        ("within ten days", date(2022, 12, 11), Precision.DAY),
+        ("within the next 30 days", date(2022, 12, 31), Precision.DAY),
+        ("in 3 months", date(2023, 3, 1), Precision.MONTH),
+        ("as soon as possible", date(2022, 12, 15), Precision.PERIOD),
+        ("ASAP", date(2022, 12, 15), Precision.PERIOD),
+    ],
+)
+def test_relative_phrases_count_from_the_reference_date(
+    phrase: str, expected: date, precision: Precision
+) -> None:
+    deadline = parse_deadline(phrase, today=TODAY)
+    assert (deadline.due_date, deadline.precision) == (expected, precision)
+
+
+@pytest.mark.parametrize(
+    ("phrase", "offset"),
+    [
+        ("6 weeks before the next meeting", 42),
+        ("two weeks after the next SOM", -14),
+        ("10 days ahead of the next meeting", 10),
+    ],
+)
+def test_offsets_from_the_next_meeting(phrase: str, offset: int) -> None:
+    deadline = parse_deadline(phrase, today=TODAY)
+    assert deadline.meeting_linked and deadline.offset_days == offset
+
+
+def test_phrases_are_found_inside_sentences() -> None:
+    from core.deadlines import find_deadline
+
+    found = find_deadline(
+        "The Chairmanship will provide time until early 2023 for partner countries", today=TODAY
+    )
+    assert found and (found.text, found.due_date) == ("until early 2023", date(2023, 4, 30))
+    assert find_deadline("The Chairmanship will reach out to specific countries;", today=TODAY) is None

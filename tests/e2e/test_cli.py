@@ -132,3 +132,45 @@ def test_schedule_prints_planned_followups_in_local_time(tmp_path: Path) -> None
     assert lines[-1].endswith("follow-up(s) until 2027-01-31.")
     bad = run_cli("schedule", "--until", "someday", cwd=tmp_path, env=env)
     assert bad.returncode == 2 and "--until" in bad.stderr
+
+
+def test_import_the_istanbul_report_from_the_command_line(tmp_path: Path) -> None:
+    from sqlmodel import select
+
+    from core import parties
+    from core.seed import PARTIES
+    from storage.db import Database
+    from storage.models import Item, ItemOwner, Meeting
+
+    report = Path(__file__).parents[2].parent / "shared" / "reports" / "bp-som32-istanbul-2022.txt"
+    url = f"sqlite:///{tmp_path / 'i.db'}"
+    db = Database(url)
+    db.migrate()
+    with db.session() as session:
+        for name, aliases in PARTIES:
+            parties.add_party(session=session, name=name, aliases=aliases)
+    env = {"NEXTSTEPS_DATABASE__URL": url}
+
+    preview = run_cli("import", str(report), cwd=tmp_path, env=env)
+    assert preview.returncode == 0, preview.stderr
+    assert "32nd Senior Officials Meeting — 2022-12-01, Istanbul, Türkiye" in preview.stdout
+    assert "1. [§13.1] The Chairmanship will provide time until early 2023" in preview.stdout
+    assert "due: until early 2023 -> 2023-04-30" in preview.stdout
+    assert "⚠ NO OWNER" in preview.stdout and "Dry run: 5 step(s) found, nothing stored." in preview.stdout
+
+    refused = run_cli("import", str(report), "--yes", cwd=tmp_path, env=env)
+    assert refused.returncode == 2 and "§13.3 has no owner" in refused.stderr
+
+    done = run_cli("import", str(report), "--yes", "--owner", "3=Chairmanship", cwd=tmp_path, env=env)
+    assert done.returncode == 0, done.stderr
+    assert "Imported 5 step(s) as items #1, #2, #3, #4, #5." in done.stdout
+    again = run_cli("import", str(report), "--yes", "--owner", "3=Chairmanship", cwd=tmp_path, env=env)
+    assert "Imported 0 step(s)" in again.stdout and "5 already imported" in again.stdout
+
+    with db.session() as session:
+        rows = session.exec(select(Item).order_by(Item.id)).all()
+        assert [r.paragraph_ref for r in rows] == ["§13.1", "§13.2", "§13.3", "§13.4", "§13.5"]
+        assert rows[1].due_text == "before the next meeting" and rows[3].due_precision == "meeting"
+        assert len(session.exec(select(ItemOwner).where(ItemOwner.item_id == rows[4].id)).all()) == 3
+        assert session.exec(select(Meeting.name)).all() == ["32nd Senior Officials Meeting"]
+    db.dispose()
