@@ -57,6 +57,7 @@ def register_handlers(app: Application) -> None:  # type: ignore[type-arg]
     app.add_handler(CommandHandler("status", items.set_status))
     app.add_handler(CommandHandler("note", items.add_note))
     app.add_handler(CommandHandler("add", items.add_item))
+    app.add_handler(CommandHandler("due", items.set_due))
     app.add_handler(CommandHandler("meeting", meetings.meeting))
     app.add_handler(CommandHandler("parties", parties.list_parties))
     app.add_handler(CommandHandler("party", parties.party))

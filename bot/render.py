@@ -147,6 +147,8 @@ def event_line(event: ItemEvent, timezone: str) -> str:
         line = f"{when} · {who}: 📝"
     elif event.kind == "created":
         line = f"{when} · created by {who}"
+    elif event.kind == "due":
+        line = f"{when} · {who}: ⏰ {esc(event.old_value or '')} → {esc(event.new_value or '')}"
     else:
         line = f"{when} · {who}: {esc(event.kind)}"
     if event.note:
@@ -206,6 +208,7 @@ COMMANDS: list[tuple[str, str, frozenset[Role]]] = [
     ("meeting", "The next meeting and countdown", frozenset(Role)),
     ("parties", "Who owns what", frozenset(Role)),
     ("add", "Add an item: text | owner: P | due: phrase", frozenset({Role.SECRETARIAT})),
+    ("due", "Change a deadline: /due N phrase", frozenset({Role.SECRETARIAT})),
     ("invite", "Invite link: /invite PARTY [role] [uses=N]", frozenset({Role.SECRETARIAT})),
     ("party", "Add a party: /party add NAME | aliases", frozenset({Role.SECRETARIAT})),
     ("digest", "The digest now; /digest on|off for the weekly one", frozenset(Role)),

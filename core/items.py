@@ -279,6 +279,34 @@ def set_status(
     return (_load_history(session, card) if history else card), old is not status
 
 
+def set_due(
+    *, session: Session, actor: Actor, item_id: int, phrase: str, today: date, meeting_margin_days: int
+) -> ItemCard:
+    """Change an item's deadline (secretariat); the phrase as written is kept, and resolved."""
+    if not can_manage(actor):
+        raise PermissionDenied("Only the secretariat can change a deadline.")
+    if not phrase.strip():
+        raise BadInput("Usage: /due N phrase, e.g. /due 3 end of March 2027")
+    card = get_card(session=session, item_id=item_id, history=False)
+    deadline, due_meeting = deadline_for(
+        session=session, phrase=phrase, today=today, meeting_margin_days=meeting_margin_days
+    )
+    item = card.item
+    old = item.due_text or "none"
+    item.due_text, item.due_precision, item.due_offset_days = (
+        deadline.text,
+        deadline.precision,
+        deadline.offset_days,
+    )
+    item.due_meeting_id = due_meeting.id if due_meeting else None
+    item.due_date = (
+        resolve_linked(due_meeting.held_on, deadline.offset_days) if due_meeting else deadline.due_date
+    )
+    item.updated_at = clock.now()
+    _record(session, item, actor, "due", old_value=old, new_value=deadline.text)
+    return _load_history(session, card)
+
+
 def check_can_note(*, session: Session, actor: Actor, item_id: int) -> ItemCard:
     card = get_card(session=session, item_id=item_id, history=False)
     if not can_note(actor, card.owner_ids):

@@ -131,6 +131,30 @@ async def add_note(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await update.effective_message.reply_text(note_added(card, context.bot.username))
 
 
+@friendly_errors
+async def set_due(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/due N phrase (secretariat)"""
+    actor = await require_actor(update, context)
+    if actor is None:
+        return
+    number, _, phrase = command_text(update).partition(" ")
+    if not number:
+        raise BadInput("Usage: /due N phrase, e.g. /due 3 end of March 2027")
+    item_id = parse_item_number(number)
+    ctx = app_context(context)
+    with ctx.db.session() as session:
+        card = items.set_due(
+            session=session,
+            actor=actor,
+            item_id=item_id,
+            phrase=phrase,
+            today=clock.today_in(actor.timezone),
+            meeting_margin_days=ctx.settings.deadlines.meeting_margin_days,
+        )
+    replan(ctx, PlanScope.items([item_id]))
+    await send_card(update, context, actor, card, prefix=f"⏰ New deadline for #{item_id}.")
+
+
 def parse_add(text: str) -> tuple[str, list[str], str | None, str | None]:
     """``text | owner: P1, P2 | due: phrase | ref: §13.2`` -> (text, owners, due, ref)."""
     parts = text.split("|")

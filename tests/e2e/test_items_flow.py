@@ -251,3 +251,15 @@ async def test_status_reply_names_the_item(world: BotWorld) -> None:
     reply = await world.client.ask(world.admin, "/status 2 in progress")
     assert reply.text.startswith("🔵 #2 is now in progress.")
     assert "reach out to specific countries" in reply.text
+
+
+async def test_due_changes_a_deadline_with_history(world: BotWorld) -> None:
+    reply = await world.client.ask(world.admin, "/due 3 Q1 2027")
+    assert "New deadline for #3" in reply.text and "Q1 2027 (by 31 Mar 2027)" in reply.text
+    assert "⏰ in 2023 → Q1 2027" in reply.text
+    with world.db.session() as session:
+        item = session.get(Item, 3)
+        assert item is not None and item.due_date == date(2027, 3, 31)
+    assert "can't read “someday”" in (await world.client.ask(world.admin, "/due 3 someday")).text
+    sven = await world.join("Sven", "Sweden")
+    assert "Only the secretariat can change a deadline" in (await world.client.ask(sven, "/due 5 2028")).text
