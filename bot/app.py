@@ -27,6 +27,7 @@ from bot.handlers import (
     errors,
     fallback,
     followups,
+    imports,
     items,
     meetings,
     onboarding,
@@ -68,6 +69,8 @@ def register_handlers(app: Application) -> None:  # type: ignore[type-arg]
     app.add_handler(CommandHandler("broadcasts", broadcasts.list_broadcasts))
     app.add_handler(CallbackQueryHandler(broadcasts.broadcast_button, pattern=r"^bc:"))
     app.add_handler(CallbackQueryHandler(broadcasts.got_it, pattern=r"^ack:"))
+    app.add_handler(CallbackQueryHandler(imports.import_button, pattern=r"^im:"))
+    app.add_handler(MessageHandler(filters.Document.ALL, imports.report_upload))
     app.add_handler(CallbackQueryHandler(items.button))
     app.add_handler(ChatMemberHandler(reachability.private_chat_status))
     app.add_handler(MessageHandler(filters.REPLY & filters.TEXT & ~filters.COMMAND, items.reply_to_item))

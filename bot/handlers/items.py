@@ -9,6 +9,7 @@ from telegram.ext import ContextTypes
 
 from bot.context import app_context
 from bot.deeplinks import items_linked
+from bot.handlers import imports
 from bot.handlers.common import (
     drop_item_buttons,
     edit_card,
@@ -253,6 +254,10 @@ async def reply_to_item(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     assert message is not None and message.reply_to_message is not None
     replied = message.reply_to_message
     if replied.from_user is None or replied.from_user.id != context.bot.id:
+        return
+    token = imports.pending_for_reply(context, replied)
+    if token is not None:  # a fix to a report import's preview
+        await imports.fix_by_reply(update, context, token)
         return
     actor = await require_actor(update, context)
     if actor is None:

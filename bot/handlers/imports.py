@@ -1,0 +1,215 @@
+"""Report upload in chat: a preview of the next steps, fixes by reply and buttons, then import.
+
+The pending import lives in the chat's memory until Import or Cancel (nothing is stored before);
+if the bot restarts meanwhile, the secretariat sends the file again.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from datetime import date
+from typing import Any
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.ext import ContextTypes
+
+from bot.context import app_context
+from bot.handlers.common import friendly_errors, require_actor
+from bot.jobs import replan
+from bot.render import esc, shorten, split_messages
+from core import parties
+from core.deadlines import parse_deadline
+from core.errors import BadInput, PermissionDenied
+from core.permissions import can_manage
+from core.reports import MAX_REPORT_BYTES, ReportDraft, parse_report, read_report, store_report
+from core.schedule import PlanScope
+
+_CALLBACK = re.compile(r"im:([0-9a-f]{6}):(ok|x|d\d{1,3}|n\d{1,3})")
+_OWNER_FIX = re.compile(r"^\s*(\d{1,3})\s*:\s*(.+)$")
+_DUE_FIX = re.compile(r"^\s*(\d{1,3})\s+due\s*:\s*(.+)$", re.IGNORECASE)
+KEY = "imports"
+
+
+def _pending(context: ContextTypes.DEFAULT_TYPE) -> dict[str, dict[str, Any]]:
+    assert context.chat_data is not None
+    return context.chat_data.setdefault(KEY, {})  # type: ignore[no-any-return]
+
+
+def _preview(token: str, draft: ReportDraft) -> tuple[str, InlineKeyboardMarkup]:
+    header = (
+        f"📄 <b>{esc(draft.meeting_name or 'Meeting ?')}</b> — "
+        f"{esc(draft.meeting_date.isoformat() if draft.meeting_date else 'date unknown')}"
+        f"{', ' + esc(draft.place) if draft.place else ''}\n"
+        f"{len(draft.steps)} next step(s). Nothing is stored yet."
+    )
+    blocks = []
+    for n, step in enumerate(draft.steps, start=1):
+        owners = ", ".join(esc(p.name) for p in step.owners) or "⚠️ <b>no owner</b>"
+        if step.unknown_owner:
+            owners += f" (report: {esc(step.unknown_owner)})"
+        due = esc(step.deadline.text) if step.deadline else "before the next meeting (default)"
+        blocks.append(f"<b>{n}.</b> [{esc(step.ref)}] {esc(shorten(step.text, 160))}\n👥 {owners}\n⏰ {due}")
+    blocks.append(
+        "<i>Reply to this message with “3: Chairmanship, Sweden” to set owners, or “3 due: March 2024” "
+        "to fix a deadline.</i>"
+    )
+    text = split_messages(blocks, header=header)[0]
+    rows = [
+        [
+            InlineKeyboardButton(f"✖ Drop {n}", callback_data=f"im:{token}:d{n}")
+            for n in range(i, min(i + 4, len(draft.steps) + 1))
+        ]
+        for i in range(1, len(draft.steps) + 1, 4)
+    ]
+    for n, step in enumerate(draft.steps, start=1):
+        if step.unknown_owner:
+            rows.append(
+                [
+                    InlineKeyboardButton(
+                        f"➕ Add party “{step.unknown_owner[:30]}” for {n}", callback_data=f"im:{token}:n{n}"
+                    )
+                ]
+            )
+    rows.append(
+        [
+            InlineKeyboardButton("✅ Import", callback_data=f"im:{token}:ok"),
+            InlineKeyboardButton("Cancel", callback_data=f"im:{token}:x"),
+        ]
+    )
+    return text, InlineKeyboardMarkup(rows)
+
+
+@friendly_errors
+async def report_upload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A document from the secretariat: read it as a meeting report and preview its next steps."""
+    actor = await require_actor(update, context)
+    if actor is None:
+        return
+    message = update.effective_message
+    assert message is not None and message.document is not None
+    if not can_manage(actor):
+        raise PermissionDenied("Only the secretariat can import meeting reports.")
+    document = message.document
+    if document.file_size and document.file_size > MAX_REPORT_BYTES:
+        raise BadInput(f"That file is too big (max {MAX_REPORT_BYTES // (1024 * 1024)} MB).")
+    content = bytes(await (await context.bot.get_file(document.file_id)).download_as_bytearray())
+    ctx = app_context(context)
+    with ctx.db.session() as session:
+        draft = parse_report(
+            session=session,
+            text=read_report(document.file_name or "report.txt", content),
+            meeting_margin_days=ctx.settings.deadlines.meeting_margin_days,
+        )
+    token = secrets.token_hex(3)
+    text, markup = _preview(token, draft)
+    sent = await message.reply_text(text, reply_markup=markup)
+    _pending(context)[token] = {"draft": draft, "message_id": sent.message_id}
+
+
+def pending_for_reply(context: ContextTypes.DEFAULT_TYPE, replied: Message) -> str | None:
+    """The import token if ``replied`` is a pending import preview in this chat."""
+    if context.chat_data is None:
+        return None
+    for token, pending in context.chat_data.get(KEY, {}).items():
+        if pending["message_id"] == replied.message_id:
+            return token  # type: ignore[no-any-return]
+    return None
+
+
+async def fix_by_reply(update: Update, context: ContextTypes.DEFAULT_TYPE, token: str) -> None:
+    """“3: Party, Party” sets owners; “3 due: phrase” sets a deadline; the preview is refreshed."""
+    message = update.effective_message
+    assert message is not None and message.text is not None
+    actor = await require_actor(update, context)
+    if actor is None:
+        return
+    if not can_manage(actor):
+        raise PermissionDenied("Only the secretariat can import meeting reports.")
+    pending = _pending(context)[token]
+    draft: ReportDraft = pending["draft"]
+    ctx = app_context(context)
+    if m := _DUE_FIX.match(message.text):
+        step = _step(draft, int(m[1]))
+        step.deadline = parse_deadline(
+            m[2],
+            today=draft.meeting_date or date.today(),
+            meeting_margin_days=ctx.settings.deadlines.meeting_margin_days,
+        )
+    elif m := _OWNER_FIX.match(message.text):
+        step = _step(draft, int(m[1]))
+        with ctx.db.session() as session:
+            found, unknown = parties.resolve_parties(session=session, names=re.split(r",|;|\band\b", m[2]))
+        if unknown:
+            raise BadInput(f"I don't know: {', '.join(u.strip() for u in unknown)}. /parties lists them.")
+        step.owners, step.unknown_owner = found, None
+    else:
+        raise BadInput(
+            "Reply “3: Chairmanship, Sweden” to set owners, or “3 due: March 2024” for a deadline."
+        )
+    text, markup = _preview(token, draft)
+    await context.bot.edit_message_text(
+        text, chat_id=message.chat_id, message_id=pending["message_id"], reply_markup=markup
+    )
+    await message.reply_text("✏️ Updated the preview.")
+
+
+def _step(draft: ReportDraft, number: int) -> Any:
+    if not 1 <= number <= len(draft.steps):
+        raise BadInput(f"There is no step {number} in this import.")
+    return draft.steps[number - 1]
+
+
+@friendly_errors
+async def import_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Drop a step, add an unknown owner as a party, Import or Cancel."""
+    query = update.callback_query
+    assert query is not None
+    match = _CALLBACK.fullmatch(query.data or "")
+    pending = _pending(context).get(match[1]) if match else None
+    if match is None or pending is None:
+        await query.answer("This import is no longer pending: send the file again.", show_alert=True)
+        return
+    actor = await require_actor(update, context)
+    if actor is None:
+        return
+    if not can_manage(actor):
+        raise PermissionDenied("Only the secretariat can import meeting reports.")
+    token, action = match[1], match[2]
+    draft: ReportDraft = pending["draft"]
+    ctx = app_context(context)
+    if action == "x":
+        del _pending(context)[token]
+        await query.answer()
+        await query.edit_message_text("Import cancelled. Nothing was stored.")
+        return
+    if action == "ok":
+        with ctx.db.session() as session:
+            result = store_report(
+                session=session, draft=draft, meeting_margin_days=ctx.settings.deadlines.meeting_margin_days
+            )
+        del _pending(context)[token]
+        replan(ctx, PlanScope.items(result.created))
+        created = ", ".join(f"#{i}" for i in result.created) or "none"
+        text = f"✅ Imported {len(result.created)} step(s) from {esc(result.meeting.name)}: {created}."
+        if result.skipped:
+            text += f"\n{len(result.skipped)} were already imported."
+        await query.answer()
+        await query.edit_message_text(text + "\n/items all lists them.")
+        return
+    number = int(action[1:])
+    step = _step(draft, number)
+    if action.startswith("d"):
+        draft.steps.remove(step)
+        if not draft.steps:
+            del _pending(context)[token]
+            await query.answer()
+            await query.edit_message_text("All steps dropped. Nothing was stored.")
+            return
+    else:
+        with ctx.db.session() as session:
+            party = parties.add_party(session=session, name=step.unknown_owner or "", aliases=[])
+        step.owners, step.unknown_owner = [party], None
+    await query.answer()
+    text, markup = _preview(token, draft)
+    await query.edit_message_text(text, reply_markup=markup)
