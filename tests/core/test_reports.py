@@ -15,7 +15,7 @@ from core.seed import PARTIES
 from storage.db import Database
 from storage.models import Item, Precision
 
-ISTANBUL = Path(__file__).parents[2].parent / "shared" / "reports" / "bp-som32-istanbul-2022.txt"
+ISTANBUL = Path(__file__).parents[1] / "data" / "bp-som32-istanbul-2022.txt"
 
 
 @pytest.fixture

@@ -142,7 +142,7 @@ def test_import_the_istanbul_report_from_the_command_line(tmp_path: Path) -> Non
     from storage.db import Database
     from storage.models import Item, ItemOwner, Meeting
 
-    report = Path(__file__).parents[2].parent / "shared" / "reports" / "bp-som32-istanbul-2022.txt"
+    report = Path(__file__).parents[1] / "data" / "bp-som32-istanbul-2022.txt"
     url = f"sqlite:///{tmp_path / 'i.db'}"
     db = Database(url)
     db.migrate()

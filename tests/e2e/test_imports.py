@@ -9,7 +9,7 @@ from sqlmodel import select
 from storage.models import Item, ItemOwner, Party
 from tests.e2e.harness import assert_clean, bot_world
 
-ISTANBUL = Path(__file__).parents[2].parent / "shared" / "reports" / "bp-som32-istanbul-2022.txt"
+ISTANBUL = Path(__file__).parents[1] / "data" / "bp-som32-istanbul-2022.txt"
 
 
 async def test_upload_preview_fix_and_import_the_istanbul_report(tmp_path: Path) -> None:
