@@ -149,7 +149,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         with db.session() as session:
             draft = parse_report(
                 session=session,
-                text=read_report(path.name, path.read_bytes()),
+                text=read_report(path.name, path.read_bytes(), settings.reports.max_bytes),
                 today=meeting_date,
                 meeting_margin_days=margin,
             )

@@ -120,6 +120,14 @@ class FollowupSettings(_Section):
         return frozenset(WEEKDAYS.index(d) for d in self.weekend_days) if self.skip_weekends else frozenset()
 
 
+class ReportSettings(_Section):
+    max_size_mb: float = Field(default=5, gt=0, le=50)
+
+    @property
+    def max_bytes(self) -> int:
+        return int(self.max_size_mb * 1024 * 1024)
+
+
 class LoggingSettings(_Section):
     level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 
@@ -138,6 +146,7 @@ class Settings(BaseSettings):
     deadlines: DeadlineSettings = Field(default_factory=DeadlineSettings)
     invites: InviteSettings = Field(default_factory=InviteSettings)
     followups: FollowupSettings = Field(default_factory=FollowupSettings)
+    reports: ReportSettings = Field(default_factory=ReportSettings)
     logging: LoggingSettings = Field(default_factory=LoggingSettings)
 
     @classmethod

@@ -58,12 +58,16 @@ class ReportDraft:
     steps: list[StepDraft]
 
 
-def read_report(name: str, content: bytes) -> str:
+def too_big(max_bytes: int) -> BadInput:
+    return BadInput(f"That file is too big (max {max_bytes / (1024 * 1024):g} MB).")
+
+
+def read_report(name: str, content: bytes, max_bytes: int = MAX_REPORT_BYTES) -> str:
     """The text of a report file: .txt/.md as UTF-8, .docx paragraphs, .pdf text layer."""
     if not content.strip():
         raise BadInput("That file is empty.")
-    if len(content) > MAX_REPORT_BYTES:
-        raise BadInput(f"That file is too big (max {MAX_REPORT_BYTES // (1024 * 1024)} MB).")
+    if len(content) > max_bytes:
+        raise too_big(max_bytes)
     suffix = Path(name).suffix.lower()
     if suffix == ".docx":
         import docx

@@ -11,7 +11,7 @@ import secrets
 from datetime import date
 from typing import Any
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import ForceReply, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.ext import ContextTypes
 
 from bot.context import app_context
@@ -22,10 +22,10 @@ from core import parties
 from core.deadlines import parse_deadline
 from core.errors import BadInput, PermissionDenied
 from core.permissions import can_manage
-from core.reports import MAX_REPORT_BYTES, ReportDraft, parse_report, read_report, store_report
+from core.reports import ReportDraft, parse_report, read_report, store_report, too_big
 from core.schedule import PlanScope
 
-_CALLBACK = re.compile(r"im:([0-9a-f]{6}):(ok|x|d\d{1,3}|n\d{1,3})")
+_CALLBACK = re.compile(r"im:([0-9a-f]{6}):(ok|x|[dnou]\d{1,3})")
 _OWNER_FIX = re.compile(r"^\s*(\d{1,3})\s*:\s*(.+)$")
 _DUE_FIX = re.compile(r"^\s*(\d{1,3})\s+due\s*:\s*(.+)$", re.IGNORECASE)
 KEY = "imports"
@@ -51,16 +51,17 @@ def _preview(token: str, draft: ReportDraft) -> tuple[str, InlineKeyboardMarkup]
         due = esc(step.deadline.text) if step.deadline else "before the next meeting (default)"
         blocks.append(f"<b>{n}.</b> [{esc(step.ref)}] {esc(shorten(step.text, 160))}\n👥 {owners}\n⏰ {due}")
     blocks.append(
-        "<i>Reply to this message with “3: Chairmanship, Sweden” to set owners, or “3 due: March 2024” "
-        "to fix a deadline.</i>"
+        "<i>👥 N sets step N's owners, ⏰ N its deadline (or reply to this message with “3: Chairmanship” "
+        "or “3 due: March 2024”); ✖ drops a step.</i>"
     )
     text = split_messages(blocks, header=header)[0]
     rows = [
         [
-            InlineKeyboardButton(f"✖ Drop {n}", callback_data=f"im:{token}:d{n}")
-            for n in range(i, min(i + 4, len(draft.steps) + 1))
+            InlineKeyboardButton(f"👥 {n}", callback_data=f"im:{token}:o{n}"),
+            InlineKeyboardButton(f"⏰ {n}", callback_data=f"im:{token}:u{n}"),
+            InlineKeyboardButton(f"✖ Drop {n}", callback_data=f"im:{token}:d{n}"),
         ]
-        for i in range(1, len(draft.steps) + 1, 4)
+        for n in range(1, len(draft.steps) + 1)
     ]
     for n, step in enumerate(draft.steps, start=1):
         if step.unknown_owner:
@@ -91,14 +92,15 @@ async def report_upload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     if not can_manage(actor):
         raise PermissionDenied("Only the secretariat can import meeting reports.")
     document = message.document
-    if document.file_size and document.file_size > MAX_REPORT_BYTES:
-        raise BadInput(f"That file is too big (max {MAX_REPORT_BYTES // (1024 * 1024)} MB).")
-    content = bytes(await (await context.bot.get_file(document.file_id)).download_as_bytearray())
     ctx = app_context(context)
+    max_bytes = ctx.settings.reports.max_bytes
+    if document.file_size and document.file_size > max_bytes:
+        raise too_big(max_bytes)  # don't even download it
+    content = bytes(await (await context.bot.get_file(document.file_id)).download_as_bytearray())
     with ctx.db.session() as session:
         draft = parse_report(
             session=session,
-            text=read_report(document.file_name or "report.txt", content),
+            text=read_report(document.file_name or "report.txt", content, max_bytes),
             meeting_margin_days=ctx.settings.deadlines.meeting_margin_days,
         )
     token = secrets.token_hex(3)
@@ -108,11 +110,11 @@ async def report_upload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
 
 
 def pending_for_reply(context: ContextTypes.DEFAULT_TYPE, replied: Message) -> str | None:
-    """The import token if ``replied`` is a pending import preview in this chat."""
+    """The import token if ``replied`` is a pending import's preview or one of its prompts."""
     if context.chat_data is None:
         return None
     for token, pending in context.chat_data.get(KEY, {}).items():
-        if pending["message_id"] == replied.message_id:
+        if pending["message_id"] == replied.message_id or replied.message_id in pending.get("prompts", {}):
             return token  # type: ignore[no-any-return]
     return None
 
@@ -129,14 +131,20 @@ async def fix_by_reply(update: Update, context: ContextTypes.DEFAULT_TYPE, token
     pending = _pending(context)[token]
     draft: ReportDraft = pending["draft"]
     ctx = app_context(context)
-    if m := _DUE_FIX.match(message.text):
+    replied = message.reply_to_message
+    prompt = pending.get("prompts", {}).get(replied.message_id) if replied else None
+    text = message.text
+    if prompt is not None:  # an answer to "Who owns step 3?" or "What is the deadline of step 3?"
+        what, number = prompt
+        text = f"{number} due: {text}" if what == "u" else f"{number}: {text}"
+    if m := _DUE_FIX.match(text):
         step = _step(draft, int(m[1]))
         step.deadline = parse_deadline(
             m[2],
             today=draft.meeting_date or date.today(),
             meeting_margin_days=ctx.settings.deadlines.meeting_margin_days,
         )
-    elif m := _OWNER_FIX.match(message.text):
+    elif m := _OWNER_FIX.match(text):
         step = _step(draft, int(m[1]))
         with ctx.db.session() as session:
             found, unknown = parties.resolve_parties(session=session, names=re.split(r",|;|\band\b", m[2]))
@@ -199,6 +207,19 @@ async def import_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         return
     number = int(action[1:])
     step = _step(draft, number)
+    if action[0] in "ou":
+        question = (
+            f"👥 Who owns step {number}? Reply with party names, e.g. Chairmanship, Sweden."
+            if action[0] == "o"
+            else f"⏰ What is the deadline of step {number}? Reply with a phrase, e.g. end of March 2024."
+        )
+        await query.answer()
+        assert query.message is not None
+        prompt = await context.bot.send_message(
+            query.message.chat.id, question, reply_markup=ForceReply(selective=True)
+        )
+        pending.setdefault("prompts", {})[prompt.message_id] = (action[0], number)
+        return
     if action.startswith("d"):
         draft.steps.remove(step)
         if not draft.steps:

@@ -59,11 +59,17 @@ async def test_drop_steps_add_unknown_party_and_bad_files(tmp_path: Path) -> Non
         "1. Draft the concept note by May 2024 (Ministry of Magic)\n"
         "2. Nobody in particular does this in 2025\n"
     )
-    async with bot_world(tmp_path) as world:
+    async with bot_world(tmp_path, reports={"max_size_mb": 1}) as world:
         client, admin = world.client, world.admin
         await client.skip()
         await client.send_document(admin, "wg.md", report.encode())
         (preview,) = await client.replies(admin, 1)
+        _, (question,) = await client.press(admin, preview, "⏰ 1", expect=1)
+        assert "What is the deadline of step 1?" in question.text
+        assert question.reply_markup and question.reply_markup.get("force_reply") is True
+        edited, _ = await client.say(admin, "end of June 2024", reply_to=question.message_id, expect=2)
+        assert "⏰ end of June 2024" in edited.text
+        preview = edited
         _, (after_drop,) = await client.press(admin, preview, "Drop 2", expect=1)
         assert "Nobody in particular" not in after_drop.text
         _, (after_add,) = await client.press(admin, after_drop, "Add party", expect=1)
@@ -77,6 +83,7 @@ async def test_drop_steps_add_unknown_party_and_bad_files(tmp_path: Path) -> Non
             ("empty.txt", b"  ", "That file is empty."),
             ("photo.txt", b"\x00\x01\x02", "doesn't look like a text report"),
             ("minutes.txt", b"Minutes\n\nWe talked.\n", "couldn't find a section of agreed actions"),
+            ("huge.txt", b"x" * (1024 * 1024 + 1), "too big (max 1 MB)"),
         ]:
             await client.skip()
             await client.send_document(admin, name, content)
