@@ -134,8 +134,6 @@ def _render(
                 party_id=viewer.party_id if viewer else None,
                 secretariat=row.chat_id < 0 or (viewer is not None and viewer.role is Role.SECRETARIAT),
             )
-            if subscription is not None:
-                subscription.last_digest_at = clock.now()
             return digest_messages(digest, timezone, bot), None
         content = outreach.content_for(
             session=session,
@@ -229,6 +227,8 @@ async def _send(
         return
     with ctx.db.session() as session:
         schedule.mark_sent(session=session, followup_id=row.id, now=clock.now())
+        if row.kind is FollowupKind.DIGEST:  # the next digest's "changes since" starts here
+            subscriptions.mark_digest_sent(session=session, chat_id=chat_id, now=clock.now())
 
 
 async def _send_away_summary(context: ContextTypes.DEFAULT_TYPE, chat_id: int, rows: list[Followup]) -> None:

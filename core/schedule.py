@@ -10,7 +10,7 @@ start ``reset_interrupted`` puts those back (policy: at most one duplicate per c
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Sequence
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -584,17 +584,3 @@ def preview(
             name, tz = f"chat {p.chat_id}", rules.secretariat_timezone
         lines.append(ScheduleLine(p.due_at, tz, name, p.kind, p.item_id, p.reason))
     return lines
-
-
-def upcoming(
-    *, session: Session, until: datetime, member_id: int | None = None, chat_id: int | None = None
-) -> Sequence[Followup]:
-    """Planned rows up to ``until``, soonest first (for ``nextsteps schedule``)."""
-    query = select(Followup).where(
-        col(Followup.state) == FollowupState.PLANNED, col(Followup.due_at) <= until
-    )
-    if member_id is not None:
-        query = query.where(col(Followup.member_id) == member_id)
-    if chat_id is not None:
-        query = query.where(col(Followup.chat_id) == chat_id)
-    return session.exec(query.order_by(col(Followup.due_at), col(Followup.id))).all()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
@@ -28,6 +30,12 @@ def unsubscribe(*, session: Session, chat_id: int) -> bool:
         return False
     session.delete(subscription)
     return True
+
+
+def mark_digest_sent(*, session: Session, chat_id: int, now: datetime) -> None:
+    subscription = find(session=session, chat_id=chat_id)
+    if subscription is not None:
+        subscription.last_digest_at = now
 
 
 def move_chat(*, session: Session, old_chat_id: int, new_chat_id: int) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 import time
 from collections import deque
 from dataclasses import dataclass, field
@@ -188,10 +187,6 @@ class World:
     errors: list[dict[str, Any]] = field(default_factory=list)
     calls: dict[str, int] = field(default_factory=dict)
     webhook_url: str = ""
-    _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
-
-    def next_id(self) -> int:
-        return next(self._ids)
 
     def chat(self, chat_id: Any) -> Chat:
         try:
