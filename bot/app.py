@@ -34,6 +34,7 @@ from bot.handlers import (
     parties,
     reachability,
 )
+from bot.inbox import DurableUpdateQueue
 from bot.jobs import start_followups
 from bot.menus import set_default_menus
 from bot.ratelimit import PacedRateLimiter
@@ -80,6 +81,9 @@ def register_handlers(app: Application) -> None:  # type: ignore[type-arg]
 
 
 async def _post_init(app: Application) -> None:  # type: ignore[type-arg]
+    # before polling starts: what a crash left stored but unhandled is handled first, in order
+    assert isinstance(app.update_queue, DurableUpdateQueue)
+    await app.update_queue.requeue_unhandled(app.bot)
     start_followups(app)
     resume_broadcasts(app)
     try:
@@ -98,6 +102,7 @@ def build_application(settings: Settings, db: Database | None = None) -> Applica
     tg = settings.telegram
     if db is None:
         db = Database(settings.database.url)
+    limiter = PacedRateLimiter() if tg.flood_limits else None
     builder = (
         ApplicationBuilder()
         .token(tg.token)
@@ -112,12 +117,13 @@ def build_application(settings: Settings, db: Database | None = None) -> Applica
             )
         )
         .get_updates_read_timeout(tg.poll_timeout_seconds + 10)
-        .concurrent_updates(PerChatUpdateProcessor())
+        .update_queue(DurableUpdateQueue(db))
+        .concurrent_updates(PerChatUpdateProcessor(db, limiter))
         .post_init(_post_init)
         .post_stop(_post_stop)
     )
-    if tg.flood_limits:
-        builder = builder.rate_limiter(PacedRateLimiter())  # type: ignore[arg-type]
+    if limiter is not None:
+        builder = builder.rate_limiter(limiter)  # type: ignore[arg-type]
     app = builder.build()
     attach(app, AppContext(settings=settings, db=db))
     register_handlers(app)

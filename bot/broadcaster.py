@@ -1,7 +1,8 @@
 """Sends broadcasts in the background, paced by the bot's flood control, recording every delivery.
 
-One task per broadcast being sent. A handful of sends are in flight at a time, so the global
-limiter never has a long queue in front of the chat's own replies.
+One task per broadcast being sent, with one send in flight. The task survives any error (logged,
+the delivery retried later); deliveries a dead task left 'sending' come back through their
+leases (``bot.jobs.housekeeping``), which also restarts a broadcast whose task is gone.
 """
 
 from __future__ import annotations
@@ -11,12 +12,14 @@ import logging
 import time
 from datetime import timedelta
 
+from sqlmodel import Session
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
-from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TimedOut
+from telegram.error import BadRequest, Forbidden
 from telegram.ext import Application
 
 from bot.context import AppContext
-from bot.ratelimit import retry_after
+from bot.delivery import Outcome, Result, send_chunks, settle
+from bot.ratelimit import bulk_traffic
 from bot.render_broadcasts import broadcast_progress, broadcast_text
 from core import broadcasts, clock, members, subscriptions
 from storage.models import Broadcast, Delivery
@@ -34,21 +37,11 @@ def got_it_keyboard(delivery_id: int) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup([[InlineKeyboardButton("✅ Got it", callback_data=f"ack:{delivery_id}")]])
 
 
-def _forbidden_reason(message: str) -> str:
-    text = message.lower()
-    if "blocked" in text:
-        return "blocked the bot"
-    if "initiate" in text:
-        return "never started the bot"
-    if "kicked" in text or "not a member" in text:
-        return "the bot was removed from the group"
-    return message
-
-
 class Broadcaster:
     def __init__(self, app: Application) -> None:  # type: ignore[type-arg]
         self.app = app
         self.tasks: dict[int, asyncio.Task[None]] = {}
+        self.in_flight: set[int] = set()  # deliveries claimed by this process and not yet settled
 
     @property
     def ctx(self) -> AppContext:
@@ -70,97 +63,123 @@ class Broadcaster:
         await asyncio.gather(*self.tasks.values(), return_exceptions=True)
 
     async def _run(self, broadcast_id: int) -> None:
+        """Send until every delivery is settled. Survives any error: it is logged once, the
+        delivery is retried later, and sending goes on; the progress message always ends final."""
+        bulk_traffic()  # paced as bulk, even when started from the Send button's handler
         db = self.ctx.db
-        with db.session() as session:
-            broadcast = session.get(Broadcast, broadcast_id)
-        assert broadcast is not None
+        broadcast = await db.run(lambda session: session.get(Broadcast, broadcast_id))
+        if broadcast is None:
+            return
         shown: str | None = None
         last_edit = 0.0
-        gate = asyncio.Semaphore(IN_FLIGHT)
+        failures = 0
         while True:
-            with db.session() as session:
-                batch = broadcasts.claim(
-                    session=session, broadcast_id=broadcast_id, now=clock.now(), limit=IN_FLIGHT
-                )
-            if batch:
-                await asyncio.gather(*(self._deliver(broadcast, d, gate) for d in batch))
-            with db.session() as session:
-                done = not batch and broadcasts.finish_if_done(
-                    session=session, broadcast_id=broadcast_id, now=clock.now()
-                )
-            interval = PROGRESS_EVERY[broadcast.chat_id > 0]
-            if done or time.monotonic() - last_edit >= interval:
-                with db.session() as session:
-                    progress = broadcasts.progress(session=session, broadcast_id=broadcast_id)
-                text = broadcast_progress(broadcast_id, progress, done=done)
-                if text != shown:  # never "message is not modified"
-                    shown, last_edit = text, time.monotonic()
-                    await self._show(broadcast, text)
-            if done:
-                return
-            if not batch:
-                await asyncio.sleep(0.5)  # deliveries waiting for a retry
-
-    async def _show(self, broadcast: Broadcast, text: str) -> None:
-        if broadcast.progress_message_id is None:
-            return
-        try:
-            await self.app.bot.edit_message_text(
-                text, chat_id=broadcast.chat_id, message_id=broadcast.progress_message_id
-            )
-        except BadRequest as exc:
-            if "message is not modified" not in exc.message.lower():
-                log.info("could not update broadcast progress: %s", exc.message)
-        except (Forbidden, NetworkError):
-            log.info("could not update broadcast progress", exc_info=True)
-
-    async def _deliver(self, broadcast: Broadcast, delivery: Delivery, gate: asyncio.Semaphore) -> None:
-        db = self.ctx.db
-        assert delivery.id is not None
-        async with gate:
             try:
-                sent = await self.app.bot.send_message(
-                    delivery.chat_id,
-                    broadcast_text(broadcast.text_html),
-                    reply_markup=got_it_keyboard(delivery.id),
+                batch = await db.run(
+                    lambda session: broadcasts.claim(
+                        session=session, broadcast_id=broadcast_id, now=clock.now(), limit=IN_FLIGHT
+                    )
                 )
-            except ChatMigrated as exc:
-                with db.session() as session:
-                    broadcasts.move_chat(
-                        session=session, delivery_id=delivery.id, new_chat_id=exc.new_chat_id
+                self.in_flight.update(d.id for d in batch if d.id is not None)
+                try:
+                    for delivery in batch:
+                        await self._deliver(broadcast, delivery)
+                finally:
+                    self.in_flight.difference_update(d.id for d in batch if d.id is not None)
+                done = not batch and await db.run(
+                    lambda session: broadcasts.finish_if_done(
+                        session=session, broadcast_id=broadcast_id, now=clock.now()
                     )
-                    subscriptions.move_chat(
-                        session=session, old_chat_id=delivery.chat_id, new_chat_id=exc.new_chat_id
-                    )
-                return
-            except Forbidden as exc:
-                with db.session() as session:
-                    broadcasts.mark_failed(
-                        session=session, delivery_id=delivery.id, reason=_forbidden_reason(exc.message)
-                    )
-                    if delivery.chat_id > 0:
-                        members.set_reachable(session=session, user_id=delivery.chat_id, reachable=False)
-                return
-            except BadRequest as exc:
-                with db.session() as session:
-                    broadcasts.mark_failed(session=session, delivery_id=delivery.id, reason=exc.message)
-                return
-            except RetryAfter as exc:
-                self._retry(delivery, retry_after(exc), str(exc))
-                return
-            except (TimedOut, NetworkError) as exc:
-                self._retry(delivery, timedelta(seconds=min(2**delivery.attempts, 60)), str(exc))
-                return
-            with db.session() as session:
-                broadcasts.mark_sent(
-                    session=session, delivery_id=delivery.id, message_id=sent.message_id, now=clock.now()
                 )
+                interval = PROGRESS_EVERY[broadcast.chat_id > 0]
+                if done or time.monotonic() - last_edit >= interval:
+                    progress = await db.run(
+                        lambda session: broadcasts.progress(session=session, broadcast_id=broadcast_id)
+                    )
+                    text = broadcast_progress(broadcast_id, progress, done=done)
+                    if text != shown:  # never "message is not modified"
+                        if await self._show(broadcast, text, final=done):
+                            shown = text
+                        last_edit = time.monotonic()
+                failures = 0
+                if done:
+                    return
+                if not batch:
+                    await asyncio.sleep(0.5)  # deliveries waiting for a retry
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                failures += 1
+                log.exception(
+                    "broadcast %d: sending loop failed (%d in a row); going on", broadcast_id, failures
+                )
+                await asyncio.sleep(min(2**failures, 30))
 
-    def _retry(self, delivery: Delivery, wait: timedelta, reason: str) -> None:
-        with self.ctx.db.session() as session:
-            broadcasts.mark_retry(
-                session=session, delivery=delivery, now=clock.now(), wait=wait, reason=reason
-            )
+    async def _show(self, broadcast: Broadcast, text: str, *, final: bool) -> bool:
+        """Edit the sender's progress message; the final one is retried until it is shown."""
+        if broadcast.progress_message_id is None:
+            return True
+        for attempt in range(5 if final else 1):
+            try:
+                await self.app.bot.edit_message_text(
+                    text, chat_id=broadcast.chat_id, message_id=broadcast.progress_message_id
+                )
+                return True
+            except BadRequest as exc:
+                if "message is not modified" in exc.message.lower():
+                    return True
+                log.info("could not update broadcast progress: %s", exc.message)
+                return False  # gone or not editable: retrying won't help
+            except Forbidden:
+                log.info("could not update broadcast progress: the sender blocked the bot")
+                return False
+            except Exception:
+                log.info("could not update broadcast progress (try %d)", attempt + 1, exc_info=True)
+                if final:
+                    await asyncio.sleep(min(2**attempt, 10))
+        return False
+
+    async def _deliver(self, broadcast: Broadcast, delivery: Delivery) -> None:
+        assert delivery.id is not None
+        delivery_id = delivery.id
+        outcome = await send_chunks(
+            self.app.bot,
+            delivery.chat_id,
+            [broadcast_text(broadcast.text_html)],
+            got_it_keyboard(delivery_id),
+            what=f"broadcast {broadcast.id} delivery {delivery_id}",
+            retry_wait=timedelta(seconds=min(2**delivery.attempts, 60)),
+        )
+        await settle(
+            self.ctx.db,
+            lambda session: _record(session, delivery, outcome),
+            what=f"broadcast {broadcast.id} delivery {delivery_id}",
+        )
+
+
+def _record(session: Session, delivery: Delivery, outcome: Outcome) -> None:
+    assert delivery.id is not None
+    now = clock.now()
+    if outcome.result is Result.SENT:
+        broadcasts.mark_sent(
+            session=session, delivery_id=delivery.id, message_id=outcome.message_ids[-1], now=now
+        )
+    elif outcome.result is Result.MIGRATED:
+        assert outcome.new_chat_id is not None
+        broadcasts.move_chat(session=session, delivery_id=delivery.id, new_chat_id=outcome.new_chat_id)
+        subscriptions.move_chat(
+            session=session, old_chat_id=delivery.chat_id, new_chat_id=outcome.new_chat_id
+        )
+    elif outcome.result is Result.UNREACHABLE:
+        broadcasts.mark_failed(session=session, delivery_id=delivery.id, reason=outcome.reason)
+        if delivery.chat_id > 0:
+            members.set_reachable(session=session, user_id=delivery.chat_id, reachable=False)
+    elif outcome.result is Result.FAILED:
+        broadcasts.mark_failed(session=session, delivery_id=delivery.id, reason=outcome.reason)
+    else:
+        broadcasts.mark_retry(
+            session=session, delivery=delivery, now=now, wait=outcome.wait, reason=outcome.reason
+        )
 
 
 def broadcaster(app: Application) -> Broadcaster:  # type: ignore[type-arg]
@@ -174,7 +193,7 @@ def broadcaster(app: Application) -> Broadcaster:  # type: ignore[type-arg]
 def resume_broadcasts(app: Application) -> None:  # type: ignore[type-arg]
     """At start: deliveries a crash left half-done are retried, and sending goes on."""
     ctx: AppContext = app.bot_data["nextsteps"]
-    with ctx.db.session() as session:
+    with ctx.db.session(completes_work=False) as session:
         ids = broadcasts.resume_interrupted(session=session)
     for broadcast_id in ids:
         log.warning("resuming broadcast %d", broadcast_id)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
 
 from telegram.ext import Application, CallbackContext, ContextTypes
 
@@ -13,9 +14,19 @@ APP_KEY = "nextsteps"
 
 
 @dataclass
+class Runtime:
+    """This process's view of work in progress (the database stays the source of truth)."""
+
+    followups_in_flight: set[int] = field(default_factory=set)  # claimed by this process, not settled
+    full_replan_needed: bool = False  # a re-plan after a change failed: the next tick re-plans all
+    last_housekeeping: datetime | None = None
+
+
+@dataclass
 class AppContext:
     settings: Settings
     db: Database
+    runtime: Runtime = field(default_factory=Runtime)
 
     @property
     def admins(self) -> frozenset[int]:

@@ -1,7 +1,11 @@
-"""JobQueue callbacks: the tick that sends due follow-ups, and the daily re-plan.
+"""JobQueue callbacks: the tick that sends due follow-ups, and the re-plans.
 
 Nothing is trusted to memory: the tick reads due rows from the database, marks them before
-sending and records the outcome; jobs are rebuilt from the database at every start.
+sending (with a lease) and records the outcome; jobs are rebuilt from the database at every
+start. The tick survives anything: a failure is logged once with its row, the row is retried
+later, and the tick goes on. Every tick also does the housekeeping that keeps work from being
+stranded while the bot runs: expired leases are released, broadcasts without a sender are
+resumed, and a re-plan that failed after a change is redone in full.
 """
 
 from __future__ import annotations
@@ -10,13 +14,13 @@ import asyncio
 import logging
 from datetime import timedelta
 
+from sqlmodel import Session
 from telegram import InlineKeyboardMarkup
-from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TimedOut
 from telegram.ext import Application, ContextTypes
 
 from bot.context import AppContext, app_context
+from bot.delivery import Outcome, Result, send_chunks, settle
 from bot.keyboards import card_keyboard
-from bot.ratelimit import retry_after
 from bot.render_followups import (
     away_text,
     digest_messages,
@@ -26,14 +30,16 @@ from bot.render_followups import (
     premeeting_text,
     reminder_text,
 )
-from core import clock, members, outreach, schedule, subscriptions
+from core import broadcasts, clock, members, outreach, schedule, subscriptions
 from core.followups import Rules
 from core.schedule import PlanScope
+from storage import inbox
 from storage.models import Followup, FollowupKind, Member, Role
 
 log = logging.getLogger(__name__)
 CLAIM_BATCH = 100
 REPLAN_EVERY = timedelta(hours=6)
+HOUSEKEEPING_EVERY = timedelta(minutes=1)
 
 
 def rules_for(ctx: AppContext) -> Rules:
@@ -73,38 +79,126 @@ def replan_everything(ctx: AppContext) -> schedule.SyncResult:
     return result
 
 
+async def replan_after(ctx: AppContext, scope: PlanScope) -> bool:
+    """Re-plan after a change was committed, on a database thread. Never raises: if it fails,
+    the change stays saved, the failure is logged and the next tick re-plans everything."""
+    try:
+        await ctx.db.call(replan, ctx, scope)
+        return True
+    except Exception:
+        log.exception("re-plan after a change failed (%s); the next tick re-plans everything", scope)
+        ctx.runtime.full_replan_needed = True
+        return False
+
+
 async def extend_plan_if_needed(ctx: AppContext) -> None:
     """Every few hours (of the clock the plan runs on), re-plan everything: this extends the
     stored horizon and catches anything a change did not re-plan."""
     now = clock.now()
-    with ctx.db.session() as session:
-        covered = schedule.planned_until(session=session)
+    covered = await ctx.db.run(lambda session: schedule.planned_until(session=session))
     horizon = timedelta(days=ctx.settings.followups.horizon_days)
-    if covered is not None and covered - now > horizon - REPLAN_EVERY:
+    if not ctx.runtime.full_replan_needed and covered is not None and covered - now > horizon - REPLAN_EVERY:
         return
-    # in a worker thread, in short transactions: the chat stays responsive meanwhile
-    result = await asyncio.to_thread(replan_everything, ctx)
+    ctx.runtime.full_replan_needed = False
+    # in its own thread, in short transactions: the chat stays responsive meanwhile
+    try:
+        result = await asyncio.to_thread(replan_everything, ctx)
+    except Exception:
+        ctx.runtime.full_replan_needed = True
+        raise
     log.info("re-planned follow-ups: %s", result)
 
 
-async def tick(context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Send every follow-up that is due, each exactly once."""
+async def housekeeping(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Release expired leases (rows a sender that is gone left 'sending'), resume broadcasts
+    that have no sender, forget old handled updates."""
     ctx = app_context(context)
-    await extend_plan_if_needed(ctx)
+    now = clock.now()
+    if ctx.runtime.last_housekeeping is not None and now - ctx.runtime.last_housekeeping < HOUSEKEEPING_EVERY:
+        return
+    ctx.runtime.last_housekeeping = now
+    in_flight = frozenset(ctx.runtime.followups_in_flight)
+    released = await ctx.db.run(
+        lambda session: schedule.release_expired(session=session, now=now, in_flight=in_flight)
+    )
+    if released:
+        log.warning("%d follow-up(s) were left 'sending' past their lease; they will be sent again", released)
+    from bot.broadcaster import broadcaster  # the broadcaster imports this module's neighbours
+
+    sender = broadcaster(context.application)
+    in_flight = frozenset(sender.in_flight)
+    released = await ctx.db.run(
+        lambda session: broadcasts.release_expired(session=session, now=now, in_flight=in_flight)
+    )
+    if released:
+        log.warning("%d broadcast deliveries were left 'sending' past their lease; retrying them", released)
+    for broadcast_id in await ctx.db.run(lambda session: broadcasts.sending_broadcasts(session=session)):
+        sender.ensure_running(broadcast_id)
+    keep_since = now - timedelta(days=inbox.KEEP_DONE_FOR_DAYS)
+    await ctx.db.run(lambda session: inbox.prune(session=session, before=keep_since))
+
+
+async def tick(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Send every follow-up that is due, each exactly once. Never raises."""
+    ctx = app_context(context)
+    for step in (extend_plan_if_needed(ctx), housekeeping(context)):
+        try:
+            await step
+        except Exception:
+            log.exception("follow-up housekeeping failed; trying again at the next tick")
     while True:
-        with ctx.db.session() as session:
-            claimed = schedule.claim_due(
-                session=session,
-                now=clock.now(),
-                grace_hours=ctx.settings.followups.grace_hours,
-                limit=CLAIM_BATCH,
+        try:
+            claimed = await ctx.db.run(
+                lambda session: schedule.claim_due(
+                    session=session,
+                    now=clock.now(),
+                    grace_hours=ctx.settings.followups.grace_hours,
+                    limit=CLAIM_BATCH,
+                )
             )
-        for chat_id, rows in claimed.folded.items():
-            await _send_away_summary(context, chat_id, rows)
-        for row in claimed.send:
-            await deliver(context, row)
-        if len(claimed.send) + sum(len(r) for r in claimed.folded.values()) < CLAIM_BATCH:
+        except Exception:
+            log.exception("could not claim due follow-ups; trying again at the next tick")
             return
+        rows = claimed.send + [row for folded in claimed.folded.values() for row in folded]
+        ctx.runtime.followups_in_flight.update(row.id for row in rows if row.id is not None)
+        try:
+            for chat_id, folded in claimed.folded.items():
+                await _guarded(ctx, folded, _send_away_summary(context, chat_id, folded))
+            for row in claimed.send:
+                await _guarded(ctx, [row], deliver(context, row))
+        finally:
+            ctx.runtime.followups_in_flight.difference_update(row.id for row in rows if row.id is not None)
+        if len(rows) < CLAIM_BATCH:
+            return
+
+
+async def _guarded(ctx: AppContext, rows: list[Followup], work: object) -> None:
+    """Run one row's send; on any failure log it once and put the row back for a later try."""
+    assert asyncio.iscoroutine(work)
+    try:
+        await work
+    except asyncio.CancelledError:
+        raise
+    except Exception as exc:
+        keys = ", ".join(row.key for row in rows)
+        log.exception("follow-up %s failed; it will be retried", keys)
+        error = f"unexpected error: {exc!r}"
+        try:
+            await ctx.db.run(lambda session: _put_back(session, rows, error))
+        except Exception:  # their leases bring them back later
+            log.exception("could not put follow-up %s back; its lease will", keys)
+
+
+def _put_back(session: Session, rows: list[Followup], error: str) -> None:
+    for row in rows:
+        assert row.id is not None
+        schedule.mark_retry(
+            session=session,
+            followup_id=row.id,
+            at=clock.now() + schedule.RETRY_AFTER,
+            error=error,
+            attempts=row.attempts,
+        )
 
 
 def _recipient_timezone(ctx: AppContext, row: Followup) -> tuple[str, Member | None]:
@@ -159,11 +253,15 @@ async def deliver(context: ContextTypes.DEFAULT_TYPE, row: Followup) -> None:
     """Send one claimed follow-up and record the outcome."""
     ctx = app_context(context)
     assert row.id is not None
-    timezone, member = _recipient_timezone(ctx, row)
-    rendered = _render(ctx, row, context.bot.username, timezone, member)
+    followup_id = row.id
+    timezone, member = await ctx.db.call(_recipient_timezone, ctx, row)
+    rendered = await ctx.db.call(_render, ctx, row, context.bot.username, timezone, member)
     if rendered is None:
-        with ctx.db.session() as session:
-            schedule.mark_cancelled(session=session, followup_id=row.id, reason="nothing to say any more")
+        await ctx.db.run(
+            lambda session: schedule.mark_cancelled(
+                session=session, followup_id=followup_id, reason="nothing to say any more"
+            )
+        )
         return
     chunks, markup = rendered
     await _send(context, row, row.chat_id, chunks, markup)
@@ -177,66 +275,50 @@ async def _send(
     markup: InlineKeyboardMarkup | None,
 ) -> None:
     ctx = app_context(context)
+    outcome = await send_chunks(
+        context.bot, chat_id, chunks, markup, what=f"follow-up {row.key}", retry_wait=schedule.RETRY_AFTER
+    )
+    await settle(ctx.db, lambda session: _record(session, row, chat_id, outcome), what=f"follow-up {row.key}")
+    if outcome.result is Result.UNREACHABLE and row.member_id is not None:
+        await replan_after(ctx, PlanScope.members([row.member_id]))
+
+
+def _record(session: Session, row: Followup, chat_id: int, outcome: Outcome) -> None:
     assert row.id is not None
-    try:
-        for n, chunk in enumerate(chunks):
-            await context.bot.send_message(
-                chat_id, chunk, reply_markup=markup if n == len(chunks) - 1 else None
-            )
-    except ChatMigrated as exc:
-        with ctx.db.session() as session:
-            subscriptions.move_chat(session=session, old_chat_id=chat_id, new_chat_id=exc.new_chat_id)
-            schedule.mark_retry(
-                session=session,
-                followup_id=row.id,
-                at=clock.now(),
-                error="group migrated",
-                attempts=row.attempts,
-            )
-        return
-    except Forbidden as exc:
-        log.info("follow-up %s: recipient unreachable (%s)", row.key, exc.message)
-        with ctx.db.session() as session:
-            schedule.mark_failed(session=session, followup_id=row.id, error=exc.message)
-            members.set_reachable(session=session, user_id=chat_id, reachable=False)
-        if row.member_id is not None:
-            replan(ctx, PlanScope.members([row.member_id]))
-        return
-    except BadRequest as exc:
-        log.warning("follow-up %s refused: %s", row.key, exc.message)
-        gone = "chat not found" in exc.message.lower()
-        with ctx.db.session() as session:
-            schedule.mark_failed(session=session, followup_id=row.id, error=exc.message)
-            if gone:
-                members.set_reachable(session=session, user_id=chat_id, reachable=False)
-        if gone and row.member_id is not None:
-            replan(ctx, PlanScope.members([row.member_id]))
-        return
-    except (RetryAfter, TimedOut, NetworkError) as exc:
-        wait = schedule.RETRY_AFTER
-        if isinstance(exc, RetryAfter):
-            wait = max(wait, retry_after(exc))
-        with ctx.db.session() as session:
-            schedule.mark_retry(
-                session=session,
-                followup_id=row.id,
-                at=clock.now() + wait,
-                error=str(exc),
-                attempts=row.attempts,
-            )
-        return
-    with ctx.db.session() as session:
-        schedule.mark_sent(session=session, followup_id=row.id, now=clock.now())
+    now = clock.now()
+    if outcome.result is Result.SENT:
+        schedule.mark_sent(session=session, followup_id=row.id, now=now)
         if row.kind is FollowupKind.DIGEST:  # the next digest's "changes since" starts here
-            subscriptions.mark_digest_sent(session=session, chat_id=chat_id, now=clock.now())
+            subscriptions.mark_digest_sent(session=session, chat_id=chat_id, now=now)
+    elif outcome.result is Result.MIGRATED:
+        assert outcome.new_chat_id is not None
+        subscriptions.move_chat(session=session, old_chat_id=chat_id, new_chat_id=outcome.new_chat_id)
+        schedule.mark_retry(
+            session=session, followup_id=row.id, at=now, error="group migrated", attempts=row.attempts
+        )
+    elif outcome.result is Result.UNREACHABLE:
+        schedule.mark_failed(session=session, followup_id=row.id, error=outcome.reason)
+        members.set_reachable(session=session, user_id=chat_id, reachable=False)
+    elif outcome.result is Result.FAILED:
+        schedule.mark_failed(session=session, followup_id=row.id, error=outcome.reason)
+    else:
+        schedule.mark_retry(
+            session=session,
+            followup_id=row.id,
+            at=now + outcome.wait,
+            error=outcome.reason,
+            attempts=row.attempts,
+        )
 
 
 async def _send_away_summary(context: ContextTypes.DEFAULT_TYPE, chat_id: int, rows: list[Followup]) -> None:
     ctx = app_context(context)
-    with ctx.db.session() as session:
-        summary = schedule.record_away_summary(
-            session=session, chat_id=chat_id, member_id=rows[0].member_id, now=clock.now(), count=len(rows)
+    now = clock.now()
+    summary = await ctx.db.run(
+        lambda session: schedule.record_away_summary(
+            session=session, chat_id=chat_id, member_id=rows[0].member_id, now=now, count=len(rows)
         )
+    )
     await _send(context, summary, chat_id, [away_text([r.reason for r in rows])], None)
 
 
@@ -247,8 +329,12 @@ def start_followups(app: Application) -> None:  # type: ignore[type-arg]
         interrupted = schedule.reset_interrupted(session=session)
     if interrupted:
         log.warning("%d follow-up(s) were being sent when the bot stopped; sending them again", interrupted)
-    result = replan_everything(ctx)
-    log.info("follow-up plan at start: %s", result)
+    try:
+        result = replan_everything(ctx)
+        log.info("follow-up plan at start: %s", result)
+    except Exception:  # the bot still answers people; the first tick tries again
+        log.exception("could not plan follow-ups at start; the first tick tries again")
+        ctx.runtime.full_replan_needed = True
     assert app.job_queue is not None
     job_kwargs = {"max_instances": 1, "coalesce": True, "misfire_grace_time": None}
     app.job_queue.run_repeating(

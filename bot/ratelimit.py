@@ -1,20 +1,35 @@
-"""Flood control for the whole bot: Telegram's limits as sliding windows, plus retries on 429.
+"""Flood control for the whole bot: Telegram's limits, paced so that people never wait for bulk.
 
-Telegram allows about 30 messages a second overall, 20 a minute per group and one a second per
-private chat. PTB's AIORateLimiter uses leaky buckets that allow bursts a strict sliding-window
-count would refuse, and does not pace private chats; so the windows here are our own, and
-AIORateLimiter is kept for what it does well: retrying after a 429's ``retry_after``.
-All of the bot's traffic passes through one limiter: replies, reminders and broadcasts alike.
+Telegram allows about 30 messages a second overall, 20 a minute per group, and in one private
+chat asks bots to "avoid more than one message per second — short bursts are allowed". So:
+
+- **A person's own reply goes out at once.** Each message or button press in a private chat
+  lets the bot answer it once without pacing, within ``REPLY_WINDOW`` seconds (at most
+  ``MAX_PENDING_REPLIES`` are owed at a time: a burst of twelve taps is answered by three at once,
+  then paced). Further messages (a long list in parts) may burst to ``PRIVATE_BURST``, then go at
+  one a second.
+- **Bulk traffic** (reminders, digests, broadcasts) is paced strictly: one a second per private
+  chat, 19 a minute per group, and it leaves ``BULK_RESERVE`` of the overall 30 per 1.01 s
+  free, so an interactive reply never waits behind a broadcast.
+- **Interactive first**: wherever both wait for the same window, interactive sends go first.
+
+Which lane a send is in is a context variable: the update processor marks everything a handler
+does as interactive (``handling_update``); background tasks call ``bulk_traffic()``.
+PTB's AIORateLimiter is kept for what it does well: retrying after a 429's ``retry_after``
+(its own buckets are off: they allow bursts the sliding windows here would refuse).
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
+import math
 import time
 import warnings
 from collections import deque
 from collections.abc import Callable, Coroutine
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -25,52 +40,175 @@ JSONDict = dict[str, Any]
 # 30 messages per 1.01 s: never more than 30 in any second Telegram measures, even with a few
 # milliseconds of network jitter, and still about 29 a second.
 OVERALL_LIMIT, OVERALL_PERIOD = 30, 1.01
+BULK_RESERVE = 2  # overall slots bulk traffic leaves free for people's replies
 GROUP_PER_MINUTE = 19
+GROUP_BULK_RESERVE = 2
 PRIVATE_INTERVAL = 1.0
+PRIVATE_BURST = 3
+REPLY_WINDOW = 3.0
+MAX_PENDING_REPLIES = 3
 MAX_TRACKED_CHATS = 4096
+# Methods that put a message into a chat (and so count against its limits).
+_PACED_PREFIXES = ("send", "copy", "forward", "edit")
+
+
+@dataclass(frozen=True)
+class Interactive:
+    """The update being handled: its chat."""
+
+    chat_id: int | None
+
+
+_lane: contextvars.ContextVar[Interactive | None] = contextvars.ContextVar("lane", default=None)
+
+
+def handling_update(chat_id: int | None) -> contextvars.Token[Interactive | None]:
+    """Mark what follows (in this task) as the answer to a person's own update."""
+    return _lane.set(Interactive(chat_id))
+
+
+def done_handling(token: contextvars.Token[Interactive | None]) -> None:
+    _lane.reset(token)
+
+
+def bulk_traffic() -> None:
+    """Mark what follows in this task as bulk (a broadcast started from a button is still bulk)."""
+    _lane.set(None)
 
 
 class SlidingWindow:
-    """At most ``limit`` acquisitions in any ``period`` seconds; waiters go in order."""
+    """At most ``limit`` sends in any ``period`` seconds. Interactive sends go first and may use
+    the whole window; bulk sends queue in order and leave ``reserve`` slots free."""
 
-    def __init__(self, limit: int, period: float) -> None:
+    def __init__(self, limit: int, period: float, reserve: int = 0) -> None:
         self.limit = limit
         self.period = period
+        self.reserve = reserve
         self._times: deque[float] = deque()
-        self._lock = asyncio.Lock()
+        self._bulk_lock = asyncio.Lock()
+        self._interactive_waiting = 0
 
-    async def acquire(self) -> None:
-        async with self._lock:
+    def _prune(self, now: float) -> None:
+        while self._times and self._times[0] <= now - self.period:
+            self._times.popleft()
+
+    def _wait(self, now: float) -> float:
+        return self._times[0] + self.period - now + 0.001 if self._times else 0.005
+
+    async def acquire(self, *, interactive: bool) -> None:
+        if interactive:
+            self._interactive_waiting += 1
+            try:
+                while True:
+                    now = time.monotonic()
+                    self._prune(now)
+                    if len(self._times) < self.limit:
+                        self._times.append(now)
+                        return
+                    await asyncio.sleep(self._wait(now))
+            finally:
+                self._interactive_waiting -= 1
+        async with self._bulk_lock:
             while True:
                 now = time.monotonic()
-                while self._times and self._times[0] <= now - self.period:
-                    self._times.popleft()
-                if len(self._times) < self.limit:
+                self._prune(now)
+                if len(self._times) < self.limit - self.reserve and not self._interactive_waiting:
                     self._times.append(now)
                     return
-                await asyncio.sleep(self._times[0] + self.period - now + 0.001)
+                full = len(self._times) >= self.limit - self.reserve
+                await asyncio.sleep(self._wait(now) if full else 0.005)
 
     def idle(self) -> bool:
         return not self._times or self._times[-1] <= time.monotonic() - self.period
+
+
+class PrivateChatPacer:
+    """One private chat: a token bucket of ``PRIVATE_BURST`` refilled at one a second, and for
+    bulk traffic at least ``PRIVATE_INTERVAL`` since the chat's last message."""
+
+    def __init__(self) -> None:
+        now = time.monotonic()
+        self._tokens = float(PRIVATE_BURST)
+        self._at = now
+        self._last = -math.inf
+        self._lock = asyncio.Lock()
+        self._owed: deque[float] = deque()  # when the person wrote, for answers not yet sent
+
+    def person_wrote(self) -> None:
+        self._owed.append(time.monotonic())
+        while len(self._owed) > MAX_PENDING_REPLIES:
+            self._owed.popleft()
+
+    def take_reply(self) -> bool:
+        """An answer to what the person just wrote: goes at once (it still counts for bulk)."""
+        now = time.monotonic()
+        while self._owed and self._owed[0] < now - REPLY_WINDOW:
+            self._owed.popleft()
+        if not self._owed:
+            return False
+        self._owed.popleft()
+        self._last = now
+        return True
+
+    def _refill(self, now: float) -> None:
+        self._tokens = min(PRIVATE_BURST, self._tokens + (now - self._at) / PRIVATE_INTERVAL)
+        self._at = now
+
+    async def acquire(self, *, bulk: bool) -> None:
+        async with self._lock:
+            while True:
+                now = time.monotonic()
+                self._refill(now)
+                wait = max(0.0, (1 - self._tokens) * PRIVATE_INTERVAL)
+                if bulk:
+                    wait = max(wait, self._last + PRIVATE_INTERVAL - now)
+                if wait <= 0:
+                    self._tokens -= 1
+                    self._last = now
+                    return
+                await asyncio.sleep(wait + 0.001)
+
+    def idle(self) -> bool:
+        return not self._owed and time.monotonic() - self._last > PRIVATE_BURST * PRIVATE_INTERVAL
 
 
 class PacedRateLimiter(AIORateLimiter):
     def __init__(self, *, max_retries: int = 5) -> None:
         # PTB's own buckets off: ours below are stricter; PTB keeps the 429 retries.
         super().__init__(overall_max_rate=0, group_max_rate=0, max_retries=max_retries)
-        self._overall = SlidingWindow(OVERALL_LIMIT, OVERALL_PERIOD)
-        self._chats: dict[int, SlidingWindow] = {}
+        self._overall = SlidingWindow(OVERALL_LIMIT, OVERALL_PERIOD, reserve=BULK_RESERVE)
+        self._groups: dict[int, SlidingWindow] = {}
+        self._private: dict[int, PrivateChatPacer] = {}
 
-    def _chat_window(self, chat_id: int) -> SlidingWindow:
-        if len(self._chats) > MAX_TRACKED_CHATS:
-            for key, window in list(self._chats.items()):
-                if window.idle():
-                    del self._chats[key]
-        if chat_id not in self._chats:
-            self._chats[chat_id] = (
-                SlidingWindow(1, PRIVATE_INTERVAL) if chat_id > 0 else SlidingWindow(GROUP_PER_MINUTE, 60.0)
-            )
-        return self._chats[chat_id]
+    def _forget_idle(self) -> None:
+        if len(self._groups) + len(self._private) <= MAX_TRACKED_CHATS:
+            return
+        for key, window in list(self._groups.items()):
+            if window.idle():
+                del self._groups[key]
+        for key, pacer in list(self._private.items()):
+            if pacer.idle():
+                del self._private[key]
+
+    def person_wrote(self, chat_id: int | None) -> None:
+        """An update arrived from ``chat_id``: the bot owes the person an answer."""
+        if chat_id is not None and chat_id > 0:
+            self._forget_idle()
+            self._private.setdefault(chat_id, PrivateChatPacer()).person_wrote()
+
+    async def _pace(self, chat_id: int) -> None:
+        self._forget_idle()
+        lane = _lane.get()
+        interactive = lane is not None
+        if chat_id > 0:
+            pacer = self._private.setdefault(chat_id, PrivateChatPacer())
+            if not (lane is not None and lane.chat_id == chat_id and pacer.take_reply()):
+                await pacer.acquire(bulk=not interactive)
+        else:
+            if chat_id not in self._groups:
+                self._groups[chat_id] = SlidingWindow(GROUP_PER_MINUTE, 60.0, reserve=GROUP_BULK_RESERVE)
+            await self._groups[chat_id].acquire(interactive=interactive)
+        await self._overall.acquire(interactive=interactive)
 
     async def process_request(
         self,
@@ -82,11 +220,11 @@ class PacedRateLimiter(AIORateLimiter):
         rate_limit_args: int | None,
     ) -> bool | JSONDict | list[JSONDict]:
         chat_id: int | None = None
-        with contextlib.suppress(TypeError, ValueError):
-            chat_id = int(data.get("chat_id"))  # type: ignore[arg-type]
+        if endpoint.startswith(_PACED_PREFIXES):
+            with contextlib.suppress(TypeError, ValueError):
+                chat_id = int(data.get("chat_id"))  # type: ignore[arg-type]
         if chat_id is not None:
-            await self._chat_window(chat_id).acquire()
-            await self._overall.acquire()
+            await self._pace(chat_id)
         return await super().process_request(callback, args, kwargs, endpoint, data, rate_limit_args)
 
 

@@ -2,16 +2,18 @@
 
 Deliveries are claimed (pending -> sending) before each send with a conditional update; at start,
 rows left 'sending' by a crash go back to 'pending': at most one duplicate per crash, no loss.
+Each claim carries a lease; while the bot runs, ``release_expired`` retries what a sender that
+is gone left 'sending'.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import update
+from sqlalchemy import or_, update
 from sqlmodel import Session, col, select
 
 from core.errors import BadInput, NotFound, PermissionDenied
@@ -30,6 +32,7 @@ from storage.models import (
 
 UNREACHABLE = "unreachable: blocked the bot or never started it"
 MAX_ATTEMPTS = 8
+LEASE = timedelta(minutes=5)
 
 
 @dataclass(frozen=True)
@@ -185,7 +188,7 @@ def claim(*, session: Session, broadcast_id: int, now: datetime, limit: int) -> 
         won = session.execute(
             update(Delivery)
             .where(col(Delivery.id) == row.id, col(Delivery.state) == DeliveryState.PENDING)
-            .values(state=DeliveryState.SENDING, attempts=Delivery.attempts + 1)
+            .values(state=DeliveryState.SENDING, attempts=Delivery.attempts + 1, lease_until=now + LEASE)
         )
         if won.rowcount == 1:  # type: ignore[attr-defined]
             session.refresh(row)
@@ -197,7 +200,7 @@ def mark_sent(*, session: Session, delivery_id: int, message_id: int, now: datet
     session.execute(
         update(Delivery)
         .where(col(Delivery.id) == delivery_id)
-        .values(state=DeliveryState.SENT, message_id=message_id, sent_at=now, reason=None)
+        .values(state=DeliveryState.SENT, message_id=message_id, sent_at=now, reason=None, lease_until=None)
     )
 
 
@@ -205,7 +208,7 @@ def mark_failed(*, session: Session, delivery_id: int, reason: str) -> None:
     session.execute(
         update(Delivery)
         .where(col(Delivery.id) == delivery_id)
-        .values(state=DeliveryState.FAILED, reason=reason[:300])
+        .values(state=DeliveryState.FAILED, reason=reason[:300], lease_until=None)
     )
 
 
@@ -222,7 +225,7 @@ def mark_retry(*, session: Session, delivery: Delivery, now: datetime, wait: tim
     session.execute(
         update(Delivery)
         .where(col(Delivery.id) == delivery.id)
-        .values(state=DeliveryState.PENDING, not_before=now + wait, reason=reason[:300])
+        .values(state=DeliveryState.PENDING, not_before=now + wait, reason=reason[:300], lease_until=None)
     )
 
 
@@ -256,8 +259,13 @@ def resume_interrupted(*, session: Session) -> list[int]:
     session.execute(
         update(Delivery)
         .where(col(Delivery.state) == DeliveryState.SENDING)
-        .values(state=DeliveryState.PENDING)
+        .values(state=DeliveryState.PENDING, lease_until=None)
     )
+    return sending_broadcasts(session=session)
+
+
+def sending_broadcasts(*, session: Session) -> list[int]:
+    """Broadcasts that still have deliveries to make."""
     return [
         b
         for b in session.exec(
@@ -294,3 +302,16 @@ def acknowledge(*, session: Session, delivery_id: int, chat_id: int, now: dateti
     if delivery.acked_at is None:
         delivery.acked_at = now
     return True
+
+
+def release_expired(*, session: Session, now: datetime, in_flight: Collection[int] = ()) -> int:
+    """'sending' deliveries whose lease ended, and that this process isn't sending
+    (``in_flight``), go back to pending: a dead sender strands nothing while the bot runs."""
+    query = update(Delivery).where(
+        col(Delivery.state) == DeliveryState.SENDING,
+        or_(col(Delivery.lease_until).is_(None), col(Delivery.lease_until) < now),
+    )
+    if in_flight:
+        query = query.where(col(Delivery.id).not_in(list(in_flight)))
+    result = session.execute(query.values(state=DeliveryState.PENDING, lease_until=None))
+    return int(result.rowcount)  # type: ignore[attr-defined]

@@ -5,10 +5,19 @@ rows (new keys planned, moved ones re-timed, unwanted ones cancelled; sent ones 
 ``claim_due`` marks due rows as *sending* before anything is sent, with a conditional update, so
 a second or concurrent tick can't take the same row, and a crash mid-send leaves a trace: at
 start ``reset_interrupted`` puts those back (policy: at most one duplicate per crash, no loss).
+Every claim carries a lease: ``release_expired`` puts a row whose lease ended, and whose sender
+is gone, back to *planned* while the bot runs.
+A failed try waits in ``retry_at``, apart from ``due_at``, so a re-plan never undoes the backoff.
+Re-plans are serialised in this process and their inserts ignore keys that already exist, so
+two re-plans at once (or two processes) never collide.
+
+Transactions: functions taking ``session`` run in the caller's transaction; ``sync_in_chunks``
+opens its own, short ones.
 """
 
 from __future__ import annotations
 
+import threading
 from collections import defaultdict
 from collections.abc import Collection
 from dataclasses import dataclass, field
@@ -28,7 +37,7 @@ from core.followups import (
     plan,
 )
 from core.meetings import next_meeting
-from storage.db import Database
+from storage.db import Database, insert_ignoring_conflicts
 from storage.models import (
     ACTIVE_STATUSES,
     Followup,
@@ -49,6 +58,8 @@ RETRY_AFTER = timedelta(minutes=2)
 CHUNK = 2000  # items per transaction when re-planning many: keeps SQLite write locks short
 SMALL_SCOPE = 50  # up to this many items, load only their owners' members
 MAX_ATTEMPTS = 10
+LEASE = timedelta(minutes=5)  # a claimed row not settled by then, by a sender that is gone, is retried
+_REPLAN_LOCK = threading.Lock()  # one re-plan transaction at a time in this process
 
 
 @dataclass(frozen=True)
@@ -327,8 +338,8 @@ def sync_plan(
         if state is FollowupState.PLANNED and key not in wanted
     ]
     if to_insert:
-        table = Followup.__table__  # type: ignore[attr-defined]
-        session.execute(table.insert(), to_insert)  # Core executemany: no ORM bookkeeping
+        # Core executemany, no ORM bookkeeping; a key another re-plan just stored is left alone
+        insert_ignoring_conflicts(session, Followup.__table__, to_insert, keys=["key"])  # type: ignore[attr-defined]
     if moves:
         _update_rows(session, moves, state=FollowupState.PLANNED)
     if revive:
@@ -369,7 +380,7 @@ def sync_in_chunks(
             everyone = load_recipients(session, rules.secretariat_timezone)
 
     def run(part: PlanScope) -> None:
-        with db.session() as session:
+        with _REPLAN_LOCK, db.session(completes_work=False) as session:
             result = sync_plan(
                 session=session,
                 rules=rules,
@@ -451,8 +462,21 @@ def reset_interrupted(*, session: Session) -> int:
     result = session.execute(
         update(Followup)
         .where(col(Followup.state) == FollowupState.SENDING)
-        .values(state=FollowupState.PLANNED)
+        .values(state=FollowupState.PLANNED, lease_until=None)
     )
+    return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+def release_expired(*, session: Session, now: datetime, in_flight: Collection[int] = ()) -> int:
+    """'sending' rows whose lease ended go back to 'planned', except those this process is still
+    sending (``in_flight``): a sender that died can't strand a follow-up while the bot runs."""
+    query = update(Followup).where(
+        col(Followup.state) == FollowupState.SENDING,
+        or_(col(Followup.lease_until).is_(None), col(Followup.lease_until) < now),
+    )
+    if in_flight:
+        query = query.where(col(Followup.id).not_in(list(in_flight)))
+    result = session.execute(query.values(state=FollowupState.PLANNED, lease_until=None))
     return int(result.rowcount)  # type: ignore[attr-defined]
 
 
@@ -466,7 +490,11 @@ def claim_due(*, session: Session, now: datetime, grace_hours: int, limit: int =
     """Take due rows: fresh ones become 'sending'; ones older than the grace are folded."""
     rows = session.exec(
         select(Followup)
-        .where(col(Followup.state) == FollowupState.PLANNED, col(Followup.due_at) <= now)
+        .where(
+            col(Followup.state) == FollowupState.PLANNED,
+            col(Followup.due_at) <= now,
+            or_(col(Followup.retry_at).is_(None), col(Followup.retry_at) <= now),
+        )
         .order_by(col(Followup.due_at), col(Followup.id))
         .limit(limit)
     ).all()
@@ -477,7 +505,7 @@ def claim_due(*, session: Session, now: datetime, grace_hours: int, limit: int =
         won = session.execute(
             update(Followup)
             .where(col(Followup.id) == row.id, col(Followup.state) == FollowupState.PLANNED)
-            .values(state=target, attempts=Followup.attempts + 1)
+            .values(state=target, attempts=Followup.attempts + 1, lease_until=now + LEASE)
         )
         if won.rowcount != 1:  # type: ignore[attr-defined]
             continue  # another tick took it
@@ -502,6 +530,7 @@ def record_away_summary(
         reason=f"{count} follow-ups fell due while the bot was down",
         state=FollowupState.SENDING,
         attempts=1,
+        lease_until=now + LEASE,
     )
     session.add(row)
     session.flush()
@@ -512,7 +541,7 @@ def mark_sent(*, session: Session, followup_id: int, now: datetime) -> None:
     session.execute(
         update(Followup)
         .where(col(Followup.id) == followup_id)
-        .values(state=FollowupState.SENT, sent_at=now, last_error=None)
+        .values(state=FollowupState.SENT, sent_at=now, last_error=None, lease_until=None)
     )
 
 
@@ -520,7 +549,7 @@ def mark_failed(*, session: Session, followup_id: int, error: str) -> None:
     session.execute(
         update(Followup)
         .where(col(Followup.id) == followup_id)
-        .values(state=FollowupState.FAILED, last_error=error[:300])
+        .values(state=FollowupState.FAILED, last_error=error[:300], lease_until=None)
     )
 
 
@@ -528,7 +557,7 @@ def mark_cancelled(*, session: Session, followup_id: int, reason: str) -> None:
     session.execute(
         update(Followup)
         .where(col(Followup.id) == followup_id)
-        .values(state=FollowupState.CANCELLED, last_error=reason[:300])
+        .values(state=FollowupState.CANCELLED, last_error=reason[:300], lease_until=None)
     )
 
 
@@ -542,7 +571,7 @@ def mark_retry(*, session: Session, followup_id: int, at: datetime, error: str, 
     session.execute(
         update(Followup)
         .where(col(Followup.id) == followup_id)
-        .values(state=FollowupState.PLANNED, due_at=at, last_error=error[:300])
+        .values(state=FollowupState.PLANNED, retry_at=at, last_error=error[:300], lease_until=None)
     )
 
 

@@ -2,21 +2,31 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import asyncio
+import contextvars
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import event
+from sqlalchemy import Table, bindparam, event, text
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Dialect, Engine
+from sqlalchemy.orm import ORMExecuteState
+from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.types import DateTime, TypeDecorator
 from sqlmodel import Session, create_engine
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
-SQLITE_BUSY_TIMEOUT_MS = 5000
+SQLITE_BUSY_TIMEOUT_MS = 30000
+POSTGRES_WORKERS = 8  # threads doing database work for the event loop (SQLite: one, see Database)
+T = TypeVar("T")
+P = ParamSpec("P")
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -60,6 +70,8 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+            # Transactions are begun by us (below), not by the driver.
+            dbapi_conn.isolation_level = None
             cur = dbapi_conn.cursor()
             cur.execute("PRAGMA journal_mode=WAL")
             cur.execute("PRAGMA foreign_keys=ON")
@@ -68,35 +80,129 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
             cur.execute("PRAGMA synchronous=NORMAL")
             cur.close()
 
+        @event.listens_for(engine, "begin")
+        def _begin_immediate(conn: Any) -> None:
+            # Take the write lock up front: a deferred transaction that reads, then writes after
+            # another connection committed, fails at once with "database is locked" (no busy
+            # wait). IMMEDIATE makes concurrent writers queue on the busy timeout instead.
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+
         return engine
     kwargs.setdefault("pool_pre_ping", True)
     return create_engine(url, **kwargs)
 
 
+@dataclass
+class WorkMark:
+    """The inbound update being handled. The first transaction that writes while it is set also
+    records the update as handled, atomically: after a crash it is neither lost nor applied twice."""
+
+    update_id: int
+    done: bool = False
+
+
+current_work: contextvars.ContextVar[WorkMark | None] = contextvars.ContextVar("current_work", default=None)
+_WROTE = "nextsteps_wrote"
+_MARK_DONE = text(
+    "UPDATE inboxupdate SET state = 'done', done_at = :now WHERE update_id = :update_id"
+).bindparams(bindparam("now", type_=UTCDateTime()))
+
+
+@event.listens_for(OrmSession, "after_flush")
+def _note_flush(session: OrmSession, _context: Any) -> None:
+    session.info[_WROTE] = True
+
+
+@event.listens_for(OrmSession, "do_orm_execute")
+def _note_dml(state: ORMExecuteState) -> None:
+    if state.is_insert or state.is_update or state.is_delete:
+        state.session.info[_WROTE] = True
+
+
 class Database:
-    """One engine plus a unit-of-work helper; the single way the app talks to storage."""
+    """One engine plus a unit-of-work helper; the single way the app talks to storage.
+
+    Async code calls ``await db.run(fn)``: ``fn(session)`` runs on a database thread, so a slow
+    query never freezes the event loop. SQLite gets one such thread (it has one writer anyway,
+    and one thread never contends with itself); PostgreSQL gets a few.
+    """
 
     def __init__(self, url: str, **engine_kwargs: Any) -> None:
         self.url = url
         self.engine = make_engine(url, **engine_kwargs)
+        workers = 1 if self.is_sqlite else POSTGRES_WORKERS
+        self._executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="db")
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.engine.dialect.name == "sqlite"
 
     @contextmanager
-    def session(self) -> Iterator[Session]:
-        """A session that commits when the block succeeds and rolls back when it raises."""
+    def session(self, *, completes_work: bool = True) -> Iterator[Session]:
+        """A session that commits when the block succeeds and rolls back when it raises.
+
+        While an inbound update is being handled (``current_work``), the first committing
+        session that wrote also marks the update handled in the same transaction, unless
+        ``completes_work`` is False (incidental writes, e.g. a member's first contact).
+        """
         with Session(self.engine, expire_on_commit=False) as session:
             try:
                 yield session
+                mark = current_work.get()
+                completes = completes_work and mark is not None and not mark.done and session.info.get(_WROTE)
+                if completes:
+                    assert mark is not None
+                    session.execute(_MARK_DONE, {"now": utcnow(), "update_id": mark.update_id})
                 session.commit()
+                if completes:
+                    assert mark is not None
+                    mark.done = True
             except BaseException:
                 session.rollback()
                 raise
+
+    async def run(self, fn: Callable[[Session], T], *, completes_work: bool = True) -> T:
+        """``fn(session)`` in one transaction on a database thread; its result is returned."""
+
+        def call() -> T:
+            with self.session(completes_work=completes_work) as session:
+                return fn(session)
+
+        return await self.call(call)
+
+    async def call(self, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+        """Any blocking storage function on a database thread (the caller's context goes along)."""
+        context = contextvars.copy_context()
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._executor, lambda: context.run(fn, *args, **kwargs))
 
     def migrate(self, revision: str = "head") -> None:
         """Create or upgrade the schema with Alembic."""
         upgrade(self.engine, revision)
 
     def dispose(self) -> None:
+        self._executor.shutdown(wait=True)
         self.engine.dispose()
+
+
+def insert_ignoring_conflicts(
+    session: Session, table: Table, rows: Sequence[dict[str, Any]], *, keys: Sequence[str]
+) -> int:
+    """INSERT … ON CONFLICT (keys) DO NOTHING on SQLite and PostgreSQL.
+
+    Returns how many rows were inserted for a single row (0 or 1); for many rows the count is
+    what the driver reports, which may be approximate.
+    """
+    if not rows:
+        return 0
+    dialect = session.get_bind().dialect.name
+    factory = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = factory(table).on_conflict_do_nothing(index_elements=list(keys))
+    if len(rows) == 1:
+        result = session.execute(statement.values(**rows[0]))
+    else:
+        result = session.execute(statement, list(rows))
+    return max(int(result.rowcount), 0)  # type: ignore[attr-defined]
 
 
 def alembic_config(engine: Engine) -> Config:

@@ -176,6 +176,10 @@ class Followup(SQLModel, table=True):
     attempts: int = 0
     sent_at: datetime | None = Field(default=None, sa_column=_utc_column(nullable=True))
     last_error: str | None = Field(default=None, max_length=300)
+    # a 'sending' row whose lease ended, and whose sender is gone, goes back to 'planned'
+    lease_until: datetime | None = Field(default=None, sa_column=_utc_column(nullable=True))
+    # after a failed try: not before this (kept apart from due_at, so a re-plan keeps the backoff)
+    retry_at: datetime | None = Field(default=None, sa_column=_utc_column(nullable=True))
 
 
 class Subscription(SQLModel, table=True):
@@ -258,3 +262,22 @@ class Delivery(SQLModel, table=True):
     message_id: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
     sent_at: datetime | None = Field(default=None, sa_column=_utc_column(nullable=True))
     acked_at: datetime | None = Field(default=None, sa_column=_utc_column(nullable=True))
+    lease_until: datetime | None = Field(default=None, sa_column=_utc_column(nullable=True))
+
+
+class InboxState(StrEnum):
+    PENDING = "pending"  # stored, confirmed to Telegram, not yet handled
+    DONE = "done"
+
+
+class InboxUpdate(SQLModel, table=True):
+    """Every update, stored before Telegram is told it arrived; handled once, in order per chat."""
+
+    __table_args__ = (Index("ix_inboxupdate_state", "state", "update_id"),)
+
+    update_id: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
+    chat_id: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+    payload: str
+    state: InboxState = Field(default=InboxState.PENDING, sa_column=_enum_column(InboxState))
+    received_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column())
+    done_at: datetime | None = Field(default=None, sa_column=_utc_column(nullable=True))

@@ -157,6 +157,12 @@ class Emulator:
                     raise ApiError(504, "Gateway Timeout")
                 elif fault["kind"] == "429":
                     raise ApiError(429, "Too Many Requests: retry after 1", {"retry_after": 1})
+                elif fault["kind"] == "404":
+                    # what a misrouted proxy answers; PTB raises EndPointNotFound, which is
+                    # neither a network error nor a refusal: a sender must survive it anyway
+                    raise ApiError(404, "Not Found")
+                elif fault["kind"] == "409":
+                    raise ApiError(409, "Conflict: terminated by other getUpdates request")
                 else:
                     raise ApiError(500, "Internal Server Error")
 
@@ -633,6 +639,7 @@ class Emulator:
                 document=document,
             )
         )
+        self.flood.person_wrote(chat)
         update_id = self._push_update({"message": self.world.message_to_api(message)})
         return message, update_id
 
@@ -684,6 +691,7 @@ class Emulator:
             created=time.monotonic(),
         )
         self.world.callbacks[query.id] = query
+        self.flood.person_wrote(self.world.chats[chat_id])
         update_id = self._push_update(
             {
                 "callback_query": {

@@ -118,7 +118,12 @@ class FloodPolicy:
     global_per_second: int | None = 30
     group_per_minute: int | None = 20
     private_per_second: float | None = 1.0
-    private_burst: float = 1.0
+    # "avoid more than one message per second — short bursts are allowed"
+    private_burst: float = 3.0
+    # A bot answering what a person just wrote is not flooding them: each message or button
+    # press in a private chat lets the bot answer once within this many seconds, unpaced.
+    reply_window_seconds: float = 5.0
+    max_pending_replies: int = 3
     tolerance_seconds: float = 0.05
 
     @classmethod
@@ -134,7 +139,27 @@ class FloodControl:
         self._global: deque[float] = deque()
         self._groups: dict[int, deque[float]] = {}
         self._private: dict[int, tuple[float, float]] = {}  # chat -> (tokens, at)
+        self._replies_due: dict[int, deque[float]] = {}  # private chat -> when the person wrote
         self.rejected = 0
+
+    def person_wrote(self, chat: Chat, now: float | None = None) -> None:
+        """A person wrote in (or pressed a button in) a private chat: one answer is not paced."""
+        if chat.type != "private":
+            return
+        now = time.monotonic() if now is None else now
+        due = self._replies_due.setdefault(chat.id, deque())
+        due.append(now)
+        while len(due) > self.policy.max_pending_replies:
+            due.popleft()
+
+    def _take_reply(self, chat: Chat, now: float) -> bool:
+        due = self._replies_due.get(chat.id)
+        while due and due[0] < now - self.policy.reply_window_seconds:
+            due.popleft()
+        if due:
+            due.popleft()
+            return True
+        return False
 
     def check(self, chat: Chat, now: float | None = None) -> None:
         now = time.monotonic() if now is None else now
@@ -153,7 +178,8 @@ class FloodControl:
             if len(window) >= p.group_per_minute:
                 self._reject(window[0] + 60 - now)
         tokens = 0.0
-        if chat.type == "private" and p.private_per_second:
+        replying = chat.type == "private" and p.private_per_second and self._take_reply(chat, now)
+        if chat.type == "private" and p.private_per_second and not replying:
             tokens, at = self._private.get(chat.id, (p.private_burst, now))
             tokens = min(p.private_burst, tokens + (now - at) * p.private_per_second)
             if tokens < 1 - tol * p.private_per_second:
@@ -163,7 +189,7 @@ class FloodControl:
             self._global.append(now)
         if chat.type != "private" and p.group_per_minute:
             self._groups[chat.id].append(now)
-        if chat.type == "private" and p.private_per_second:
+        if chat.type == "private" and p.private_per_second and not replying:
             self._private[chat.id] = (max(tokens - 1, 0.0), now)
 
     def _reject(self, wait: float) -> None:

@@ -8,13 +8,19 @@ from telegram import Update
 from telegram.error import NetworkError, RetryAfter, TimedOut
 from telegram.ext import ContextTypes
 
+from storage.db import current_work
+
 log = logging.getLogger(__name__)
 
 SORRY = "Sorry, something went wrong on my side and nothing was changed. Please try again."
+SAVED_BUT = (
+    "Your change was saved, but something went wrong after it on my side "
+    "(reminders will be brought up to date shortly). No need to send it again."
+)
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Log a handler failure; tell the user nothing was changed."""
+    """Log a handler failure; tell the user honestly whether their change was saved."""
     error = context.error
     if isinstance(error, TimedOut | NetworkError | RetryAfter) and not isinstance(update, Update):
         log.warning("network trouble while polling: %s", error)
@@ -22,10 +28,12 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     log.error("handler failed for update %s", getattr(update, "update_id", "?"), exc_info=error)
     if not isinstance(update, Update):
         return
+    mark = current_work.get()
+    text = SAVED_BUT if mark is not None and mark.done else SORRY
     try:
         if update.callback_query is not None:
-            await update.callback_query.answer(SORRY, show_alert=True)
+            await update.callback_query.answer(text[:200], show_alert=True)
         elif update.effective_message is not None:
-            await update.effective_message.reply_text(SORRY)
+            await update.effective_message.reply_text(text)
     except Exception:  # the reply is best effort; the failure is already logged
         log.debug("could not tell the user about the failure", exc_info=True)

@@ -154,10 +154,14 @@ def test_sent_followups_are_never_replanned(database: Database) -> None:
     assert result.added == 0 and result.revived == 0
 
 
-def test_a_row_taken_by_another_tick_is_skipped(database: Database) -> None:
-    """Two ticks read the same due row; the conditional update lets only one take it."""
+def test_a_row_taken_by_another_tick_is_skipped(postgresql_database: Database) -> None:
+    """Two ticks read the same due row; the conditional update lets only one take it.
+
+    (PostgreSQL only: on SQLite every transaction takes the write lock at BEGIN IMMEDIATE, so two
+    ticks can't interleave at all.)"""
     from sqlalchemy import update
 
+    database = postgresql_database
     setup(database)
     sync(database, PlanScope.everything())
     due = rows(database, FollowupState.PLANNED)[0].due_at

@@ -13,7 +13,7 @@ from sqlmodel import SQLModel, select
 
 from core import items, meetings
 from core.members import actor_for
-from storage.db import Database
+from storage.db import SQLITE_BUSY_TIMEOUT_MS, Database
 from storage.models import Item, ItemEvent, Meeting, Member, Party, Precision, Role, Status
 from tests.conftest import SYSTEM
 
@@ -124,4 +124,4 @@ def test_sqlite_runs_with_wal_foreign_keys_and_busy_timeout(sqlite_database: Dat
     with sqlite_database.engine.connect() as conn:
         assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
-        assert conn.execute(text("PRAGMA busy_timeout")).scalar() == 5000
+        assert conn.execute(text("PRAGMA busy_timeout")).scalar() == SQLITE_BUSY_TIMEOUT_MS
