@@ -149,6 +149,8 @@ class Database:
             try:
                 yield session
                 mark = current_work.get()
+                if completes_work and mark is not None and not mark.done:
+                    session.flush()  # pending ORM changes count as writes too
                 completes = completes_work and mark is not None and not mark.done and session.info.get(_WROTE)
                 if completes:
                     assert mark is not None

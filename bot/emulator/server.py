@@ -157,6 +157,8 @@ class Emulator:
                     raise ApiError(504, "Gateway Timeout")
                 elif fault["kind"] == "429":
                     raise ApiError(429, "Too Many Requests: retry after 1", {"retry_after": 1})
+                elif fault["kind"] == "slow":
+                    await asyncio.sleep(fault.get("seconds", 0.2))  # then answered normally
                 elif fault["kind"] == "404":
                     # what a misrouted proxy answers; PTB raises EndPointNotFound, which is
                     # neither a network error nor a refusal: a sender must survive it anyway

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
+from sqlalchemy import delete
 from sqlmodel import select
 
 from core import items, meetings, members, schedule
@@ -178,3 +179,81 @@ def test_a_row_taken_by_another_tick_is_skipped(postgresql_database: Database) -
         session.exec = exec_then_race  # type: ignore[method-assign]
         claimed = schedule.claim_due(session=session, now=due, grace_hours=24)
     assert claimed.send == []
+
+
+def test_two_replans_at_once_never_collide(database: Database) -> None:
+    """Two re-plans of the same scope in parallel transactions (two threads, or two processes)
+    both find the same keys missing; the second insert must not fail on the unique key."""
+    import threading
+
+    setup(database)
+    errors: list[BaseException] = []
+    for _ in range(5):
+        with database.session() as session:
+            session.execute(delete(Followup))
+        barrier = threading.Barrier(2)
+
+        def replan(barrier: threading.Barrier = barrier) -> None:
+            try:
+                with database.session() as session:
+                    barrier.wait(timeout=10)
+                    schedule.sync_plan(
+                        session=session,
+                        rules=RULES,
+                        now=NOW,
+                        horizon_days=120,
+                        grace_hours=24,
+                        scope=PlanScope.everything(),
+                    )
+            except BaseException as exc:
+                errors.append(exc)
+
+        threads = [threading.Thread(target=replan) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+        assert not errors, errors
+        assert kinds(database) == {
+            FollowupKind.DEADLINE: 4,
+            FollowupKind.OVERDUE: 6,
+            FollowupKind.PREMEETING: 4,
+        }
+
+
+def test_a_replan_keeps_a_retry_backoff(database: Database) -> None:
+    setup(database)
+    sync(database, PlanScope.everything())
+    first = rows(database, FollowupState.PLANNED)[0]
+    assert first.id is not None
+    with database.session() as session:
+        claimed = schedule.claim_due(session=session, now=first.due_at, grace_hours=24)
+        assert [r.id for r in claimed.send] == [first.id]
+        later = first.due_at + timedelta(minutes=30)
+        schedule.mark_retry(session=session, followup_id=first.id, at=later, error="429", attempts=1)
+    sync(database, PlanScope.everything(), now=first.due_at + timedelta(minutes=1))
+    with database.session() as session:
+        # not due again before its backoff ended, even though a re-plan ran meanwhile
+        early = schedule.claim_due(session=session, now=first.due_at + timedelta(minutes=29), grace_hours=24)
+        assert early.send == []
+        due = schedule.claim_due(session=session, now=later, grace_hours=24)
+        assert [r.id for r in due.send] == [first.id]
+
+
+def test_an_expired_lease_is_released_unless_still_in_flight(database: Database) -> None:
+    setup(database)
+    sync(database, PlanScope.everything())
+    planned = rows(database, FollowupState.PLANNED)
+    a, b = planned[0], planned[1]
+    with database.session() as session:
+        claimed = schedule.claim_due(session=session, now=b.due_at, grace_hours=24 * 365)
+        assert {r.id for r in claimed.send} >= {a.id, b.id}
+    with database.session() as session:  # the lease still runs: nothing is released
+        assert schedule.release_expired(session=session, now=b.due_at + timedelta(minutes=1)) == 0
+    after_lease = b.due_at + schedule.LEASE + timedelta(seconds=1)
+    with database.session() as session:  # ended: released, except what this process still sends
+        assert a.id is not None
+        released = schedule.release_expired(session=session, now=after_lease, in_flight={a.id})
+        assert released == len(claimed.send) - 1
+    states = {r.id: r.state for r in rows(database)}
+    assert states[a.id] is FollowupState.SENDING and states[b.id] is FollowupState.PLANNED
