@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
+from sqlmodel import Session
 from telegram import Update
 from telegram.ext import ContextTypes
 
@@ -20,8 +22,10 @@ from bot.render_broadcasts import (
     confirm_controls,
 )
 from core import broadcasts, clock, parties
+from core.broadcasts import Progress, Recipient
 from core.errors import BadInput
-from storage.models import Audience
+from core.permissions import Actor
+from storage.models import Audience, Broadcast, Delivery, Party
 
 _CALLBACK = re.compile(r"bc:([1-9]\d{0,11}):(all|ch|pt|gr|pd|au|ok|x|p[1-9]\d{0,11})")
 _ACK = re.compile(r"ack:([1-9]\d{0,15})")
@@ -51,29 +55,36 @@ async def broadcast(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     ctx = app_context(context)
     args = context.args or []
     if len(args) == 1 and args[0].isdigit() and message.reply_to_message is None:
-        with ctx.db.session() as session:
-            found = broadcasts.get(session=session, actor=actor, broadcast_id=int(args[0]))
+        broadcast_id = int(args[0])
+
+        def report(session: Session) -> tuple[Broadcast, Progress, Sequence[Delivery]]:
+            found = broadcasts.get(session=session, actor=actor, broadcast_id=broadcast_id)
             assert found.id is not None
-            chunks = broadcast_report(
+            return (
                 found,
                 broadcasts.progress(session=session, broadcast_id=found.id),
                 broadcasts.failures(session=session, broadcast_id=found.id),
             )
-        await reply_chunks(update, chunks)
+
+        await reply_chunks(update, broadcast_report(*await ctx.db.run(report)))
         return
     text_html = _message_html(update)
     if visible_length(broadcast_text(text_html)) > MESSAGE_TEXT_LIMIT:
         raise BadInput("That message is too long for one Telegram message; shorten it and try again.")
-    with ctx.db.session() as session:
-        draft = broadcasts.create_draft(
+    draft = await ctx.db.run(
+        lambda session: broadcasts.create_draft(
             session=session, actor=actor, text_html=text_html, chat_id=message.chat_id
         )
+    )
     await message.reply_text(broadcast_text(text_html))  # the preview, exactly as recipients see it
     text, markup = audience_controls(draft, [])
     controls = await message.reply_text(text, reply_markup=markup)
-    with ctx.db.session() as session:
+
+    def remember_controls(session: Session) -> None:
         stored = broadcasts.get(session=session, actor=actor, broadcast_id=draft.id or 0)
         stored.progress_message_id = controls.message_id
+
+    await ctx.db.run(remember_controls)
 
 
 @friendly_errors
@@ -90,47 +101,62 @@ async def broadcast_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -
         return
     broadcast_id, action = int(match[1]), match[2]
     ctx = app_context(context)
-    with ctx.db.session() as session:
-        if action == "x":
-            broadcasts.cancel(session=session, actor=actor, broadcast_id=broadcast_id)
-            text, markup = f"📣 Broadcast {broadcast_id} cancelled. Nothing was sent.", None
-        elif action == "ok":
-            count = broadcasts.start(session=session, actor=actor, broadcast_id=broadcast_id, now=clock.now())
-            text, markup = f"📣 Broadcast {broadcast_id}: sending to {count}…", None
+    if action == "x":
+        await ctx.db.run(
+            lambda session: broadcasts.cancel(session=session, actor=actor, broadcast_id=broadcast_id)
+        )
+        text, markup = f"📣 Broadcast {broadcast_id} cancelled. Nothing was sent.", None
+    elif action == "ok":
+        now = clock.now()
+        count = await ctx.db.run(
+            lambda session: broadcasts.start(session=session, actor=actor, broadcast_id=broadcast_id, now=now)
+        )
+        text, markup = f"📣 Broadcast {broadcast_id}: sending to {count}…", None
+    else:
+        draft, choices, targets = await ctx.db.run(
+            lambda session: _choose(session, actor, broadcast_id, action)
+        )
+        if targets is None:
+            text, markup = audience_controls(draft, choices)
         else:
-            if action in AUDIENCES:
-                draft = broadcasts.choose_audience(
-                    session=session, actor=actor, broadcast_id=broadcast_id, audience=AUDIENCES[action]
-                )
-            elif action.startswith("p") and action not in ("pt", "pd"):
-                draft = broadcasts.toggle_party(
-                    session=session, actor=actor, broadcast_id=broadcast_id, party_id=int(action[1:])
-                )
-            elif action == "pt":
-                draft = broadcasts.choose_audience(
-                    session=session, actor=actor, broadcast_id=broadcast_id, audience=Audience.PARTIES
-                )
-            else:  # "pd" done choosing parties, "au" back to the audience choice
-                draft = broadcasts.get(session=session, actor=actor, broadcast_id=broadcast_id)
-                if action == "au":
-                    draft = broadcasts.choose_audience(
-                        session=session, actor=actor, broadcast_id=broadcast_id, audience=Audience.ALL
-                    )
-                    draft.audience = None
-            if draft.audience is Audience.PARTIES and action != "pd":
-                all_parties = [p for p, _ in parties.list_parties(session=session)]
-                text, markup = audience_controls(draft, all_parties)
-            elif draft.audience is None:
-                text, markup = audience_controls(draft, [])
-            else:
-                if action == "pd" and not draft.party_ids:
-                    raise BadInput("Tap at least one party first.")
-                targets = broadcasts.recipients(session=session, broadcast=draft)
-                text, markup = confirm_controls(draft, targets)
+            text, markup = confirm_controls(draft, targets)
     await query.answer("Sending…" if action == "ok" else None)
     await query.edit_message_text(text, reply_markup=markup)
     if action == "ok":
         broadcaster(context.application).ensure_running(broadcast_id)
+
+
+def _choose(
+    session: Session, actor: Actor, broadcast_id: int, action: str
+) -> tuple[Broadcast, list[Party], list[Recipient] | None]:
+    """An audience or party button on a draft: the draft, the parties to pick from (while
+    picking parties) and, once the audience is complete, its recipients for the confirmation."""
+    if action in AUDIENCES:
+        draft = broadcasts.choose_audience(
+            session=session, actor=actor, broadcast_id=broadcast_id, audience=AUDIENCES[action]
+        )
+    elif action.startswith("p") and action not in ("pt", "pd"):
+        draft = broadcasts.toggle_party(
+            session=session, actor=actor, broadcast_id=broadcast_id, party_id=int(action[1:])
+        )
+    elif action == "pt":
+        draft = broadcasts.choose_audience(
+            session=session, actor=actor, broadcast_id=broadcast_id, audience=Audience.PARTIES
+        )
+    else:  # "pd" done choosing parties, "au" back to the audience choice
+        draft = broadcasts.get(session=session, actor=actor, broadcast_id=broadcast_id)
+        if action == "au":
+            draft = broadcasts.choose_audience(
+                session=session, actor=actor, broadcast_id=broadcast_id, audience=Audience.ALL
+            )
+            draft.audience = None
+    if draft.audience is Audience.PARTIES and action != "pd":
+        return draft, [p for p, _ in parties.list_parties(session=session)], None
+    if draft.audience is None:
+        return draft, [], None
+    if action == "pd" and not draft.party_ids:
+        raise BadInput("Tap at least one party first.")
+    return draft, [], broadcasts.recipients(session=session, broadcast=draft)
 
 
 @friendly_errors
@@ -139,8 +165,8 @@ async def list_broadcasts(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     actor = await require_actor(update, context)
     if actor is None:
         return
-    with app_context(context).db.session() as session:
-        text = broadcasts_list(broadcasts.recent(session=session, actor=actor))
+    rows = await app_context(context).db.run(lambda session: broadcasts.recent(session=session, actor=actor))
+    text = broadcasts_list(rows)
     assert update.effective_message is not None
     await update.effective_message.reply_text(text)
 
@@ -154,8 +180,10 @@ async def got_it(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if match is None or chat is None:
         await query.answer("This button is no longer valid.")
         return
-    with app_context(context).db.session() as session:
-        ok = broadcasts.acknowledge(
-            session=session, delivery_id=int(match[1]), chat_id=chat.id, now=clock.now()
+    delivery_id, now = int(match[1]), clock.now()
+    ok = await app_context(context).db.run(
+        lambda session: broadcasts.acknowledge(
+            session=session, delivery_id=delivery_id, chat_id=chat.id, now=now
         )
+    )
     await query.answer("Thanks — noted. 👍" if ok else "This button is no longer valid.")

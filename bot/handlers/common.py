@@ -12,7 +12,7 @@ from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
 from bot.context import app_context
-from bot.jobs import replan
+from bot.jobs import replan_after
 from bot.keyboards import card_keyboard
 from bot.render import STRANGER_TEXT, esc, item_card
 from core import clock, members
@@ -42,17 +42,21 @@ async def current_actor(update: Update, context: ContextTypes.DEFAULT_TYPE) -> A
     if user is None:
         return None
     ctx = app_context(context)
-    with ctx.db.session() as session:
-        actor = members.find_actor(
+    in_private_chat = is_private(update)
+    # a first contact may create or update the member: incidental, not the update's own change
+    actor = await ctx.db.run(
+        lambda session: members.find_actor(
             session=session,
             user_id=user.id,
             display_name=user.full_name,
             admins=ctx.admins,
             default_timezone=ctx.default_timezone,
-            in_private_chat=is_private(update),
-        )
+            in_private_chat=in_private_chat,
+        ),
+        completes_work=False,
+    )
     if actor is not None and actor.joined_now:
-        replan(ctx, PlanScope.members([actor.member_id]))
+        await replan_after(ctx, PlanScope.members([actor.member_id]))
     return actor
 
 

@@ -9,7 +9,7 @@ from telegram.ext import ContextTypes
 
 from bot.context import app_context
 from bot.handlers.common import friendly_errors, reply_chunks, require_actor
-from bot.jobs import replan
+from bot.jobs import replan_after
 from bot.render import esc
 from bot.render_followups import digest_messages
 from core import clock, members, outreach, subscriptions
@@ -32,14 +32,18 @@ async def digest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if arg in ("on", "off"):
         if chat.type != "private" and actor.role is not Role.SECRETARIAT:
             raise PermissionDenied("Only the secretariat can subscribe a group to the digest.")
-        with ctx.db.session() as session:
-            if arg == "on":
-                changed = subscriptions.subscribe(
-                    session=session, actor=actor, chat_id=chat.id, title=chat.title or actor.name
+        if arg == "on":
+            title = chat.title or actor.name
+            changed = await ctx.db.run(
+                lambda session: subscriptions.subscribe(
+                    session=session, actor=actor, chat_id=chat.id, title=title
                 )
-            else:
-                changed = subscriptions.unsubscribe(session=session, chat_id=chat.id)
-        replan(ctx, PlanScope.digests())
+            )
+        else:
+            changed = await ctx.db.run(
+                lambda session: subscriptions.unsubscribe(session=session, chat_id=chat.id)
+            )
+        await replan_after(ctx, PlanScope.digests())
         when = f"{ctx.settings.followups.digest_weekday.title()}s at {ctx.settings.followups.digest_time}"
         if arg == "on":
             text = f"📰 This chat gets the weekly digest ({esc(when)}, {esc(ctx.default_timezone)})."
@@ -53,15 +57,17 @@ async def digest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     if arg:
         raise BadInput("Use /digest for the digest now, or /digest on / /digest off for the weekly one.")
-    with ctx.db.session() as session:
-        built = outreach.build_digest(
+    today, since = clock.today_in(actor.timezone), clock.now() - timedelta(days=7)
+    built = await ctx.db.run(
+        lambda session: outreach.build_digest(
             session=session,
-            today=clock.today_in(actor.timezone),
-            since=clock.now() - timedelta(days=7),
+            today=today,
+            since=since,
             party_id=actor.party_id,
             secretariat=actor.role is Role.SECRETARIAT,
         )
-        chunks = digest_messages(built, actor.timezone, context.bot.username)
+    )
+    chunks = digest_messages(built, actor.timezone, context.bot.username)
     await reply_chunks(update, chunks)
 
 
@@ -76,9 +82,11 @@ async def quiet(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if not context.args:
         raise BadInput("Use /quiet 22:00-07:00 (your local time), or /quiet off.")
     ctx = app_context(context)
-    with ctx.db.session() as session:
-        window = members.set_quiet_hours(session=session, actor=actor, window="".join(context.args))
-    replan(ctx, PlanScope.members([actor.member_id]))
+    asked = "".join(context.args)
+    window = await ctx.db.run(
+        lambda session: members.set_quiet_hours(session=session, actor=actor, window=asked)
+    )
+    await replan_after(ctx, PlanScope.members([actor.member_id]))
     if window is None:
         await message.reply_text("🔔 Quiet hours are off.")
     else:
@@ -99,9 +107,9 @@ async def reminders(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if arg not in ("on", "off"):
         raise BadInput("Use /reminders off or /reminders on.")
     ctx = app_context(context)
-    with ctx.db.session() as session:
-        members.set_reminders(session=session, actor=actor, enabled=arg == "on")
-    replan(ctx, PlanScope.members([actor.member_id]))
+    enabled = arg == "on"
+    await ctx.db.run(lambda session: members.set_reminders(session=session, actor=actor, enabled=enabled))
+    await replan_after(ctx, PlanScope.members([actor.member_id]))
     if arg == "on":
         await message.reply_text("🔔 Deadline reminders are on.")
     else:

@@ -6,6 +6,7 @@ if the bot restarts meanwhile, the secretariat sends the file again.
 
 from __future__ import annotations
 
+import asyncio
 import re
 import secrets
 from datetime import date
@@ -16,7 +17,7 @@ from telegram.ext import ContextTypes
 
 from bot.context import app_context
 from bot.handlers.common import friendly_errors, require_actor
-from bot.jobs import replan
+from bot.jobs import replan_after
 from bot.render import esc, shorten, split_messages
 from core import parties
 from core.deadlines import parse_deadline
@@ -97,12 +98,13 @@ async def report_upload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     if document.file_size and document.file_size > max_bytes:
         raise too_big(max_bytes)  # don't even download it
     content = bytes(await (await context.bot.get_file(document.file_id)).download_as_bytearray())
-    with ctx.db.session() as session:
-        draft = parse_report(
-            session=session,
-            text=read_report(document.file_name or "report.txt", content, max_bytes),
-            meeting_margin_days=ctx.settings.deadlines.meeting_margin_days,
+    # off the event loop: a DOCX or PDF takes a while to read; the parse looks up parties
+    report = await asyncio.to_thread(read_report, document.file_name or "report.txt", content, max_bytes)
+    draft = await ctx.db.run(
+        lambda session: parse_report(
+            session=session, text=report, meeting_margin_days=ctx.settings.deadlines.meeting_margin_days
         )
+    )
     token = secrets.token_hex(3)
     text, markup = _preview(token, draft)
     sent = await message.reply_text(text, reply_markup=markup)
@@ -146,8 +148,10 @@ async def fix_by_reply(update: Update, context: ContextTypes.DEFAULT_TYPE, token
         )
     elif m := _OWNER_FIX.match(text):
         step = _step(draft, int(m[1]))
-        with ctx.db.session() as session:
-            found, unknown = parties.resolve_parties(session=session, names=re.split(r",|;|\band\b", m[2]))
+        names = re.split(r",|;|\band\b", m[2])
+        found, unknown = await ctx.db.run(
+            lambda session: parties.resolve_parties(session=session, names=names)
+        )
         if unknown:
             raise BadInput(f"I don't know: {', '.join(u.strip() for u in unknown)}. /parties lists them.")
         step.owners, step.unknown_owner = found, None
@@ -192,12 +196,13 @@ async def import_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         await query.edit_message_text("Import cancelled. Nothing was stored.")
         return
     if action == "ok":
-        with ctx.db.session() as session:
-            result = store_report(
+        result = await ctx.db.run(
+            lambda session: store_report(
                 session=session, draft=draft, meeting_margin_days=ctx.settings.deadlines.meeting_margin_days
             )
+        )
         del _pending(context)[token]
-        replan(ctx, PlanScope.items(result.created))
+        await replan_after(ctx, PlanScope.items(result.created))
         created = ", ".join(f"#{i}" for i in result.created) or "none"
         text = f"✅ Imported {len(result.created)} step(s) from {esc(result.meeting.name)}: {created}."
         if result.skipped:
@@ -228,8 +233,8 @@ async def import_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
             await query.edit_message_text("All steps dropped. Nothing was stored.")
             return
     else:
-        with ctx.db.session() as session:
-            party = parties.add_party(session=session, name=step.unknown_owner or "", aliases=[])
+        name = step.unknown_owner or ""
+        party = await ctx.db.run(lambda session: parties.add_party(session=session, name=name, aliases=[]))
         step.owners, step.unknown_owner = [party], None
     await query.answer()
     text, markup = _preview(token, draft)

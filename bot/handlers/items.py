@@ -18,7 +18,7 @@ from bot.handlers.common import (
     require_actor,
     send_card,
 )
-from bot.jobs import replan
+from bot.jobs import replan_after
 from bot.keyboards import decode
 from bot.render import items_messages, note_added, note_prompt, status_changed
 from core import clock, items
@@ -65,9 +65,10 @@ async def list_items(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     if scope is Scope.MINE and actor.party_id is None:
         raise BadInput("You don't belong to a party, so nothing is “mine”. Try /items open.")
     today = clock.today_in(actor.timezone)
-    with app_context(context).db.session() as session:
-        cards = items.list_items(session=session, actor=actor, scope=scope, today=today)
-        chunks = items_messages(cards, SCOPE_TITLES[scope], today, context.bot.username)
+    cards = await app_context(context).db.run(
+        lambda session: items.list_items(session=session, actor=actor, scope=scope, today=today)
+    )
+    chunks = items_messages(cards, SCOPE_TITLES[scope], today, context.bot.username)
     await reply_chunks(update, chunks)
 
 
@@ -80,8 +81,7 @@ async def show_item(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if not context.args:
         raise BadInput("Which item? /item N — /items lists them.")
     item_id = parse_item_number(context.args[0])
-    with app_context(context).db.session() as session:
-        card = items.get_card(session=session, item_id=item_id)
+    card = await app_context(context).db.run(lambda session: items.get_card(session=session, item_id=item_id))
     await send_card(update, context, actor, card)
 
 
@@ -102,12 +102,14 @@ async def set_status(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     if status is None:
         raise BadInput(f"“{args[1]}” is not a status. {STATUS_HELP}")
     note = " ".join(args[1 + words :]) or None
-    with app_context(context).db.session() as session:
-        card, changed = items.set_status(
+    ctx = app_context(context)
+    card, changed = await ctx.db.run(
+        lambda session: items.set_status(
             session=session, actor=actor, item_id=item_id, status=status, note=note, history=False
         )
+    )
     if card.follow_ups_affected:
-        replan(app_context(context), PlanScope.items([item_id]))
+        await replan_after(ctx, PlanScope.items([item_id]))
     text = status_changed(card, changed, context.bot.username)
     if note and not changed:
         text += "\nYour note was added."
@@ -126,8 +128,11 @@ async def add_note(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if not number:
         raise BadInput("Usage: /note N your progress note")
     item_id = parse_item_number(number)
-    with app_context(context).db.session() as session:
-        card = items.add_note(session=session, actor=actor, item_id=item_id, text=note, history=False)
+    card = await app_context(context).db.run(
+        lambda session: items.add_note(
+            session=session, actor=actor, item_id=item_id, text=note, history=False
+        )
+    )
     assert update.effective_message is not None
     await update.effective_message.reply_text(note_added(card, context.bot.username))
 
@@ -143,16 +148,18 @@ async def set_due(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         raise BadInput("Usage: /due N phrase, e.g. /due 3 end of March 2027")
     item_id = parse_item_number(number)
     ctx = app_context(context)
-    with ctx.db.session() as session:
-        card = items.set_due(
+    today = clock.today_in(actor.timezone)
+    card = await ctx.db.run(
+        lambda session: items.set_due(
             session=session,
             actor=actor,
             item_id=item_id,
             phrase=phrase,
-            today=clock.today_in(actor.timezone),
+            today=today,
             meeting_margin_days=ctx.settings.deadlines.meeting_margin_days,
         )
-    replan(ctx, PlanScope.items([item_id]))
+    )
+    await replan_after(ctx, PlanScope.items([item_id]))
     await send_card(update, context, actor, card, prefix=f"⏰ New deadline for #{item_id}.")
 
 
@@ -189,18 +196,20 @@ async def add_item(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     body, owners, due, ref = parse_add(command_text(update))
     if not body and not owners:
         raise BadInput("Usage: /add text | owner: Party, Party | due: 31 March 2023")
-    with ctx.db.session() as session:
-        card = items.create_item(
+    today = clock.today_in(actor.timezone)
+    card = await ctx.db.run(
+        lambda session: items.create_item(
             session=session,
             actor=actor,
             text=body,
             owner_names=owners,
             due_phrase=due,
-            today=clock.today_in(actor.timezone),
+            today=today,
             meeting_margin_days=ctx.settings.deadlines.meeting_margin_days,
             paragraph_ref=ref,
         )
-    replan(ctx, PlanScope.items([card.number]))
+    )
+    await replan_after(ctx, PlanScope.items([card.number]))
     await send_card(update, context, actor, card, prefix=f"➕ Added #{card.number}.")
 
 
@@ -216,10 +225,11 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     actor = await require_actor(update, context)
     if actor is None:
         return
-    db = app_context(context).db
+    ctx = app_context(context)
     if action.kind == "note":
-        with db.session() as session:
-            items.check_can_note(session=session, actor=actor, item_id=action.item_id)
+        await ctx.db.run(
+            lambda session: items.check_can_note(session=session, actor=actor, item_id=action.item_id)
+        )
         await query.answer()
         assert query.message is not None
         await context.bot.send_message(
@@ -228,17 +238,17 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             reply_markup=ForceReply(selective=True, input_field_placeholder=f"Note for #{action.item_id}"),
         )
         return
-    assert action.status is not None
-    with db.session() as session:
-        card, changed = items.set_status(
-            session=session, actor=actor, item_id=action.item_id, status=action.status
-        )
+    status = action.status
+    assert status is not None
+    card, changed = await ctx.db.run(
+        lambda session: items.set_status(session=session, actor=actor, item_id=action.item_id, status=status)
+    )
     if card.follow_ups_affected:
-        replan(app_context(context), PlanScope.items([action.item_id]))
+        await replan_after(ctx, PlanScope.items([action.item_id]))
     await query.answer(
-        f"#{action.item_id} is now {action.status.value.replace('_', ' ')}."
+        f"#{action.item_id} is now {status.value.replace('_', ' ')}."
         if changed
-        else f"#{action.item_id} is already {action.status.value.replace('_', ' ')}."
+        else f"#{action.item_id} is already {status.value.replace('_', ' ')}."
     )
     if query.message is not None and len(items_linked(query.message)) > 1:  # type: ignore[arg-type]
         # a list (e.g. a pre-meeting follow-up): keep it, drop the buttons of the item just updated
@@ -270,15 +280,21 @@ async def reply_to_item(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     (item_id,) = linked
     text = message.text or ""
     status = parse_status(text)
-    with app_context(context).db.session() as session:
-        if status is not None:
-            card, changed = items.set_status(
+    ctx = app_context(context)
+    if status is not None:
+        card, changed = await ctx.db.run(
+            lambda session: items.set_status(
                 session=session, actor=actor, item_id=item_id, status=status, history=False
             )
-            reply = status_changed(card, changed, context.bot.username)
-            if card.follow_ups_affected:
-                replan(app_context(context), PlanScope.items([item_id]))
-        else:
-            card = items.add_note(session=session, actor=actor, item_id=item_id, text=text, history=False)
-            reply = note_added(card, context.bot.username)
+        )
+        if card.follow_ups_affected:  # after the commit: the plan sees the new status
+            await replan_after(ctx, PlanScope.items([item_id]))
+        reply = status_changed(card, changed, context.bot.username)
+    else:
+        card = await ctx.db.run(
+            lambda session: items.add_note(
+                session=session, actor=actor, item_id=item_id, text=text, history=False
+            )
+        )
+        reply = note_added(card, context.bot.username)
     await message.reply_text(reply)

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from datetime import date
 
+from sqlmodel import Session
 from telegram import Update
 from telegram.ext import ContextTypes
 
 from bot.context import app_context
 from bot.handlers.common import friendly_errors, require_actor
-from bot.jobs import replan
+from bot.jobs import replan_after
 from bot.render import esc, fmt_date, meeting_text
 from core import clock, meetings
 from core.errors import BadInput
 from core.schedule import PlanScope
+from storage.models import Meeting
 
 USAGE = (
     "Usage: /meeting set YYYY-MM-DD Name [| Place], "
@@ -30,12 +32,11 @@ async def meeting(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     message = update.effective_message
     assert message is not None
     args = context.args or []
-    db = app_context(context).db
+    ctx = app_context(context)
     today = clock.today_in(actor.timezone)
     if not args:
-        with db.session() as session:
-            text = meeting_text(meetings.next_meeting(session=session), today)
-        await message.reply_text(text)
+        upcoming = await ctx.db.run(lambda session: meetings.next_meeting(session=session))
+        await message.reply_text(meeting_text(upcoming, today))
         return
     if args[0].lower() != "set" or len(args) < 3:
         raise BadInput(USAGE)
@@ -44,16 +45,19 @@ async def meeting(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     except ValueError:
         raise BadInput(f"“{args[1]}” is not a date. {USAGE}") from None
     name, _, place = " ".join(args[2:]).partition("|")
-    with db.session() as session:
+
+    def set_meeting(session: Session) -> tuple[Meeting, int, list[int]]:
         found, moved = meetings.set_next_meeting(
             session=session, actor=actor, held_on=held_on, name=name, place=place.strip() or None
         )
         assert found.id is not None
-        linked = meetings.linked_item_ids(session=session, meeting_id=found.id)
-        text = meeting_text(found, today)
-    replan(app_context(context), PlanScope.meeting(linked))
+        return found, moved, meetings.linked_item_ids(session=session, meeting_id=found.id)
+
+    found, moved, linked = await ctx.db.run(set_meeting)
+    await replan_after(ctx, PlanScope.meeting(linked))
+    text = meeting_text(found, today)
     if moved:
-        margin = app_context(context).settings.deadlines.meeting_margin_days
+        margin = ctx.settings.deadlines.meeting_margin_days
         due = fmt_date(meetings.resolve_linked(held_on, margin) or held_on)
         text += f"\n\n{moved} item{'s' if moved != 1 else ''} tied to it now due by {esc(due)}."
     await message.reply_text("✅ " + text)

@@ -11,7 +11,7 @@ from telegram.helpers import create_deep_linked_url
 from bot.context import app_context
 from bot.deeplinks import parse_item_payload
 from bot.handlers.common import current_actor, display_name, friendly_errors, require_actor, send_card
-from bot.jobs import replan
+from bot.jobs import replan_after
 from bot.menus import set_member_menu
 from bot.render import ROLE_NAMES, STRANGER_TEXT, esc, help_text, whoami_text
 from core import items, members
@@ -34,21 +34,18 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         actor = await require_actor(update, context)
         if actor is None:
             return
-        with ctx.db.session() as session:
-            card = items.get_card(session=session, item_id=item_id)
+        card = await ctx.db.run(lambda session: items.get_card(session=session, item_id=item_id))
         await send_card(update, context, actor, card)
         return
     if context.args:
-        with ctx.db.session() as session:
-            member, party = members.redeem_invite(
-                session=session,
-                code=context.args[0],
-                user_id=user.id,
-                display_name=display_name(update),
-                admins=ctx.admins,
+        code, name = context.args[0], display_name(update)
+        member, party = await ctx.db.run(
+            lambda session: members.redeem_invite(
+                session=session, code=code, user_id=user.id, display_name=name, admins=ctx.admins
             )
+        )
         assert member.id is not None
-        replan(ctx, PlanScope.members([member.id]))
+        await replan_after(ctx, PlanScope.members([member.id]))
         await set_member_menu(context.bot, user.id, member.role)
         await message.reply_text(
             f"✅ Welcome, {esc(user.first_name)}! You are now <b>{ROLE_NAMES[member.role]}</b> "
@@ -76,8 +73,9 @@ async def whoami(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     actor = await require_actor(update, context)
     if actor is None:
         return
-    with app_context(context).db.session() as session:
-        party = members.member_party(session=session, actor=actor)
+    party = await app_context(context).db.run(
+        lambda session: members.member_party(session=session, actor=actor)
+    )
     assert update.effective_message is not None
     await update.effective_message.reply_text(whoami_text(actor, party))
 
@@ -94,9 +92,10 @@ async def tz(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             f"Your timezone is {esc(actor.timezone)}. Change it with /tz Europe/Stockholm"
         )
         return
-    with app_context(context).db.session() as session:
-        zone = members.set_timezone(session=session, actor=actor, zone=" ".join(context.args))
-    replan(app_context(context), PlanScope.members([actor.member_id]))
+    ctx = app_context(context)
+    asked = " ".join(context.args)
+    zone = await ctx.db.run(lambda session: members.set_timezone(session=session, actor=actor, zone=asked))
+    await replan_after(ctx, PlanScope.members([actor.member_id]))
     await update.effective_message.reply_text(f"🕘 Timezone set to {esc(zone)}.")
 
 
@@ -127,8 +126,8 @@ async def invite(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     ctx = app_context(context)
     party_name, role, uses = parse_invite_args(context.args or [], ctx.settings.invites.default_uses)
-    with ctx.db.session() as session:
-        created, party = members.create_invite(
+    created, party = await ctx.db.run(
+        lambda session: members.create_invite(
             session=session,
             actor=actor,
             party_name=party_name,
@@ -136,6 +135,7 @@ async def invite(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             uses=uses,
             ttl_days=ctx.settings.invites.ttl_days,
         )
+    )
     link = create_deep_linked_url(context.bot.username, created.code)
     assert update.effective_message is not None
     await update.effective_message.reply_text(

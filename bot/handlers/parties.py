@@ -22,9 +22,8 @@ async def list_parties(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     actor = await require_actor(update, context)
     if actor is None:
         return
-    with app_context(context).db.session() as session:
-        chunks = parties_text(parties.list_parties(session=session))
-    await reply_chunks(update, chunks)
+    rows = await app_context(context).db.run(lambda session: parties.list_parties(session=session))
+    await reply_chunks(update, parties_text(rows))
 
 
 @friendly_errors
@@ -41,8 +40,9 @@ async def party(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         raise BadInput(USAGE)
     name, _, alias_text = rest.partition("|")
     aliases = [a for a in alias_text.split(",") if a.strip()]
-    with app_context(context).db.session() as session:
-        added = parties.add_party(session=session, name=name, aliases=aliases)
+    added = await app_context(context).db.run(
+        lambda session: parties.add_party(session=session, name=name, aliases=aliases)
+    )
     assert update.effective_message is not None
     also = f" (also: {esc(', '.join(added.aliases))})" if added.aliases else ""
     await update.effective_message.reply_text(f"✅ Added party <b>{esc(added.name)}</b>{also}.")

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from sqlmodel import Session
 from telegram import ChatMember, Update
 from telegram.ext import ContextTypes
 
 from bot.context import app_context
-from bot.jobs import replan
+from bot.jobs import replan_after
 from core import members
 from core.schedule import PlanScope
+from storage.models import Member
 
 
 async def private_chat_status(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -18,8 +20,12 @@ async def private_chat_status(update: Update, context: ContextTypes.DEFAULT_TYPE
         return
     reachable = change.new_chat_member.status not in (ChatMember.BANNED, ChatMember.LEFT)
     ctx = app_context(context)
-    with ctx.db.session() as session:
-        members.set_reachable(session=session, user_id=change.chat.id, reachable=reachable)
-        member = members.member_by_user(session=session, user_id=change.chat.id)
+    user_id = change.chat.id
+
+    def mark(session: Session) -> Member | None:
+        members.set_reachable(session=session, user_id=user_id, reachable=reachable)
+        return members.member_by_user(session=session, user_id=user_id)
+
+    member = await ctx.db.run(mark)
     if member is not None and member.id is not None:
-        replan(ctx, PlanScope.members([member.id]))
+        await replan_after(ctx, PlanScope.members([member.id]))
