@@ -192,8 +192,8 @@ def insert_ignoring_conflicts(
 ) -> int:
     """INSERT … ON CONFLICT (keys) DO NOTHING on SQLite and PostgreSQL.
 
-    Returns how many rows were inserted for a single row (0 or 1); for many rows the count is
-    what the driver reports, which may be approximate.
+    For one row, returns 1 if it was inserted and 0 if the key existed (told by RETURNING: the
+    drivers' rowcount is not reliable here). For many rows, returns how many were given.
     """
     if not rows:
         return 0
@@ -201,10 +201,10 @@ def insert_ignoring_conflicts(
     factory = postgresql.insert if dialect == "postgresql" else sqlite.insert
     statement = factory(table).on_conflict_do_nothing(index_elements=list(keys))
     if len(rows) == 1:
-        result = session.execute(statement.values(**rows[0]))
-    else:
-        result = session.execute(statement, list(rows))
-    return max(int(result.rowcount), 0)  # type: ignore[attr-defined]
+        returned = session.execute(statement.values(**rows[0]).returning(*table.primary_key.columns))
+        return 1 if returned.first() is not None else 0
+    session.execute(statement, list(rows))
+    return len(rows)
 
 
 def alembic_config(engine: Engine) -> Config:

@@ -139,7 +139,7 @@ class Emulator:
             if handler is None:
                 raise ApiError(404, "Not Found")
             self.world.calls[method] = self.world.calls.get(method, 0) + 1
-            await self._inject_fault(method)
+            await self._inject_fault(method, params)
             if method == "getupdates":
                 return _ok(await self.api_getupdates(params, request))
             return _ok(await handler(params))
@@ -147,8 +147,11 @@ class Emulator:
             self.world.errors.append({"method": method, "code": exc.code, "description": exc.description})
             return _error(exc)
 
-    async def _inject_fault(self, method: str) -> None:
+    async def _inject_fault(self, method: str, params: dict[str, Any]) -> None:
         for fault in self.faults:
+            chats = fault.get("chat_ids")
+            if chats and str(params.get("chat_id")) not in chats:
+                continue
             if fault["method"] == method and fault["count"] > 0:
                 fault["count"] -= 1
                 if fault["kind"] == "timeout":
@@ -866,6 +869,8 @@ class Emulator:
                     "kind": str(p["kind"]),
                     "count": int(p.get("count", 1)),
                     "seconds": float(p.get("seconds", 30)),
+                    # only sends to these chats (default: any)
+                    "chat_ids": [str(c) for c in p.get("chat_ids", [])],
                 }
             )
             return True

@@ -125,3 +125,13 @@ def test_sqlite_runs_with_wal_foreign_keys_and_busy_timeout(sqlite_database: Dat
         assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
         assert conn.execute(text("PRAGMA busy_timeout")).scalar() == SQLITE_BUSY_TIMEOUT_MS
+
+
+def test_the_inbox_tells_a_new_update_from_a_redelivered_one(database: Database) -> None:
+    from storage import inbox
+
+    with database.session() as session:
+        assert inbox.store(session=session, update_id=7, chat_id=501, payload="{}") is True
+    with database.session() as session:
+        assert inbox.store(session=session, update_id=7, chat_id=501, payload="{}") is False
+        assert [row.update_id for row in inbox.pending(session=session)] == [7]
