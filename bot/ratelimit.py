@@ -4,10 +4,10 @@ Telegram allows about 30 messages a second overall, 20 a minute per group, and i
 chat asks bots to "avoid more than one message per second — short bursts are allowed". So:
 
 - **A person's own reply goes out at once.** Each message or button press in a private chat
-  lets the bot answer it once without pacing, within ``REPLY_WINDOW`` seconds (at most
-  ``MAX_PENDING_REPLIES`` are owed at a time: a burst of twelve taps is answered by three at once,
-  then paced). Further messages (a long list in parts) may burst to ``PRIVATE_BURST``, then go at
-  one a second.
+  owes the person one answer, sent without pacing within ``REPLY_WINDOW`` seconds (at most
+  ``MAX_PENDING_REPLIES`` owed at a time: twelve taps in a burst get three answers at once, then
+  paced ones). Any message to the chat uses an owed answer first, then a burst allowance of
+  ``PRIVATE_BURST`` refilled at one a second.
 - **Bulk traffic** (reminders, digests, broadcasts) is paced strictly: one a second per private
   chat, 19 a minute per group, and it leaves ``BULK_RESERVE`` of the overall 30 per 1.01 s
   free, so an interactive reply never waits behind a broadcast.
@@ -123,8 +123,10 @@ class SlidingWindow:
 
 
 class PrivateChatPacer:
-    """One private chat: a token bucket of ``PRIVATE_BURST`` refilled at one a second, and for
-    bulk traffic at least ``PRIVATE_INTERVAL`` since the chat's last message."""
+    """One private chat. Each message or press of the person's owes them one answer, unpaced,
+    within ``REPLY_WINDOW`` (at most ``MAX_PENDING_REPLIES`` owed at a time); any message to the
+    chat uses an owed answer first, then a token of a bucket of ``PRIVATE_BURST`` refilled at one
+    a second. Bulk traffic also keeps ``PRIVATE_INTERVAL`` after the chat's last message."""
 
     def __init__(self) -> None:
         now = time.monotonic()
@@ -139,29 +141,23 @@ class PrivateChatPacer:
         while len(self._owed) > MAX_PENDING_REPLIES:
             self._owed.popleft()
 
-    def take_reply(self) -> bool:
-        """An answer to what the person just wrote: goes at once (it still counts for bulk)."""
-        now = time.monotonic()
-        while self._owed and self._owed[0] < now - REPLY_WINDOW:
-            self._owed.popleft()
-        if not self._owed:
-            return False
-        self._owed.popleft()
-        self._last = now
-        return True
-
     def _refill(self, now: float) -> None:
         self._tokens = min(PRIVATE_BURST, self._tokens + (now - self._at) / PRIVATE_INTERVAL)
         self._at = now
+        while self._owed and self._owed[0] < now - REPLY_WINDOW:
+            self._owed.popleft()
 
     async def acquire(self, *, bulk: bool) -> None:
         async with self._lock:
             while True:
                 now = time.monotonic()
                 self._refill(now)
-                wait = max(0.0, (1 - self._tokens) * PRIVATE_INTERVAL)
-                if bulk:
-                    wait = max(wait, self._last + PRIVATE_INTERVAL - now)
+                spacing = max(0.0, self._last + PRIVATE_INTERVAL - now) if bulk else 0.0
+                if spacing <= 0 and self._owed:
+                    self._owed.popleft()
+                    self._last = now
+                    return
+                wait = max(spacing, (1 - self._tokens) * PRIVATE_INTERVAL)
                 if wait <= 0:
                     self._tokens -= 1
                     self._last = now
@@ -177,6 +173,9 @@ class PacedRateLimiter(AIORateLimiter):
         # PTB's own buckets off: ours below are stricter; PTB keeps the 429 retries.
         super().__init__(overall_max_rate=0, group_max_rate=0, max_retries=max_retries)
         self._overall = SlidingWindow(OVERALL_LIMIT, OVERALL_PERIOD, reserve=BULK_RESERVE)
+        # A process that just started can't know what the one before it sent in its last
+        # second (a restart after a crash takes well under a second): bulk waits that out.
+        self._bulk_from = time.monotonic() + OVERALL_PERIOD
         self._groups: dict[int, SlidingWindow] = {}
         self._private: dict[int, PrivateChatPacer] = {}
 
@@ -200,10 +199,11 @@ class PacedRateLimiter(AIORateLimiter):
         self._forget_idle()
         lane = _lane.get()
         interactive = lane is not None
+        if not interactive and time.monotonic() < self._bulk_from:
+            await asyncio.sleep(self._bulk_from - time.monotonic())
         if chat_id > 0:
             pacer = self._private.setdefault(chat_id, PrivateChatPacer())
-            if not (lane is not None and lane.chat_id == chat_id and pacer.take_reply()):
-                await pacer.acquire(bulk=not interactive)
+            await pacer.acquire(bulk=not interactive)
         else:
             if chat_id not in self._groups:
                 self._groups[chat_id] = SlidingWindow(GROUP_PER_MINUTE, 60.0, reserve=GROUP_BULK_RESERVE)

@@ -144,7 +144,15 @@ class Emulator:
                 return _ok(await self.api_getupdates(params, request))
             return _ok(await handler(params))
         except ApiError as exc:
-            self.world.errors.append({"method": method, "code": exc.code, "description": exc.description})
+            self.world.errors.append(
+                {
+                    "method": method,
+                    "code": exc.code,
+                    "description": exc.description,
+                    "chat_id": params.get("chat_id") if "params" in locals() else None,
+                    "at": time.monotonic(),
+                }
+            )
             return _error(exc)
 
     async def _inject_fault(self, method: str, params: dict[str, Any]) -> None:

@@ -121,9 +121,10 @@ class FloodPolicy:
     # "avoid more than one message per second — short bursts are allowed"
     private_burst: float = 3.0
     # A bot answering what a person just wrote is not flooding them: each message or button
-    # press in a private chat lets the bot answer once within this many seconds, unpaced.
+    # press in a private chat lets the bot send one message within this many seconds, unpaced
+    # (any message to that chat uses such an answer first, then the burst/1 s allowance).
     reply_window_seconds: float = 5.0
-    max_pending_replies: int = 3
+    max_pending_replies: int | None = None
     tolerance_seconds: float = 0.05
 
     @classmethod
@@ -149,7 +150,8 @@ class FloodControl:
         now = time.monotonic() if now is None else now
         due = self._replies_due.setdefault(chat.id, deque())
         due.append(now)
-        while len(due) > self.policy.max_pending_replies:
+        limit = self.policy.max_pending_replies
+        while limit is not None and len(due) > limit:
             due.popleft()
 
     def _take_reply(self, chat: Chat, now: float) -> bool:

@@ -116,13 +116,26 @@ async def test_migrated_group_answers_with_new_chat_id(emu: Emulator) -> None:
     assert (await call(emu, "sendMessage", chat_id=new.id, text="hi"))[0] == 200
 
 
+async def test_answers_to_what_a_person_wrote_are_not_paced() -> None:
+    async with Emulator(flood=FloodPolicy()) as emu:
+        chat = emu.add_user("Ann", started=True).id
+        for n in range(3):
+            assert (await call(emu, "sendMessage", chat_id=chat, text=str(n)))[0] == 200
+        assert (await call(emu, "sendMessage", chat_id=chat, text="x"))[0] == 429
+        for n in range(10):  # a conversation: each message of hers is answered at once
+            emu.user_message(chat, f"/item {n}")
+            assert (await call(emu, "sendMessage", chat_id=chat, text=f"#{n}"))[0] == 200
+        assert (await call(emu, "sendMessage", chat_id=chat, text="unasked"))[0] == 429
+
+
 async def test_flood_limits_answer_429_with_retry_after() -> None:
     async with Emulator(
         flood=FloodPolicy(global_per_second=30, group_per_minute=20, private_per_second=1.0)
     ) as emu:
         chat = emu.add_user("Ann", started=True).id
-        assert (await call(emu, "sendMessage", chat_id=chat, text="1"))[0] == 200
-        code, body = await call(emu, "sendMessage", chat_id=chat, text="2")
+        for n in range(3):  # a short burst is allowed in a private chat, then one a second
+            assert (await call(emu, "sendMessage", chat_id=chat, text=str(n)))[0] == 200
+        code, body = await call(emu, "sendMessage", chat_id=chat, text="4")
         assert code == 429 and body["parameters"]["retry_after"] >= 1
         assert body["description"].startswith("Too Many Requests: retry after")
         group = emu.add_group("G", [])

@@ -98,4 +98,4 @@ async def test_sigkill_mid_broadcast_loses_nothing(tmp_path: Path) -> None:
         counts = deliveries(emu)
         assert set(counts) == set(RECIPIENTS) | {ADMIN}  # nothing lost
         assert sum(n - 1 for n in counts.values()) <= 1  # at most one duplicate for the one kill
-        assert emu.flood.rejected == 0
+        assert emu.flood.rejected == 0, emu.world.errors

@@ -39,6 +39,6 @@ async def test_split_list_and_quick_commands_respect_per_chat_limit(tmp_path: Pa
         assert "Next meeting" in texts and "You are" in texts and "Parties" in texts
         stats = await world.client.stats()
         assert stats["flood_rejections"] == 0, "the bot tripped Telegram's flood limit"
-        # n messages to one private chat take at least n - 1 seconds at 1 per second
-        assert elapsed >= len(messages) - 1.5
+        # four answers owed (one per command) and a burst of three go at once, the rest paced
+        assert elapsed >= len(messages) - 4 - 3 - 0.5
         await assert_clean(world)
