@@ -10,7 +10,8 @@ chat asks bots to "avoid more than one message per second — short bursts are a
   ``PRIVATE_BURST`` refilled at one a second.
 - **Bulk traffic** (reminders, digests, broadcasts) is paced strictly: one a second per private
   chat, 19 a minute per group, and it leaves ``BULK_RESERVE`` of the overall 30 per 1.01 s
-  free, so an interactive reply never waits behind a broadcast.
+  free and spreads itself evenly over the second, so an interactive reply never waits behind a
+  broadcast.
 - **Interactive first**: wherever both wait for the same window, interactive sends go first.
 
 Which lane a send is in is a context variable: the update processor marks everything a handler
@@ -40,7 +41,7 @@ JSONDict = dict[str, Any]
 # 30 messages per 1.01 s: never more than 30 in any second Telegram measures, even with a few
 # milliseconds of network jitter, and still about 29 a second.
 OVERALL_LIMIT, OVERALL_PERIOD = 30, 1.01
-BULK_RESERVE = 2  # overall slots bulk traffic leaves free for people's replies
+BULK_RESERVE = 1  # overall slots bulk traffic leaves free for people's replies
 GROUP_PER_MINUTE = 19
 GROUP_BULK_RESERVE = 2
 PRIVATE_INTERVAL = 1.0
@@ -78,12 +79,15 @@ def bulk_traffic() -> None:
 
 class SlidingWindow:
     """At most ``limit`` sends in any ``period`` seconds. Interactive sends go first and may use
-    the whole window; bulk sends queue in order and leave ``reserve`` slots free."""
+    the whole window; bulk sends queue in order, leave ``reserve`` slots free and are spread
+    evenly over the period (a burst of bulk would make a reply wait for the window to roll)."""
 
     def __init__(self, limit: int, period: float, reserve: int = 0) -> None:
         self.limit = limit
         self.period = period
         self.reserve = reserve
+        self._bulk_spacing = period / max(limit - reserve, 1)
+        self._last_bulk = -math.inf
         self._times: deque[float] = deque()
         self._bulk_lock = asyncio.Lock()
         self._interactive_waiting = 0
@@ -112,8 +116,13 @@ class SlidingWindow:
             while True:
                 now = time.monotonic()
                 self._prune(now)
+                spacing = self._last_bulk + self._bulk_spacing - now
+                if spacing > 0:
+                    await asyncio.sleep(spacing)
+                    continue
                 if len(self._times) < self.limit - self.reserve and not self._interactive_waiting:
                     self._times.append(now)
+                    self._last_bulk = now
                     return
                 full = len(self._times) >= self.limit - self.reserve
                 await asyncio.sleep(self._wait(now) if full else 0.005)
