@@ -341,13 +341,16 @@ def sync_plan(
         # Core executemany, no ORM bookkeeping; a key another re-plan just stored is left alone
         insert_ignoring_conflicts(session, Followup.__table__, to_insert, keys=["key"])  # type: ignore[attr-defined]
     if moves:
-        _update_rows(session, moves, state=FollowupState.PLANNED)
+        _update_rows(session, moves, state=FollowupState.PLANNED, was=FollowupState.PLANNED)
     if revive:
-        _update_rows(session, revive, state=FollowupState.PLANNED)
+        _update_rows(session, revive, state=FollowupState.PLANNED, was=FollowupState.CANCELLED)
     for chunk_start in range(0, len(cancel), 900):
         session.execute(
             update(Followup)
-            .where(col(Followup.id).in_(cancel[chunk_start : chunk_start + 900]))
+            .where(
+                col(Followup.id).in_(cancel[chunk_start : chunk_start + 900]),
+                col(Followup.state) == FollowupState.PLANNED,
+            )
             .values(state=FollowupState.CANCELLED)
         )
     result.added, result.moved, result.revived, result.cancelled = (
@@ -374,13 +377,14 @@ def sync_in_chunks(
     Each chunk is its own transaction, so the bot's other writes never wait long for SQLite.
     """
     total = SyncResult()
-    everyone: list[Recipient] | None = None
-    if scope.member_ids is None and (scope.item_ids is None or len(scope.item_ids) > SMALL_SCOPE):
-        with db.session() as session:  # a big re-plan: load the members once for all chunks
-            everyone = load_recipients(session, rules.secretariat_timezone)
+    big = scope.member_ids is None and (scope.item_ids is None or len(scope.item_ids) > SMALL_SCOPE)
 
     def run(part: PlanScope) -> None:
+        # Everything a chunk plans from is read inside its transaction, under the lock: a change
+        # re-planned between two chunks (e.g. /reminders off) is what the next chunks see.
         with _REPLAN_LOCK, db.session(completes_work=False) as session:
+            # a big re-plan loads all members once per chunk rather than per owner party
+            everyone = load_recipients(session, rules.secretariat_timezone) if big else None
             result = sync_plan(
                 session=session,
                 rules=rules,
@@ -444,13 +448,17 @@ def _cancel_for_closed_items(session: Session) -> None:
     )
 
 
-def _update_rows(session: Session, rows: list[dict[str, object]], *, state: FollowupState) -> None:
+def _update_rows(
+    session: Session, rows: list[dict[str, object]], *, state: FollowupState, was: FollowupState
+) -> None:
+    """Re-time rows, only if still in the state they were read in (a tick may have claimed one
+    meanwhile: a row being sent is never put back to 'planned' by a re-plan)."""
     from sqlalchemy import bindparam
 
     table = Followup.__table__  # type: ignore[attr-defined]
     session.execute(
         update(table)
-        .where(table.c.id == bindparam("row_id"))
+        .where(table.c.id == bindparam("row_id"), table.c.state == was)
         .values(due_at=bindparam("due_at"), state=state),
         rows,
     )

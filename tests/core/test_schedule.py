@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
+import pytest
 from sqlalchemy import delete
 from sqlmodel import select
 
@@ -257,3 +258,59 @@ def test_an_expired_lease_is_released_unless_still_in_flight(database: Database)
         assert released == len(claimed.send) - 1
     states = {r.id: r.state for r in rows(database)}
     assert states[a.id] is FollowupState.SENDING and states[b.id] is FollowupState.PLANNED
+
+
+def test_a_change_replanned_during_a_full_replan_is_not_undone(
+    database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A person turns reminders off while the 6-hourly re-plan is between two chunks: the
+    chunks after it must plan from the new setting, not from members read before it began."""
+    import threading
+
+    from sqlalchemy import update
+
+    from storage.models import Member
+
+    setup(database)
+    with database.session() as session:
+        for text in ("Second", "Third"):
+            items.create_item(
+                session=session,
+                actor=None,
+                text=text,
+                owner_names=["Sweden"],
+                due_phrase="ahead of the next meeting",
+                today=NOW.date(),
+                meeting_margin_days=14,
+            )
+
+    def reminders_off_and_replan() -> None:
+        with database.session() as session:
+            session.execute(
+                update(Member).where(Member.telegram_user_id == 501).values(reminders_enabled=False)
+            )
+        schedule.sync_in_chunks(
+            db=database, rules=RULES, now=NOW, horizon_days=120, grace_hours=24, scope=PlanScope.members([1])
+        )
+
+    class ChangeAfterFirstChunk:
+        def __init__(self) -> None:
+            self.inner = threading.Lock()
+            self.released = 0
+
+        def __enter__(self) -> None:
+            self.inner.acquire()
+
+        def __exit__(self, *exc: object) -> None:
+            self.inner.release()
+            self.released += 1
+            if self.released == 1:
+                reminders_off_and_replan()
+
+    monkeypatch.setattr(schedule, "CHUNK", 1)
+    monkeypatch.setattr(schedule, "_REPLAN_LOCK", ChangeAfterFirstChunk())
+    schedule.sync_in_chunks(
+        db=database, rules=RULES, now=NOW, horizon_days=120, grace_hours=24, scope=PlanScope.everything()
+    )
+    reminders = [r for r in rows(database, FollowupState.PLANNED) if r.kind in schedule.ITEM_KINDS]
+    assert reminders == [], f"{len(reminders)} reminders planned for someone who turned them off"
