@@ -8,9 +8,11 @@ leases (``bot.jobs.housekeeping``), which also restarts a broadcast whose task i
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import logging
 import time
 from datetime import timedelta
+from enum import Enum
 
 from sqlmodel import Session
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
@@ -37,6 +39,12 @@ def got_it_keyboard(delivery_id: int) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup([[InlineKeyboardButton("✅ Got it", callback_data=f"ack:{delivery_id}")]])
 
 
+class Shown(Enum):
+    YES = "yes"
+    NEVER = "never"  # the message is gone or the sender blocked the bot
+    LATER = "later"  # a passing failure
+
+
 class Broadcaster:
     def __init__(self, app: Application) -> None:  # type: ignore[type-arg]
         self.app = app
@@ -52,9 +60,11 @@ class Broadcaster:
     def ensure_running(self, broadcast_id: int) -> None:
         task = self.tasks.get(broadcast_id)
         if task is None or task.done():
-            # not app.create_task: PTB would wait for a whole broadcast before it can stop
+            # not app.create_task: PTB would wait for a whole broadcast before it can stop;
+            # a fresh context: nothing of the update that pressed Send (its inbox mark, its
+            # interactive lane) belongs to the broadcast
             self.tasks[broadcast_id] = asyncio.get_running_loop().create_task(
-                self._run(broadcast_id), name=f"broadcast-{broadcast_id}"
+                self._run(broadcast_id), name=f"broadcast-{broadcast_id}", context=contextvars.Context()
             )
 
     async def stop(self) -> None:
@@ -64,17 +74,20 @@ class Broadcaster:
 
     async def _run(self, broadcast_id: int) -> None:
         """Send until every delivery is settled. Survives any error: it is logged once, the
-        delivery is retried later, and sending goes on; the progress message always ends final."""
+        delivery is retried later, and sending goes on. The progress message ends with the final
+        counts; if Telegram can't take that edit now, housekeeping runs this again later."""
         bulk_traffic()  # paced as bulk, even when started from the Send button's handler
         db = self.ctx.db
-        broadcast = await db.run(lambda session: session.get(Broadcast, broadcast_id))
-        if broadcast is None:
-            return
+        broadcast: Broadcast | None = None
         shown: str | None = None
         last_edit = 0.0
         failures = 0
         while True:
             try:
+                if broadcast is None:
+                    broadcast = await db.run(lambda session: session.get(Broadcast, broadcast_id))
+                    if broadcast is None:
+                        return
                 batch = await db.run(
                     lambda session: broadcasts.claim(
                         session=session, broadcast_id=broadcast_id, now=clock.now(), limit=IN_FLIGHT
@@ -91,19 +104,18 @@ class Broadcaster:
                         session=session, broadcast_id=broadcast_id, now=clock.now()
                     )
                 )
-                interval = PROGRESS_EVERY[broadcast.chat_id > 0]
-                if done or time.monotonic() - last_edit >= interval:
+                if done:
+                    await self._show_final(broadcast)
+                    return
+                if time.monotonic() - last_edit >= PROGRESS_EVERY[broadcast.chat_id > 0]:
                     progress = await db.run(
                         lambda session: broadcasts.progress(session=session, broadcast_id=broadcast_id)
                     )
-                    text = broadcast_progress(broadcast_id, progress, done=done)
+                    text = broadcast_progress(broadcast_id, progress, done=False)
                     if text != shown:  # never "message is not modified"
-                        if await self._show(broadcast, text, final=done):
-                            shown = text
-                        last_edit = time.monotonic()
+                        await self._show(broadcast, text)
+                        shown, last_edit = text, time.monotonic()
                 failures = 0
-                if done:
-                    return
                 if not batch:
                     await asyncio.sleep(0.5)  # deliveries waiting for a retry
             except asyncio.CancelledError:
@@ -115,29 +127,39 @@ class Broadcaster:
                 )
                 await asyncio.sleep(min(2**failures, 30))
 
-    async def _show(self, broadcast: Broadcast, text: str, *, final: bool) -> bool:
-        """Edit the sender's progress message; the final one is retried until it is shown."""
+    async def _show_final(self, broadcast: Broadcast) -> None:
+        assert broadcast.id is not None
+        broadcast_id = broadcast.id
+        progress = await self.ctx.db.run(
+            lambda session: broadcasts.progress(session=session, broadcast_id=broadcast_id)
+        )
+        shown = await self._show(broadcast, broadcast_progress(broadcast_id, progress, done=True))
+        if shown is not Shown.LATER:  # shown, or it never can be (message gone, chat blocked)
+            await self.ctx.db.run(
+                lambda session: broadcasts.mark_progress_final(session=session, broadcast_id=broadcast_id),
+                completes_work=False,
+            )
+
+    async def _show(self, broadcast: Broadcast, text: str) -> Shown:
+        """Edit the sender's progress message."""
         if broadcast.progress_message_id is None:
-            return True
-        for attempt in range(5 if final else 1):
-            try:
-                await self.app.bot.edit_message_text(
-                    text, chat_id=broadcast.chat_id, message_id=broadcast.progress_message_id
-                )
-                return True
-            except BadRequest as exc:
-                if "message is not modified" in exc.message.lower():
-                    return True
-                log.info("could not update broadcast progress: %s", exc.message)
-                return False  # gone or not editable: retrying won't help
-            except Forbidden:
-                log.info("could not update broadcast progress: the sender blocked the bot")
-                return False
-            except Exception:
-                log.info("could not update broadcast progress (try %d)", attempt + 1, exc_info=True)
-                if final:
-                    await asyncio.sleep(min(2**attempt, 10))
-        return False
+            return Shown.YES
+        try:
+            await self.app.bot.edit_message_text(
+                text, chat_id=broadcast.chat_id, message_id=broadcast.progress_message_id
+            )
+            return Shown.YES
+        except BadRequest as exc:
+            if "message is not modified" in exc.message.lower():
+                return Shown.YES
+            log.info("could not update broadcast progress: %s", exc.message)
+            return Shown.NEVER  # gone or not editable: retrying won't help
+        except Forbidden:
+            log.info("could not update broadcast progress: the sender blocked the bot")
+            return Shown.NEVER
+        except Exception:
+            log.info("could not update broadcast progress; trying again later", exc_info=True)
+            return Shown.LATER
 
     async def _deliver(self, broadcast: Broadcast, delivery: Delivery) -> None:
         assert delivery.id is not None

@@ -13,7 +13,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_, update
+from sqlalchemy import and_, or_, update
 from sqlmodel import Session, col, select
 
 from core.errors import BadInput, NotFound, PermissionDenied
@@ -265,13 +265,16 @@ def resume_interrupted(*, session: Session) -> list[int]:
 
 
 def sending_broadcasts(*, session: Session) -> list[int]:
-    """Broadcasts that still have deliveries to make."""
+    """Broadcasts with deliveries still to make, or whose sender hasn't yet been shown the final
+    counts (a crash between the last delivery and the last edit): both need their task."""
+    unfinished = col(Broadcast.state) == BroadcastState.SENDING
+    unshown = and_(
+        col(Broadcast.state) == BroadcastState.DONE,
+        col(Broadcast.progress_message_id).is_not(None),
+        col(Broadcast.progress_final).is_(False),
+    )
     return [
-        b
-        for b in session.exec(
-            select(Broadcast.id).where(col(Broadcast.state) == BroadcastState.SENDING)
-        ).all()
-        if b is not None
+        b for b in session.exec(select(Broadcast.id).where(or_(unfinished, unshown))).all() if b is not None
     ]
 
 
@@ -302,6 +305,10 @@ def acknowledge(*, session: Session, delivery_id: int, chat_id: int, now: dateti
     if delivery.acked_at is None:
         delivery.acked_at = now
     return True
+
+
+def mark_progress_final(*, session: Session, broadcast_id: int) -> None:
+    session.execute(update(Broadcast).where(col(Broadcast.id) == broadcast_id).values(progress_final=True))
 
 
 def release_expired(*, session: Session, now: datetime, in_flight: Collection[int] = ()) -> int:

@@ -230,6 +230,7 @@ class Broadcast(SQLModel, table=True):
     created_by_member_id: int | None = Field(default=None, foreign_key="member.id")
     chat_id: int = Field(sa_column=Column(BigInteger, nullable=False))  # where the sender sees progress
     progress_message_id: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+    progress_final: bool = False  # the progress message shows the final counts
     audience: Audience | None = Field(
         default=None,
         sa_column=Column(

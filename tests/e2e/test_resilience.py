@@ -277,3 +277,27 @@ async def test_a_failure_after_the_change_was_saved_says_so(
             item = session.get(Item, 5)
             assert item is not None and item.status is Status.OPEN
         world.app.bot_data.pop("test_errors")
+
+
+async def test_a_progress_message_left_unfinished_by_a_crash_is_made_final(tmp_path: Path) -> None:
+    """The bot died after the last delivery and before the final edit: at start it is made."""
+    async with bot_world(tmp_path, **FAST) as world:
+        started = await world.client.ask(world.admin, "/start")
+        with world.db.session() as session:
+            broadcast = Broadcast(
+                text_html="Sent before the crash", chat_id=world.admin, progress_message_id=started.message_id
+            )
+            broadcast.state = BroadcastState.DONE
+            session.add(broadcast)
+            session.flush()
+            assert broadcast.id is not None
+            session.add(
+                Delivery(
+                    broadcast_id=broadcast.id, chat_id=world.admin, label="Ada", state=DeliveryState.SENT
+                )
+            )
+        final = await broadcast_finished(world)
+        assert "Sent 1 · pending 0 · failed 0 of 1" in final
+        with world.db.session() as session:
+            stored = session.get(Broadcast, broadcast.id)
+            assert stored is not None and stored.progress_final

@@ -39,6 +39,11 @@ def upgrade() -> None:
     with op.batch_alter_table("delivery", schema=None) as batch_op:
         batch_op.add_column(sa.Column("lease_until", storage.db.UTCDateTime(timezone=True), nullable=True))
 
+    with op.batch_alter_table("broadcast", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column("progress_final", sa.Boolean(), nullable=False, server_default=sa.false())
+        )
+
     with op.batch_alter_table("followup", schema=None) as batch_op:
         batch_op.add_column(sa.Column("lease_until", storage.db.UTCDateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column("retry_at", storage.db.UTCDateTime(timezone=True), nullable=True))
@@ -51,6 +56,9 @@ def downgrade() -> None:
     with op.batch_alter_table("followup", schema=None) as batch_op:
         batch_op.drop_column("retry_at")
         batch_op.drop_column("lease_until")
+
+    with op.batch_alter_table("broadcast", schema=None) as batch_op:
+        batch_op.drop_column("progress_final")
 
     with op.batch_alter_table("delivery", schema=None) as batch_op:
         batch_op.drop_column("lease_until")
