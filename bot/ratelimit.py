@@ -30,9 +30,10 @@ import time
 import warnings
 from collections import deque
 from collections.abc import Callable, Coroutine
+from contextlib import AbstractAsyncContextManager, nullcontext
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from telegram.error import RetryAfter
 from telegram.ext import AIORateLimiter
@@ -53,19 +54,29 @@ MAX_TRACKED_CHATS = 4096
 _PACED_PREFIXES = ("send", "copy", "forward", "edit")
 
 
+class SetAside(Protocol):
+    """A handling slot the update holds; set aside while its sends wait for the flood limits,
+    so a handler waiting out a group's 20 a minute doesn't keep other chats waiting."""
+
+    def set_aside(self) -> AbstractAsyncContextManager[None]: ...
+
+
 @dataclass(frozen=True)
 class Interactive:
-    """The update being handled: its chat."""
+    """The update being handled: its chat, and the handling slot it holds."""
 
     chat_id: int | None
+    slot: SetAside | None = None
 
 
 _lane: contextvars.ContextVar[Interactive | None] = contextvars.ContextVar("lane", default=None)
 
 
-def handling_update(chat_id: int | None) -> contextvars.Token[Interactive | None]:
+def handling_update(
+    chat_id: int | None, slot: SetAside | None = None
+) -> contextvars.Token[Interactive | None]:
     """Mark what follows (in this task) as the answer to a person's own update."""
-    return _lane.set(Interactive(chat_id))
+    return _lane.set(Interactive(chat_id, slot))
 
 
 def done_handling(token: contextvars.Token[Interactive | None]) -> None:
@@ -142,7 +153,8 @@ class PrivateChatPacer:
         self._tokens = float(PRIVATE_BURST)
         self._at = now
         self._last = -math.inf
-        self._lock = asyncio.Lock()
+        self._bulk_lock = asyncio.Lock()
+        self._replies_waiting = 0
         self._owed: deque[float] = deque()  # when the person wrote, for answers not yet sent
 
     def person_wrote(self) -> None:
@@ -157,21 +169,33 @@ class PrivateChatPacer:
             self._owed.popleft()
 
     async def acquire(self, *, bulk: bool) -> None:
-        async with self._lock:
-            while True:
-                now = time.monotonic()
-                self._refill(now)
-                spacing = max(0.0, self._last + PRIVATE_INTERVAL - now) if bulk else 0.0
-                if spacing <= 0 and self._owed:
-                    self._owed.popleft()
-                    self._last = now
-                    return
-                wait = max(spacing, (1 - self._tokens) * PRIVATE_INTERVAL)
-                if wait <= 0:
-                    self._tokens -= 1
-                    self._last = now
-                    return
-                await asyncio.sleep(wait + 0.001)
+        if not bulk:  # a person's reply never queues behind bulk waiting out its interval
+            self._replies_waiting += 1
+            try:
+                await self._take(bulk=False)
+            finally:
+                self._replies_waiting -= 1
+            return
+        async with self._bulk_lock:
+            await self._take(bulk=True)
+
+    async def _take(self, *, bulk: bool) -> None:
+        while True:
+            now = time.monotonic()
+            self._refill(now)
+            spacing = max(0.0, self._last + PRIVATE_INTERVAL - now) if bulk else 0.0
+            if bulk and self._replies_waiting:
+                spacing = max(spacing, 0.01)  # replies first
+            if spacing <= 0 and self._owed:
+                self._owed.popleft()
+                self._last = now
+                return
+            wait = max(spacing, (1 - self._tokens) * PRIVATE_INTERVAL)
+            if wait <= 0:
+                self._tokens -= 1
+                self._last = now
+                return
+            await asyncio.sleep(wait + 0.001)
 
     def idle(self) -> bool:
         return not self._owed and time.monotonic() - self._last > PRIVATE_BURST * PRIVATE_INTERVAL
@@ -205,8 +229,13 @@ class PacedRateLimiter(AIORateLimiter):
             self._private.setdefault(chat_id, PrivateChatPacer()).person_wrote()
 
     async def _pace(self, chat_id: int) -> None:
-        self._forget_idle()
         lane = _lane.get()
+        aside = lane.slot.set_aside() if lane is not None and lane.slot is not None else nullcontext()
+        async with aside:
+            await self._wait_for_windows(chat_id, lane)
+
+    async def _wait_for_windows(self, chat_id: int, lane: Interactive | None) -> None:
+        self._forget_idle()
         interactive = lane is not None
         if not interactive and time.monotonic() < self._bulk_from:
             await asyncio.sleep(self._bulk_from - time.monotonic())

@@ -4,7 +4,8 @@ Different chats are served concurrently (one person's round trip doesn't hold up
 while updates from one chat are handled strictly one after another, so "/status 5 done"
 followed by a reply note can never be applied out of order. A chat waits for its own turn
 *before* taking one of the ``MAX_CONCURRENT_UPDATES`` slots, so a person who taps eight times
-holds one slot, not eight: one busy chat never delays another.
+holds one slot, not eight; and an update whose replies wait for the flood limits (a long list
+in a group, at 20 a minute) sets its slot aside meanwhile: one busy chat never delays another.
 
 Each update is handled as "interactive" traffic (see ``bot.ratelimit``) and, once handled, is
 marked done in the update inbox (``bot.inbox``) unless the handler's own transaction already did.
@@ -14,7 +15,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable
+from collections.abc import AsyncIterator, Awaitable
+from contextlib import asynccontextmanager
 from typing import Any
 
 from telegram import Update
@@ -38,6 +40,37 @@ def chat_key(update: object) -> int:
         if update.effective_user is not None:
             return update.effective_user.id
     return 0
+
+
+class HandlingSlot:
+    """One of the processor's slots, held by one update; set aside while its sends wait."""
+
+    def __init__(self, slots: asyncio.Semaphore) -> None:
+        self._slots = slots
+        self._held = False
+
+    async def __aenter__(self) -> HandlingSlot:
+        await self._slots.acquire()
+        self._held = True
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        if self._held:
+            self._held = False
+            self._slots.release()
+
+    @asynccontextmanager
+    async def set_aside(self) -> AsyncIterator[None]:
+        if not self._held:
+            yield
+            return
+        self._held = False
+        self._slots.release()
+        try:
+            yield
+        finally:
+            await self._slots.acquire()  # if cancelled here, the slot is not held: not released
+            self._held = True
 
 
 class PerChatUpdateProcessor(BaseUpdateProcessor):
@@ -65,8 +98,8 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
         lock, users = self._chats.get(key, (asyncio.Lock(), 0))
         self._chats[key] = (lock, users + 1)
         try:
-            async with lock, self._slots:
-                await self._handle(update, coroutine)
+            async with lock, HandlingSlot(self._slots) as slot:
+                await self._handle(update, coroutine, slot)
         finally:
             lock, users = self._chats[key]
             if users == 1:
@@ -74,13 +107,13 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
             else:
                 self._chats[key] = (lock, users - 1)
 
-    async def _handle(self, update: object, coroutine: Awaitable[Any]) -> None:
+    async def _handle(self, update: object, coroutine: Awaitable[Any], slot: HandlingSlot) -> None:
         if not isinstance(update, Update):
             await coroutine
             return
         mark = WorkMark(update.update_id)
         work = current_work.set(mark)
-        lane = handling_update(update.effective_chat.id if update.effective_chat else None)
+        lane = handling_update(update.effective_chat.id if update.effective_chat else None, slot)
         try:
             await coroutine
         finally:

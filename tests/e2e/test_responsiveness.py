@@ -108,3 +108,26 @@ async def test_a_reply_is_answered_first_while_a_broadcast_runs(tmp_path: Path) 
         assert max(waits) < 1.0, f"/items waited {max(waits):.2f} s behind the broadcast"
         stats = await world.client.stats()
         assert stats["flood_rejections"] == 0
+
+
+async def test_groups_waiting_out_their_flood_limit_do_not_hold_up_other_chats(tmp_path: Path) -> None:
+    """Nine groups each ask for long lists, more than Telegram lets a group receive in a minute:
+    their replies wait, but a person in a private chat is still answered at once."""
+    async with bot_world(tmp_path, **DEFAULTS) as world:
+        await add_items(world, 120)  # /items all: five messages or more
+        sven = await world.join("Sven", "Sweden")
+        groups = [await world.client.group(f"Group {n}", [world.admin, sven]) for n in range(9)]
+        await world.client.skip()
+        for group in groups:
+            for _ in range(5):  # 25 messages or more: past 20 a minute
+                await world.client.send(world.admin, "/items all", chat_id=group)
+        await asyncio.sleep(8)  # every group has used up its minute and is waiting
+        sent = await world.client.events(after=0)
+        assert all(sum(1 for e in sent if e.chat_id == g) >= 18 for g in groups)
+        started = time.monotonic()
+        reply = await world.client.ask(sven, "/whoami", timeout=10)
+        waited = time.monotonic() - started
+        assert "Sven" in reply.text
+        assert waited < 1.0, f"a private /whoami waited {waited:.2f} s behind the groups"
+        stats = await world.client.stats()
+        assert stats["flood_rejections"] == 0
