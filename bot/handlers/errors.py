@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from telegram import Update
-from telegram.error import NetworkError, RetryAfter, TimedOut
+from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut
 from telegram.ext import ContextTypes
 
 from storage.db import current_work
@@ -27,6 +27,11 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     log.error("handler failed for update %s", getattr(update, "update_id", "?"), exc_info=error)
     if not isinstance(update, Update):
+        return
+    if isinstance(error, BadRequest) and "query is too old" in error.message.lower():
+        # a button pressed long ago (e.g. handled again after a restart): it can't be answered
+        # any more; what it changed was saved, and there is nobody waiting for an answer
+        log.info("update %s: the button press is too old to answer", update.update_id)
         return
     mark = current_work.get()
     text = SAVED_BUT if mark is not None and mark.done else SORRY

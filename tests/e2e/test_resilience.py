@@ -180,9 +180,10 @@ async def test_broadcaster_survives_errors_and_its_progress_message_ends_final(
     async with bot_world(tmp_path) as world:
         await world.client.call("faults", method="sendMessage", kind="404", count=2, chat_ids=recipients[:5])
         calls = fail_once(monkeypatch, broadcast_service, "mark_sent")
+        claims = fail_once(monkeypatch, broadcast_service, "claim")  # the sending loop itself fails
         await start_broadcast(world, recipients)
         final = await broadcast_finished(world)
-        assert len(calls) > 1
+        assert len(calls) > 1 and len(claims) > 1
         counts = received(world)
         assert set(counts) >= set(recipients)
         # a 'sent' that could not be recorded at first is recorded later, not sent again
