@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from telegram import Message, MessageEntity
+from telegram import MaybeInaccessibleMessage, Message, MessageEntity
 from telegram.helpers import create_deep_linked_url
 
 ITEM_PAYLOAD = re.compile(r"i([1-9]\d{0,11})")
@@ -28,8 +28,11 @@ def parse_item_payload(payload: str) -> int | None:
     return int(match[1]) if match else None
 
 
-def items_linked(message: Message) -> set[int]:
-    """The items a bot message links to (one for an item card, many for a list)."""
+def items_linked(message: MaybeInaccessibleMessage) -> set[int]:
+    """The items a bot message links to (one for an item card, many for a list); none for a
+    message Telegram no longer lets the bot see (``InaccessibleMessage``, e.g. older than 48 h)."""
+    if not isinstance(message, Message):
+        return set()
     found = set()
     for entity in message.entities or message.caption_entities or ():
         if entity.type == MessageEntity.TEXT_LINK and entity.url:

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from bot.deeplinks import item_url
 from bot.limits import SPLIT_TARGET
 from core.items import ItemCard, is_overdue
+from core.members import InviteRow
 from core.permissions import Actor
 from storage.models import ItemEvent, Meeting, Party, Precision, Role, Status
 
@@ -210,6 +211,8 @@ COMMANDS: list[tuple[str, str, frozenset[Role]]] = [
     ("add", "Add an item: text | owner: P | due: phrase", frozenset({Role.SECRETARIAT})),
     ("due", "Change a deadline: /due N phrase", frozenset({Role.SECRETARIAT})),
     ("invite", "Invite link: /invite PARTY [role] [uses=N]", frozenset({Role.SECRETARIAT})),
+    ("invites", "Open invites; /invite revoke CODE", frozenset({Role.SECRETARIAT})),
+    ("group", "In a group: /group on|off for item commands", frozenset({Role.SECRETARIAT})),
     ("party", "Add a party: /party add NAME | aliases", frozenset({Role.SECRETARIAT})),
     ("digest", "The digest now; /digest on|off for the weekly one", frozenset(Role)),
     ("quiet", "Quiet hours: /quiet 22:00-07:00 or off", frozenset(Role)),
@@ -261,3 +264,18 @@ def parties_text(rows: Sequence[tuple[Party, int]]) -> list[str]:
         aliases = f"\n   aka {esc(', '.join(party.aliases))}" if party.aliases else ""
         blocks.append(f"• <b>{esc(party.name)}</b> — {members} member{'s' if members != 1 else ''}{aliases}")
     return split_messages(blocks, header=f"<b>Parties</b> ({len(rows)})")
+
+
+def invites_text(rows: Sequence[InviteRow], timezone: str) -> list[str]:
+    """/invites: open invites, with the code prefix /invite revoke takes."""
+    if not rows:
+        return ["No open invites. Create one with /invite PARTY [chair|observer|secretariat] [uses=N]"]
+    zone = ZoneInfo(timezone)
+    blocks = [
+        f"• <code>{esc(r.invite.code[:8])}</code> {ROLE_NAMES[r.invite.role]} of <b>{esc(r.party)}</b> — "
+        f"{r.invite.uses_left} use{'s' if r.invite.uses_left != 1 else ''} left, used {r.uses}×, "
+        f"until {r.invite.expires_at.astimezone(zone):%d %b %Y}"
+        + (f", by {esc(r.created_by)}" if r.created_by else "")
+        for r in rows
+    ]
+    return split_messages(blocks, header=f"<b>Open invites</b> ({len(rows)}) — revoke: /invite revoke CODE")

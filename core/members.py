@@ -5,18 +5,18 @@ from __future__ import annotations
 import re
 import secrets
 from collections.abc import Collection
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from zoneinfo import available_timezones
 
 from sqlalchemy import update
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from core import clock
 from core.errors import BadInput, PermissionDenied
 from core.parties import find_party
 from core.permissions import Actor, can_manage
-from storage.models import Invite, Member, Party, Role
+from storage.models import Invite, Member, MemberEvent, Party, Role
 
 INVITE_CODE_BYTES = 16  # 22 URL-safe characters: fits Telegram's 64-character start payload
 
@@ -173,22 +173,37 @@ def enroll(*, session: Session, user_id: int, display_name: str, party_name: str
 
 
 INVALID_INVITE = (
-    "This invite link is not valid any more (expired or already used). Ask the secretariat for a new one."
+    "This invite link is not valid any more (expired, revoked or already used). "
+    "Ask the secretariat for a new one."
 )
+REVOKE_PREFIX_MIN = 6
 
 
-def redeem_invite(
-    *,
-    session: Session,
-    code: str,
-    user_id: int,
-    display_name: str,
-    admins: Collection[int],
-) -> tuple[Member, Party]:
-    """Bind the user to the invite's party and role, using up one use atomically."""
-    invite = session.exec(select(Invite).where(Invite.code == code)).first()
-    if invite is None or invite.expires_at <= clock.now():
+@dataclass(frozen=True)
+class InviteOutcome:
+    """What opening (or answering) an invite did. ``kind``: joined, changed, unchanged, kept,
+    or confirm (an existing member would change party or role: nothing is changed before they
+    confirm)."""
+
+    kind: str
+    member: Member
+    party: Party  # the invite's party
+    role: Role  # the role the invite gives this person
+    invite_id: int
+    old_party: Party | None = None
+    old_role: Role | None = None
+    invited_by: str = ""
+
+
+def _valid_invite(session: Session, invite: Invite | None) -> Invite:
+    if invite is None or invite.revoked_at is not None or invite.expires_at <= clock.now():
         raise BadInput(INVALID_INVITE)
+    if invite.uses_left <= 0:
+        raise BadInput(INVALID_INVITE)
+    return invite
+
+
+def _use_up(session: Session, invite: Invite) -> None:
     used = session.execute(
         update(Invite)
         .where(Invite.id == invite.id, Invite.uses_left > 0)  # type: ignore[arg-type]
@@ -196,17 +211,151 @@ def redeem_invite(
     )
     if used.rowcount != 1:  # type: ignore[attr-defined]
         raise BadInput(INVALID_INVITE)
+
+
+def _outcome(
+    session: Session, kind: str, member: Member, invite: Invite, role: Role, **old: object
+) -> InviteOutcome:
     party = session.get(Party, invite.party_id)
-    assert party is not None
+    assert party is not None and invite.id is not None
+    creator = session.get(Member, invite.created_by_member_id) if invite.created_by_member_id else None
+    return InviteOutcome(
+        kind=kind,
+        member=member,
+        party=party,
+        role=role,
+        invite_id=invite.id,
+        invited_by=creator.display_name if creator else "",
+        **old,  # type: ignore[arg-type]
+    )
+
+
+def _record(session: Session, member: Member, kind: str, invite: Invite, **change: int | str | None) -> None:
+    assert member.id is not None
+    event = MemberEvent(member_id=member.id, kind=kind, invite_id=invite.id, at=clock.now())
+    for key, value in change.items():
+        setattr(event, key, value)
+    session.add(event)
+
+
+def open_invite(
+    *, session: Session, code: str, user_id: int, display_name: str, admins: Collection[int]
+) -> InviteOutcome:
+    """A person opened an invite link. A newcomer joins (one use is taken, atomically); an
+    existing member who would change party or role is asked first (``kind == "confirm"``)."""
+    invite = _valid_invite(session, session.exec(select(Invite).where(Invite.code == code)).first())
     member = session.exec(select(Member).where(Member.telegram_user_id == user_id)).first()
-    role = Role.SECRETARIAT if user_id in admins else invite.role
+    role = Role.SECRETARIAT if user_id in admins else invite.role  # a config admin stays secretariat
     if member is None:
-        member = Member(telegram_user_id=user_id, role=role, display_name=display_name)
+        _use_up(session, invite)
+        member = Member(
+            telegram_user_id=user_id, role=role, display_name=display_name, party_id=invite.party_id
+        )
         session.add(member)
-    member.party_id = invite.party_id
-    member.role = role
-    member.reachable = True
+        session.flush()
+        _record(session, member, "joined", invite, new_party_id=invite.party_id, new_role=role.value)
+        return _outcome(session, "joined", member, invite, role)
     if display_name:
         member.display_name = display_name
+    member.reachable = True
+    old_party = session.get(Party, member.party_id) if member.party_id is not None else None
+    if member.party_id == invite.party_id and member.role is role:
+        _record(session, member, "unchanged", invite, old_party_id=member.party_id, old_role=role.value)
+        return _outcome(session, "unchanged", member, invite, role)
+    return _outcome(session, "confirm", member, invite, role, old_party=old_party, old_role=member.role)
+
+
+def answer_invite(
+    *, session: Session, invite_id: int, user_id: int, accept: bool, admins: Collection[int]
+) -> InviteOutcome:
+    """The member's answer to "change your party or role?": the invite is checked again."""
+    invite = _valid_invite(session, session.get(Invite, invite_id))
+    member = session.exec(select(Member).where(Member.telegram_user_id == user_id)).first()
+    if member is None:
+        raise BadInput("Open the invite link again to join.")
+    role = Role.SECRETARIAT if user_id in admins else invite.role
+    old_party = session.get(Party, member.party_id) if member.party_id is not None else None
+    old_role = member.role
+    change: dict[str, int | str | None] = {
+        "old_party_id": member.party_id,
+        "new_party_id": invite.party_id,
+        "old_role": old_role.value,
+        "new_role": role.value,
+    }
+    if not accept:
+        _record(session, member, "kept", invite, **change)
+        return _outcome(session, "kept", member, invite, role, old_party=old_party, old_role=old_role)
+    if member.party_id == invite.party_id and member.role is role:
+        return _outcome(session, "unchanged", member, invite, role)
+    _use_up(session, invite)
+    member.party_id, member.role = invite.party_id, role
+    _record(session, member, "changed", invite, **change)
     session.flush()
-    return member, party
+    return _outcome(session, "changed", member, invite, role, old_party=old_party, old_role=old_role)
+
+
+def secretariat_user_ids(*, session: Session, except_user: int | None = None) -> list[int]:
+    """Secretariat members the bot can reach, to tell them about changes."""
+    query = select(Member.telegram_user_id).where(Member.role == Role.SECRETARIAT, col(Member.reachable))
+    return [u for u in session.exec(query).all() if u != except_user]
+
+
+@dataclass(frozen=True)
+class InviteRow:
+    invite: Invite
+    party: str
+    uses: int  # people who joined or changed through it
+    created_by: str
+
+
+def list_invites(*, session: Session, actor: Actor) -> list[InviteRow]:
+    """Invites that can still be used, newest first (secretariat)."""
+    if not can_manage(actor):
+        raise PermissionDenied("Only the secretariat can list invites.")
+    now = clock.now()
+    invites = session.exec(
+        select(Invite)
+        .where(col(Invite.revoked_at).is_(None), col(Invite.expires_at) > now, col(Invite.uses_left) > 0)
+        .order_by(col(Invite.id).desc())
+        .limit(50)
+    ).all()
+    rows = []
+    for invite in invites:
+        party = session.get(Party, invite.party_id)
+        creator = session.get(Member, invite.created_by_member_id) if invite.created_by_member_id else None
+        uses = session.exec(
+            select(func.count()).where(
+                MemberEvent.invite_id == invite.id, col(MemberEvent.kind).in_(["joined", "changed"])
+            )
+        ).one()
+        rows.append(
+            InviteRow(
+                invite, party.name if party else "?", int(uses), creator.display_name if creator else ""
+            )
+        )
+    return rows
+
+
+def revoke_invite(*, session: Session, actor: Actor, code: str) -> Invite:
+    """Revoke an invite by its code, its link, or the first characters of its code."""
+    if not can_manage(actor):
+        raise PermissionDenied("Only the secretariat can revoke invites.")
+    code = code.strip().rsplit("start=", 1)[-1].strip()
+    if len(code) < REVOKE_PREFIX_MIN or len(code) > 64:
+        raise BadInput(
+            f"Give the invite's code (at least its first {REVOKE_PREFIX_MIN} characters); "
+            "/invites lists them."
+        )
+    found = session.exec(
+        select(Invite).where(col(Invite.code).startswith(code, autoescape=True)).limit(2)
+    ).all()
+    if len(found) != 1:
+        raise BadInput(
+            "No invite has that code."
+            if not found
+            else "More than one invite starts so; give more of the code."
+        )
+    invite = found[0]
+    if invite.revoked_at is None:
+        invite.revoked_at = clock.now()
+    return invite

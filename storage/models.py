@@ -137,6 +137,37 @@ class Invite(SQLModel, table=True):
     expires_at: datetime = Field(sa_column=_utc_column())
     created_by_member_id: int | None = Field(default=None, foreign_key="member.id")
     created_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column())
+    revoked_at: datetime | None = Field(default=None, sa_column=_utc_column(nullable=True))
+
+
+class MemberEvent(SQLModel, table=True):
+    """Append-only history of a member's party and role: when, old -> new, by which invite.
+
+    ``kind``: joined (first invite), changed (confirmed a change), kept (declined a change),
+    unchanged (opened an invite for what they already are)."""
+
+    __table_args__ = (Index("ix_memberevent_member_at", "member_id", "at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    member_id: int = Field(foreign_key="member.id")
+    at: datetime = Field(default_factory=utcnow, sa_column=_utc_column())
+    kind: str = Field(max_length=20)
+    old_party_id: int | None = Field(default=None, foreign_key="party.id")
+    new_party_id: int | None = Field(default=None, foreign_key="party.id")
+    old_role: str | None = Field(default=None, max_length=20)
+    new_role: str | None = Field(default=None, max_length=20)
+    invite_id: int | None = Field(default=None, foreign_key="invite.id", index=True)
+
+
+class GroupChat(SQLModel, table=True):
+    """A group the secretariat enabled (or disabled) for item commands."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    chat_id: int = Field(sa_column=Column(BigInteger, nullable=False, unique=True))
+    title: str = Field(default="", max_length=200)
+    enabled: bool = False
+    changed_by_member_id: int | None = Field(default=None, foreign_key="member.id")
+    changed_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column())
 
 
 class FollowupKind(StrEnum):

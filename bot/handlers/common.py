@@ -15,7 +15,7 @@ from bot.context import app_context
 from bot.jobs import replan_after
 from bot.keyboards import card_keyboard
 from bot.render import STRANGER_TEXT, esc, item_card
-from core import clock, members
+from core import clock, groups, members
 from core.errors import UserError
 from core.items import ItemCard
 from core.permissions import Actor
@@ -23,6 +23,7 @@ from core.schedule import PlanScope
 
 log = logging.getLogger(__name__)
 
+GROUP_OFF = "NextSteps isn't switched on in this group. The secretariat can do it with /group on."
 Handler = Callable[[Update, ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, None]]
 
 
@@ -60,14 +61,50 @@ async def current_actor(update: Update, context: ContextTypes.DEFAULT_TYPE) -> A
     return actor
 
 
-async def require_actor(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Actor | None:
-    """The member behind this update; a stranger gets the how-to-join text and None."""
+def _in_group(update: Update) -> bool:
+    return update.effective_chat is not None and not is_private(update)
+
+
+def _quiet_in_group(update: Update) -> bool:
+    """A plain reply in a group that isn't for us to answer: ignored silently, not with an error."""
+    message = update.effective_message
+    return (
+        _in_group(update)
+        and update.callback_query is None
+        and message is not None
+        and message.reply_to_message is not None
+        and not (message.text or "").startswith("/")
+    )
+
+
+async def require_actor(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, *, in_disabled_group: bool = False
+) -> Actor | None:
+    """The member behind this update, or None after telling them why not.
+
+    A stranger gets the how-to-join text in a private chat and nothing in a group. In a group
+    the secretariat hasn't enabled (``/group on``), item commands get a one-line hint, unless
+    ``in_disabled_group`` (commands that show no item data)."""
     actor = await current_actor(update, context)
+    query = update.callback_query
+    message = update.effective_message
     if actor is None:
-        if update.callback_query is not None:
-            await update.callback_query.answer("You are not registered. Ask the secretariat for an invite.")
-        elif update.effective_message is not None:
-            await update.effective_message.reply_text(STRANGER_TEXT)
+        if query is not None:
+            await query.answer("You are not registered. Ask the secretariat for an invite.")
+        elif message is not None and not _in_group(update):
+            await message.reply_text(STRANGER_TEXT)
+        return None
+    if _in_group(update) and not in_disabled_group:
+        chat_id = update.effective_chat.id  # type: ignore[union-attr]
+        enabled = await app_context(context).db.run(
+            lambda session: groups.is_enabled(session=session, chat_id=chat_id), completes_work=False
+        )
+        if not enabled:
+            if query is not None:
+                await query.answer(GROUP_OFF, show_alert=True)
+            elif message is not None and not _quiet_in_group(update):
+                await message.reply_text(GROUP_OFF)
+            return None
     return actor
 
 
@@ -79,7 +116,9 @@ def friendly_errors(handler: Handler) -> Handler:
         try:
             await handler(update, context)
         except UserError as exc:
-            if update.callback_query is not None:
+            if _quiet_in_group(update):
+                log.info("ignored a reply in a group: %s", exc)
+            elif update.callback_query is not None:
                 await update.callback_query.answer(str(exc)[:200], show_alert=True)
             elif update.effective_message is not None:
                 await update.effective_message.reply_text(esc(exc))

@@ -2,23 +2,35 @@
 
 from __future__ import annotations
 
+import logging
 import re
 
-from telegram import Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.error import Forbidden
 from telegram.ext import ContextTypes
 from telegram.helpers import create_deep_linked_url
 
 from bot.context import app_context
 from bot.deeplinks import parse_item_payload
-from bot.handlers.common import current_actor, display_name, friendly_errors, require_actor, send_card
+from bot.handlers.common import (
+    current_actor,
+    display_name,
+    friendly_errors,
+    is_private,
+    reply_chunks,
+    require_actor,
+    send_card,
+)
 from bot.jobs import replan_after
 from bot.menus import set_member_menu
-from bot.render import ROLE_NAMES, STRANGER_TEXT, esc, help_text, whoami_text
-from core import items, members
+from bot.render import ROLE_NAMES, STRANGER_TEXT, esc, help_text, invites_text, whoami_text
+from core import groups, items, members
 from core.errors import BadInput
+from core.members import InviteOutcome
 from core.schedule import PlanScope
 from storage.models import Role
 
+log = logging.getLogger(__name__)
 _USES = re.compile(r"uses=(\d{1,4})", re.IGNORECASE)
 
 
@@ -38,19 +50,16 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await send_card(update, context, actor, card)
         return
     if context.args:
+        if not is_private(update):  # an invite is for one person: never used in a group
+            await message.reply_text("Open the invite link in a private chat with me.")
+            return
         code, name = context.args[0], display_name(update)
-        member, party = await ctx.db.run(
-            lambda session: members.redeem_invite(
+        outcome = await ctx.db.run(
+            lambda session: members.open_invite(
                 session=session, code=code, user_id=user.id, display_name=name, admins=ctx.admins
             )
         )
-        assert member.id is not None
-        await replan_after(ctx, PlanScope.members([member.id]))
-        await set_member_menu(context.bot, user.id, member.role)
-        await message.reply_text(
-            f"✅ Welcome, {esc(user.first_name)}! You are now <b>{ROLE_NAMES[member.role]}</b> "
-            f"for <b>{esc(party.name)}</b>.\n\nTry /items to see your next steps, or /help."
-        )
+        await _after_invite(update, context, outcome)
         return
     actor = await current_actor(update, context)
     if actor is None:
@@ -70,7 +79,7 @@ async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 @friendly_errors
 async def whoami(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Your party, role and timezone."""
-    actor = await require_actor(update, context)
+    actor = await require_actor(update, context, in_disabled_group=True)
     if actor is None:
         return
     party = await app_context(context).db.run(
@@ -83,7 +92,7 @@ async def whoami(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 @friendly_errors
 async def tz(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Set your own timezone."""
-    actor = await require_actor(update, context)
+    actor = await require_actor(update, context, in_disabled_group=True)
     if actor is None:
         return
     assert update.effective_message is not None
@@ -120,12 +129,23 @@ def parse_invite_args(args: list[str], default_uses: int) -> tuple[str, Role, in
 
 @friendly_errors
 async def invite(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Create an invite link for a party and role (secretariat)."""
-    actor = await require_actor(update, context)
+    """Create an invite link for a party and role, or revoke one (secretariat)."""
+    actor = await require_actor(update, context, in_disabled_group=True)
     if actor is None:
         return
     ctx = app_context(context)
-    party_name, role, uses = parse_invite_args(context.args or [], ctx.settings.invites.default_uses)
+    message = update.effective_message
+    assert message is not None
+    args = context.args or []
+    if args and args[0].lower() == "revoke":
+        if len(args) != 2:
+            raise BadInput("Usage: /invite revoke CODE (/invites lists the codes)")
+        revoked = await ctx.db.run(
+            lambda session: members.revoke_invite(session=session, actor=actor, code=args[1])
+        )
+        await message.reply_text(f"🚫 Invite {esc(revoked.code[:8])}… revoked: it can't be used any more.")
+        return
+    party_name, role, uses = parse_invite_args(args, ctx.settings.invites.default_uses)
     created, party = await ctx.db.run(
         lambda session: members.create_invite(
             session=session,
@@ -137,9 +157,146 @@ async def invite(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         )
     )
     link = create_deep_linked_url(context.bot.username, created.code)
-    assert update.effective_message is not None
-    await update.effective_message.reply_text(
+    text = (
         f"🔗 Invite for <b>{ROLE_NAMES[role]}</b> of <b>{esc(party.name)}</b>\n{esc(link)}\n"
         f"Valid {ctx.settings.invites.ttl_days} days, {uses} use{'s' if uses != 1 else ''}. "
         "Send it privately to the person."
+    )
+    if is_private(update):
+        await message.reply_text(text)
+        return
+    # never in a group: anyone there could use it
+    try:
+        await context.bot.send_message(actor.user_id, text)
+    except Forbidden:
+        await message.reply_text(
+            "I won't post an invite link in a group. Start a private chat with me and ask there."
+        )
+        return
+    await message.reply_text("🔗 I sent you the invite link privately.")
+
+
+@friendly_errors
+async def list_invites(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/invites: invites that can still be used (secretariat)."""
+    actor = await require_actor(update, context)
+    if actor is None:
+        return
+    ctx = app_context(context)
+    rows = await ctx.db.run(lambda session: members.list_invites(session=session, actor=actor))
+    assert update.effective_message is not None
+    await reply_chunks(update, invites_text(rows, actor.timezone))
+
+
+def _confirm_keyboard(outcome: InviteOutcome) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton("✅ Yes, change", callback_data=f"iv:{outcome.invite_id}:y"),
+                InlineKeyboardButton("✖ No, keep", callback_data=f"iv:{outcome.invite_id}:n"),
+            ]
+        ]
+    )
+
+
+def _what(party_name: str | None, role: Role | None) -> str:
+    if role is None:
+        return "not a member"
+    return f"<b>{ROLE_NAMES[role]}</b> of <b>{esc(party_name or 'no party')}</b>"
+
+
+async def _after_invite(update: Update, context: ContextTypes.DEFAULT_TYPE, outcome: InviteOutcome) -> None:
+    """Tell the person what the invite did; on a change, tell the secretariat too."""
+    ctx = app_context(context)
+    user = update.effective_user
+    assert user is not None
+    now = _what(outcome.party.name, outcome.role)
+    if outcome.kind == "confirm":
+        was = _what(outcome.old_party.name if outcome.old_party else None, outcome.old_role)
+        text = f"You are {was}. This invite would make you {now}.\nChange?"
+        assert update.effective_message is not None
+        await update.effective_message.reply_text(text, reply_markup=_confirm_keyboard(outcome))
+        return
+    member = outcome.member
+    assert member.id is not None
+    if outcome.kind in ("joined", "changed"):
+        await replan_after(ctx, PlanScope.members([member.id]))
+        await set_member_menu(context.bot, user.id, member.role)
+    texts = {
+        "joined": f"✅ Welcome, {esc(user.first_name)}! You are now <b>{ROLE_NAMES[outcome.role]}</b> "
+        f"for <b>{esc(outcome.party.name)}</b>.\n\nTry /items to see your next steps, or /help.",
+        "changed": f"✅ Done: you are now {now}. /help shows what you can do.",
+        "unchanged": f"You are already {now}. Nothing changed.",
+        "kept": "OK, nothing changed.",
+    }
+    if update.callback_query is not None:
+        await update.callback_query.edit_message_text(texts[outcome.kind])
+    else:
+        assert update.effective_message is not None
+        await update.effective_message.reply_text(texts[outcome.kind])
+    if outcome.kind == "changed":
+        was = _what(outcome.old_party.name if outcome.old_party else None, outcome.old_role)
+        note = (
+            f"👤 {esc(member.display_name or str(user.id))} changed from {was} to {now} "
+            f"(invite by {esc(outcome.invited_by or 'the secretariat')})."
+        )
+        secretariat = await ctx.db.run(
+            lambda session: members.secretariat_user_ids(session=session, except_user=user.id),
+            completes_work=False,
+        )
+        for chat_id in secretariat:
+            try:
+                await context.bot.send_message(chat_id, note)
+            except Exception:  # best effort: the change is recorded in the member history
+                log.info("could not tell secretariat member %s about a role change", chat_id, exc_info=True)
+
+
+@friendly_errors
+async def invite_answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The "change your party or role?" buttons; the invite is checked again on press."""
+    query = update.callback_query
+    user = update.effective_user
+    assert query is not None and user is not None
+    parts = (query.data or "").split(":")
+    if len(parts) != 3 or parts[2] not in ("y", "n") or not parts[1].isdigit() or len(parts[1]) > 9:
+        await query.answer("This button is no longer valid.", show_alert=True)
+        return
+    ctx = app_context(context)
+    invite_id, accept = int(parts[1]), parts[2] == "y"
+    outcome = await ctx.db.run(
+        lambda session: members.answer_invite(
+            session=session, invite_id=invite_id, user_id=user.id, accept=accept, admins=ctx.admins
+        )
+    )
+    await query.answer()
+    await _after_invite(update, context, outcome)
+
+
+@friendly_errors
+async def group(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/group on|off: let members use item commands in this group (secretariat)."""
+    actor = await require_actor(update, context, in_disabled_group=True)
+    if actor is None:
+        return
+    message = update.effective_message
+    chat = update.effective_chat
+    assert message is not None and chat is not None
+    if is_private(update):
+        raise BadInput("Use /group on in the group you want to enable.")
+    args = [a.lower() for a in context.args or []]
+    if args not in (["on"], ["off"]):
+        raise BadInput("Usage: /group on (item commands work here) or /group off")
+    enabled = args == ["on"]
+    ctx = app_context(context)
+    title = chat.title or ""
+    await ctx.db.run(
+        lambda session: groups.set_enabled(
+            session=session, actor=actor, chat_id=chat.id, title=title, enabled=enabled
+        )
+    )
+    await message.reply_text(
+        "✅ Members can use NextSteps here now: /items, /item N, /status … "
+        "(each sees what their own role allows)."
+        if enabled
+        else "NextSteps item commands are off in this group."
     )

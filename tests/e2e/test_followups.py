@@ -142,6 +142,7 @@ async def test_weekly_digest_in_a_group_splits_at_item_boundaries(
 ) -> None:
     async with bot_world(tmp_path, **FAST) as world:
         group = await world.client.group("Secretariat", [world.admin])
+        await world.client.ask(world.admin, "/group on", chat_id=group)
         on = await world.client.ask(world.admin, "/digest on", chat_id=group)
         assert "weekly digest (Mondays at 09:00" in on.text
         with world.db.session() as session:

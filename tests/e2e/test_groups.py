@@ -9,6 +9,7 @@ from tests.e2e.harness import BotWorld
 async def test_commands_with_bot_username_work_in_groups(world: BotWorld) -> None:
     sven = await world.join("Sven", "Sweden")
     group = await world.client.group("BP chairs", [world.admin, sven])
+    await world.client.ask(world.admin, "/group on", chat_id=group)
     reply = await world.client.ask(sven, "/items@nextsteps_demo_bot", chat_id=group)
     assert "Your party's open items (1)" in reply.text
     reply = await world.client.ask(world.admin, "/meeting", chat_id=group)
@@ -18,6 +19,7 @@ async def test_commands_with_bot_username_work_in_groups(world: BotWorld) -> Non
 async def test_other_bots_commands_and_chatter_are_ignored(world: BotWorld) -> None:
     sven = await world.join("Sven", "Sweden")
     group = await world.client.group("BP chairs", [world.admin, sven])
+    await world.client.ask(world.admin, "/group on", chat_id=group)
     await world.client.skip()
     await world.client.send(sven, "/items@some_other_bot", chat_id=group)
     await world.client.send(sven, "/poll what time?", chat_id=group)
@@ -29,6 +31,7 @@ async def test_group_buttons_check_the_presser_not_the_requester(world: BotWorld
     sven = await world.join("Sven", "Sweden")
     olga = await world.join("Olga", "Hungary", "observer")
     group = await world.client.group("BP chairs", [world.admin, sven, olga])
+    await world.client.ask(world.admin, "/group on", chat_id=group)
     card = await world.card(sven, 5, chat_id=group)
     answer, _ = await world.client.press(olga, card, "Done")
     assert answer["show_alert"] and "You can't change #5" in answer["text"]
@@ -42,6 +45,7 @@ async def test_group_buttons_check_the_presser_not_the_requester(world: BotWorld
 async def test_reply_in_group_adds_note(world: BotWorld) -> None:
     sven = await world.join("Sven", "Sweden")
     group = await world.client.group("BP chairs", [world.admin, sven])
+    await world.client.ask(world.admin, "/group on", chat_id=group)
     card = await world.card(sven, 5, chat_id=group)
     reply = await world.client.ask(sven, "Meeting set for 3 Feb", chat_id=group, reply_to=card.message_id)
     assert "Note added to #5" in reply.text
@@ -49,5 +53,6 @@ async def test_reply_in_group_adds_note(world: BotWorld) -> None:
 
 async def test_unknown_command_addressed_to_us_in_group_gets_help(world: BotWorld) -> None:
     group = await world.client.group("Secretariat", [world.admin])
+    await world.client.ask(world.admin, "/group on", chat_id=group)
     reply = await world.client.ask(world.admin, "/frobnicate@nextsteps_demo_bot", chat_id=group)
     assert "I don't know /frobnicate" in reply.text

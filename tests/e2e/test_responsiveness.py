@@ -117,6 +117,8 @@ async def test_groups_waiting_out_their_flood_limit_do_not_hold_up_other_chats(t
         await add_items(world, 120)  # /items all: five messages or more
         sven = await world.join("Sven", "Sweden")
         groups = [await world.client.group(f"Group {n}", [world.admin, sven]) for n in range(9)]
+        for group in groups:
+            await world.client.ask(world.admin, "/group on", chat_id=group)
         await world.client.skip()
         for group in groups:
             for _ in range(5):  # 25 messages or more: past 20 a minute
