@@ -23,6 +23,17 @@ from core.schedule import PlanScope
 
 log = logging.getLogger(__name__)
 
+MAX_ERROR_TEXT = 500  # an error quoting what was typed must stay short, whatever was typed
+
+
+def shorten(text: str, limit: int) -> str:
+    """At most ``limit`` characters: long quoted input is cut in the middle with an ellipsis."""
+    if len(text) <= limit:
+        return text
+    keep = (limit - 1) // 2
+    return text[:keep] + "…" + text[-keep:]
+
+
 GROUP_OFF = "NextSteps isn't switched on in this group. The secretariat can do it with /group on."
 Handler = Callable[[Update, ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, None]]
 
@@ -121,7 +132,7 @@ def friendly_errors(handler: Handler) -> Handler:
             elif update.callback_query is not None:
                 await update.callback_query.answer(str(exc)[:200], show_alert=True)
             elif update.effective_message is not None:
-                await update.effective_message.reply_text(esc(exc))
+                await update.effective_message.reply_text(esc(shorten(str(exc), MAX_ERROR_TEXT)))
 
     return wrapper
 
