@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlmodel import func, select
 
 from storage.models import Item, ItemEvent, Status
 from tests.e2e.harness import BotWorld
+
+
+@pytest.fixture
+def world(world_on_both: BotWorld) -> BotWorld:
+    """Permissions are checked the same on SQLite and PostgreSQL."""
+    return world_on_both
 
 
 def snapshot(world: BotWorld) -> tuple[list[tuple[int | None, Status]], int]:
