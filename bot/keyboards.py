@@ -10,6 +10,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.limits import CALLBACK_DATA_MAX_BYTES
 from bot.render import STATUS_BUTTON
+from core import limits
 from core.items import ItemCard
 from core.permissions import Actor, can_note, settable_statuses
 from storage.models import Status
@@ -22,7 +23,7 @@ STATUS_CODES = {
     Status.DROPPED: "x",
 }
 _CODE_STATUS = {code: status for status, code in STATUS_CODES.items()}
-_PATTERN = re.compile(r"(?P<kind>st|nt):(?P<item>[1-9]\d{0,11})(?::(?P<code>[opdbx]))?")
+_PATTERN = re.compile(r"(?P<kind>st|nt):(?P<item>[1-9]\d{0,29})(?::(?P<code>[opdbx]))?")
 
 
 @dataclass(frozen=True)
@@ -49,9 +50,9 @@ def encode_note(item_id: int) -> str:
 def decode(data: str | None) -> ButtonAction | None:
     """The action a button stands for, or None for anything forged or malformed."""
     match = _PATTERN.fullmatch(data or "")
-    if match is None:
+    item_id = limits.parse_id(match["item"]) if match else None
+    if match is None or item_id is None:  # forged, or a number no item can have
         return None
-    item_id = int(match["item"])
     if match["kind"] == "st":
         if match["code"] is None:
             return None

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
@@ -93,12 +95,19 @@ def broadcast_progress(broadcast_id: int, progress: Progress, *, done: bool) -> 
     return f"{head}\n{line}{tail}"
 
 
-def broadcasts_list(rows: Sequence[tuple[Broadcast, Progress]]) -> str:
+def _when(at: datetime, timezone: str) -> str:
+    """A moment on the viewer's wall clock: "5 Mar 2027 09:30"."""
+    local = at.astimezone(ZoneInfo(timezone))
+    return f"{fmt_date(local.date())} {local:%H:%M}"
+
+
+def broadcasts_list(rows: Sequence[tuple[Broadcast, Progress]], timezone: str) -> str:
+    """/broadcasts, with dates in the viewer's ``timezone``."""
     if not rows:
         return "No broadcasts yet. Send one with /broadcast your message."
     lines = ["<b>Recent broadcasts</b>"]
     for broadcast, p in rows:
-        when = fmt_date(broadcast.created_at.date())
+        when = _when(broadcast.started_at or broadcast.created_at, timezone)
         lines.append(
             f"<b>{broadcast.id}</b> · {when} · {broadcast.state.value} — sent {p.sent}/{p.total}, "
             f"failed {p.failed}, 👍 {p.acked}\n   {esc(_excerpt(broadcast.text_html))}"
@@ -116,12 +125,21 @@ def _excerpt(text_html: str) -> str:
     return plain if len(plain) <= 70 else plain[:69] + "…"
 
 
-def broadcast_report(broadcast: Broadcast, p: Progress, failed: Sequence[Delivery]) -> list[str]:
+def broadcast_report(
+    broadcast: Broadcast, p: Progress, failed: Sequence[Delivery], timezone: str
+) -> list[str]:
+    """/broadcast N, with dates in the viewer's ``timezone``."""
     assert broadcast.id is not None
     audience = AUDIENCE_LABEL[broadcast.audience] if broadcast.audience else "no audience"
+    when = f"Written {_when(broadcast.created_at, timezone)}"
+    if broadcast.started_at is not None:
+        when += f" · sent {_when(broadcast.started_at, timezone)}"
+    if broadcast.finished_at is not None:
+        when += f" · finished {_when(broadcast.finished_at, timezone)}"
     header = (
         f"📣 <b>Broadcast {broadcast.id}</b> ({broadcast.state.value}) to {audience}\n"
         f"“{esc(_excerpt(broadcast.text_html))}”\n"
+        f"{when} ({esc(timezone)})\n"
         f"Sent {p.sent} · pending {p.pending} · failed {p.failed} of {p.total} · 👍 {p.acked} got it"
     )
     blocks = [f"❌ {esc(d.label)} — {esc(d.reason or 'failed')}" for d in failed]

@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import and_, or_, update
 from sqlmodel import Session, col, select
 
+from core import clock, limits
 from core.errors import BadInput, NotFound, PermissionDenied
 from core.permissions import Actor, can_manage
 from storage.models import (
@@ -59,7 +60,7 @@ def _require_secretariat(actor: Actor) -> None:
 
 def get(*, session: Session, actor: Actor, broadcast_id: int) -> Broadcast:
     _require_secretariat(actor)
-    broadcast = session.get(Broadcast, broadcast_id)
+    broadcast = session.get(Broadcast, broadcast_id) if limits.is_id(broadcast_id) else None
     if broadcast is None:
         raise NotFound(f"There is no broadcast {broadcast_id}. /broadcasts lists them.")
     return broadcast
@@ -69,7 +70,10 @@ def create_draft(*, session: Session, actor: Actor, text_html: str, chat_id: int
     _require_secretariat(actor)
     if not text_html.strip():
         raise BadInput("What should I send? /broadcast your message — or reply /broadcast to a message.")
-    broadcast = Broadcast(text_html=text_html, created_by_member_id=actor.member_id, chat_id=chat_id)
+    limits.check_html_length(limits.BROADCAST_TEXT, text_html)
+    broadcast = Broadcast(
+        text_html=text_html, created_by_member_id=actor.member_id, chat_id=chat_id, created_at=clock.now()
+    )
     session.add(broadcast)
     session.flush()
     return broadcast
@@ -92,7 +96,7 @@ def choose_audience(*, session: Session, actor: Actor, broadcast_id: int, audien
 
 def toggle_party(*, session: Session, actor: Actor, broadcast_id: int, party_id: int) -> Broadcast:
     broadcast = _draft(session, actor, broadcast_id)
-    if session.get(Party, party_id) is None:
+    if not limits.is_id(party_id) or session.get(Party, party_id) is None:
         raise NotFound("That party no longer exists.")
     chosen = set(broadcast.party_ids)
     chosen ^= {party_id}
@@ -299,7 +303,7 @@ def failures(*, session: Session, broadcast_id: int) -> Sequence[Delivery]:
 
 def acknowledge(*, session: Session, delivery_id: int, chat_id: int, now: datetime) -> bool:
     """'Got it' pressed in ``chat_id``; False if that button isn't this chat's."""
-    delivery = session.get(Delivery, delivery_id)
+    delivery = session.get(Delivery, delivery_id) if limits.is_id(delivery_id) else None
     if delivery is None or delivery.chat_id != chat_id:
         return False
     if delivery.acked_at is None:

@@ -13,6 +13,7 @@ from datetime import date, timedelta
 
 from dateutil import parser as dateutil_parser
 
+from core import limits
 from core.errors import BadInput
 from storage.models import Precision
 
@@ -165,7 +166,7 @@ def parse_deadline(text: str, *, today: date, meeting_margin_days: int = 14) -> 
     Relative phrases ("within 2 weeks", "as soon as possible") count from ``today``: for an
     imported report, pass the meeting's date.
     """
-    original = " ".join(text.split())
+    original = limits.check_length(limits.DUE_PHRASE, " ".join(text.split()))
     phrase = original.lower().strip(" .;,")
 
     if phrase in _NONE_WORDS:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -11,11 +10,11 @@ from enum import StrEnum
 
 from sqlmodel import Session, col, select
 
-from core import clock
+from core import clock, limits
 from core.deadlines import Deadline, parse_deadline, resolve_linked
 from core.errors import BadInput, NotFound, PermissionDenied
 from core.meetings import next_meeting
-from core.parties import resolve_parties
+from core.parties import party_sort_key, resolve_parties, sorted_parties
 from core.permissions import Actor, can_manage, can_note, settable_statuses
 from storage.models import (
     ACTIVE_STATUSES,
@@ -27,8 +26,8 @@ from storage.models import (
     Status,
 )
 
-MAX_ITEM_TEXT = 1500
-MAX_NOTE = 1000
+MAX_ITEM_TEXT = limits.ITEM_TEXT.most
+MAX_NOTE = limits.NOTE.most
 DEFAULT_DUE = "before the next meeting"
 HISTORY_SHOWN = 6
 
@@ -67,10 +66,11 @@ def parse_status(word: str) -> Status | None:
 
 
 def parse_item_number(text: str) -> int:
-    match = re.fullmatch(r"#?(\d{1,9})", text.strip())
-    if not match:
+    """The item number a user typed ("7" or "#7"); anything else, or too big to be an item, is refused."""
+    item_id = limits.parse_id(text.strip().removeprefix("#"))
+    if item_id is None:
         raise BadInput(f"“{text}” is not an item number. /items lists them.")
-    return int(match[1])
+    return item_id
 
 
 @dataclass
@@ -108,15 +108,15 @@ def _owners_by_item(session: Session, item_ids: Sequence[int]) -> dict[int, list
         select(ItemOwner.item_id, Party)
         .join(Party, col(Party.id) == ItemOwner.party_id)
         .where(col(ItemOwner.item_id).in_(item_ids))
-        .order_by(col(Party.name))
     ).all()
-    for item_id, party in rows:
+    for item_id, party in sorted(rows, key=lambda row: party_sort_key(row[1])):
         owners[item_id].append(party)
     return owners
 
 
 def get_card(*, session: Session, item_id: int, history: bool = True) -> ItemCard:
-    item = session.get(Item, item_id)
+    # a number past the id range (a forged link or button) is no item, on every database
+    item = session.get(Item, item_id) if limits.is_id(item_id) else None
     if item is None:
         raise NotFound(f"There is no item #{item_id}. /items lists them.")
     card = ItemCard(item=item, owners=_owners_by_item(session, [item_id])[item_id])
@@ -211,14 +211,16 @@ def create_item(
     text = text.strip()
     if not text:
         raise BadInput("What is the next step? /add text | owner: Party | due: March 2023")
-    if len(text) > MAX_ITEM_TEXT:
-        raise BadInput(f"That text is too long ({len(text)} characters; max {MAX_ITEM_TEXT}).")
+    limits.check_length(limits.ITEM_TEXT, text)
+    if paragraph_ref is not None:
+        paragraph_ref = " ".join(paragraph_ref.split()) or None
+        limits.check_length(limits.REF, paragraph_ref or "")
     names = [n.strip() for n in owner_names if n.strip()]
     if not names:
         raise BadInput("Who owns it? Add “| owner: Party, Party”. /parties lists them.")
     owners, unknown = resolve_parties(session=session, names=names)
     if unknown:
-        known = ", ".join(p.name for p in session.exec(select(Party).order_by(Party.name)).all())
+        known = ", ".join(p.name for p in sorted_parties(session.exec(select(Party)).all()))
         raise BadInput(
             f"I don't know: {', '.join(unknown)}. Known parties: {known or 'none yet'}. "
             "The secretariat can add one with /party add NAME."
@@ -229,8 +231,11 @@ def create_item(
         today=today,
         meeting_margin_days=meeting_margin_days,
     )
+    now = clock.now()
     item = Item(
         text=text,
+        created_at=now,
+        updated_at=now,
         meeting_id=meeting_id,
         paragraph_ref=paragraph_ref,
         due_text=deadline.text,
@@ -326,9 +331,7 @@ def _clean_note(text: str) -> str:
     note = text.strip()
     if not note:
         raise BadInput("The note is empty. /note N your text")
-    if len(note) > MAX_NOTE:
-        raise BadInput(f"That note is too long ({len(note)} characters; max {MAX_NOTE}).")
-    return note
+    return limits.check_length(limits.NOTE, note)
 
 
 def _owner_names(card: ItemCard) -> str:

@@ -10,12 +10,13 @@ from sqlmodel import Session, col, select
 from core.deadlines import resolve_linked
 
 __all__ = ["linked_item_ids", "next_meeting", "reresolve_linked_items", "resolve_linked", "set_next_meeting"]
+from core import clock, limits
 from core.errors import BadInput, PermissionDenied
 from core.parties import normalise_name
 from core.permissions import Actor, can_manage
 from storage.models import ACTIVE_STATUSES, Item, Meeting, Precision
 
-MAX_MEETING_NAME = 150
+MAX_MEETING_NAME = limits.MEETING_NAME.most
 
 
 def next_meeting(*, session: Session) -> Meeting | None:
@@ -35,13 +36,15 @@ def set_next_meeting(
     name = " ".join(name.split())
     if not name:
         raise BadInput("Give the meeting a name: /meeting set 2023-12-05 33rd SOM, Vienna")
-    if len(name) > MAX_MEETING_NAME:
-        raise BadInput(f"That name is too long (max {MAX_MEETING_NAME} characters).")
+    limits.check_length(limits.MEETING_NAME, name)
+    if place is not None:
+        place = " ".join(place.split()) or None
+        limits.check_length(limits.PLACE, place or "")
     previous = next_meeting(session=session)
     key = normalise_name(name)
     meeting = next((m for m in session.exec(select(Meeting)).all() if normalise_name(m.name) == key), None)
     if meeting is None:
-        meeting = Meeting(name=name)
+        meeting = Meeting(name=name, created_at=clock.now())
         session.add(meeting)
     meeting.held_on = held_on
     if place:

@@ -1,32 +1,74 @@
-"""Parties (owners of next steps) and matching the names people type to them."""
+"""Parties (owners of next steps) and matching the names people type to them.
+
+Names match in any script: a name's key is its Unicode case-fold with punctuation dropped, and
+accents folded for Latin and Greek letters ('TÜRKİYE' == 'Turkiye', 'ΕΛΛΑΔΑ' == 'Ελλάδα'),
+while the letters of every other script are kept as they are ('Україна' == 'УКРАЇНА'). Keys are
+compared in Python, so SQLite and PostgreSQL (whose collations differ) match and sort alike.
+"""
 
 from __future__ import annotations
 
-import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
 
 from sqlmodel import Session, col, func, select
 
+from core import clock, limits
 from core.errors import BadInput
 from storage.models import Member, Party
 
-MAX_PARTY_NAME = 100
+MAX_PARTY_NAME = limits.PARTY_NAME.most
 
 
+@lru_cache(maxsize=256)
+def _folds_accents(char: str) -> bool:
+    """Accents on this letter are dropped: Latin (as people type without them) and Greek
+    (whose capitals are written without them)."""
+    return unicodedata.name(char, "").startswith(("LATIN", "GREEK"))
+
+
+@lru_cache(maxsize=8192)
 def normalise_name(name: str) -> str:
-    """Case-, accent- and punctuation-insensitive key: 'Türkiye' == 'turkiye'."""
-    decomposed = unicodedata.normalize("NFKD", name)
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
-    plain = re.sub(r"^the\s+", "", plain.strip().lower())
-    return re.sub(r"[^a-z0-9]+", " ", plain).strip()
+    """Case-, accent- and punctuation-insensitive key in any script: 'Türkiye' == 'turkiye'."""
+    # canonical caseless matching: decompose, fold the case, decompose again
+    text = unicodedata.normalize("NFKD", unicodedata.normalize("NFKD", name).casefold())
+    kept: list[str] = []
+    folding = False
+    for char in text:
+        if unicodedata.combining(char):
+            if not folding:
+                kept.append(char)
+            continue
+        folding = _folds_accents(char)
+        kept.append(char)
+    text = unicodedata.normalize("NFC", "".join(kept))
+    # letters, marks and digits of every script are the words; everything else separates them
+    words = "".join(c if unicodedata.category(c)[0] in "LMN" else " " for c in text).split()
+    if len(words) > 1 and words[0] == "the":
+        words = words[1:]
+    return " ".join(words)
+
+
+def party_sort_key(party: Party) -> tuple[str, str]:
+    """The same order on every database: by the name's key, then as written."""
+    return normalise_name(party.name), party.name
+
+
+def sorted_parties(parties: Iterable[Party]) -> list[Party]:
+    return sorted(parties, key=party_sort_key)
 
 
 def list_parties(*, session: Session) -> list[tuple[Party, int]]:
     """All parties with their member counts, by name."""
     counts = dict(session.exec(select(Member.party_id, func.count()).group_by(col(Member.party_id))).all())
-    parties = session.exec(select(Party).order_by(Party.name)).all()
+    parties = sorted_parties(session.exec(select(Party)).all())
     return [(party, counts.get(party.id, 0)) for party in parties]
+
+
+def labels(party: Party) -> list[str]:
+    """The name and aliases a party is known by."""
+    return [party.name, *party.aliases]
 
 
 def find_party(*, session: Session, name: str) -> Party | None:
@@ -34,37 +76,56 @@ def find_party(*, session: Session, name: str) -> Party | None:
     key = normalise_name(name)
     if not key:
         return None
-    for party in session.exec(select(Party)).all():
-        if key == normalise_name(party.name) or key in {normalise_name(a) for a in party.aliases}:
+    for party in sorted_parties(session.exec(select(Party)).all()):
+        if any(key == normalise_name(label) for label in labels(party)):
             return party
     return None
 
 
 def resolve_parties(*, session: Session, names: Sequence[str]) -> tuple[list[Party], list[str]]:
     """Match each name to a party; return (found parties without duplicates, unknown names)."""
+    limits.check_count(limits.OWNERS, [n for n in names if n.strip()])
+    by_key: dict[str, Party] = {}
+    for party in sorted_parties(session.exec(select(Party)).all()):
+        for label in labels(party):
+            by_key.setdefault(normalise_name(label), party)
     found: list[Party] = []
     unknown: list[str] = []
     for name in names:
-        party = find_party(session=session, name=name)
-        if party is None:
+        match = by_key.get(normalise_name(name)) if normalise_name(name) else None
+        if match is None:
             unknown.append(name)
-        elif party not in found:
-            found.append(party)
+        elif match not in found:
+            found.append(match)
     return found, unknown
 
 
 def add_party(*, session: Session, name: str, aliases: Sequence[str] = ()) -> Party:
-    name = " ".join(name.split())
+    name = unicodedata.normalize("NFC", " ".join(name.split()))
     if not name:
         raise BadInput("Give the party a name: /party add NAME | alias, alias")
-    if len(name) > MAX_PARTY_NAME:
-        raise BadInput(f"That name is too long (max {MAX_PARTY_NAME} characters).")
-    clean_aliases = [" ".join(a.split()) for a in aliases if a.strip()]
+    limits.check_length(limits.PARTY_NAME, name)
+    if not normalise_name(name):
+        raise BadInput(f"“{name}” has no letters or digits: give the party a name people can type.")
+    clean_aliases: list[str] = []
+    keys = {normalise_name(name)}
+    for alias in aliases:
+        alias = unicodedata.normalize("NFC", " ".join(alias.split()))
+        if not alias:
+            continue
+        limits.check_length(limits.ALIAS, alias)
+        key = normalise_name(alias)
+        if not key:
+            raise BadInput(f"The alias “{alias}” has no letters or digits.")
+        if key not in keys:  # "Türkiye | Turkiye" needs no alias: it already matches
+            keys.add(key)
+            clean_aliases.append(alias)
+    limits.check_count(limits.ALIASES, clean_aliases)
     for label in [name, *clean_aliases]:
         existing = find_party(session=session, name=label)
         if existing is not None:
             raise BadInput(f"“{label}” is already used by the party “{existing.name}”.")
-    party = Party(name=name, aliases=clean_aliases)
+    party = Party(name=name, aliases=clean_aliases, created_at=clock.now())
     session.add(party)
     session.flush()
     return party

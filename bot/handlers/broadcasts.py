@@ -12,8 +12,6 @@ from telegram.ext import ContextTypes
 from bot.broadcaster import broadcaster
 from bot.context import app_context
 from bot.handlers.common import friendly_errors, reply_chunks, require_actor
-from bot.limits import MESSAGE_TEXT_LIMIT
-from bot.render import visible_length
 from bot.render_broadcasts import (
     audience_controls,
     broadcast_report,
@@ -21,14 +19,14 @@ from bot.render_broadcasts import (
     broadcasts_list,
     confirm_controls,
 )
-from core import broadcasts, clock, parties
+from core import broadcasts, clock, limits, parties
 from core.broadcasts import Progress, Recipient
-from core.errors import BadInput
+from core.errors import BadInput, NotFound
 from core.permissions import Actor
 from storage.models import Audience, Broadcast, Delivery, Party
 
-_CALLBACK = re.compile(r"bc:([1-9]\d{0,11}):(all|ch|pt|gr|pd|au|ok|x|p[1-9]\d{0,11})")
-_ACK = re.compile(r"ack:([1-9]\d{0,15})")
+_CALLBACK = re.compile(r"bc:([1-9]\d{0,29}):(all|ch|pt|gr|pd|au|ok|x|p[1-9]\d{0,29})")
+_ACK = re.compile(r"ack:([1-9]\d{0,29})")
 AUDIENCES = {"all": Audience.ALL, "ch": Audience.CHAIRS, "gr": Audience.GROUPS}
 
 
@@ -54,8 +52,10 @@ async def broadcast(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     assert message is not None
     ctx = app_context(context)
     args = context.args or []
-    if len(args) == 1 and args[0].isdigit() and message.reply_to_message is None:
-        broadcast_id = int(args[0])
+    if len(args) == 1 and args[0].isdecimal() and message.reply_to_message is None:
+        broadcast_id = limits.parse_id(args[0])
+        if broadcast_id is None:
+            raise NotFound(f"There is no broadcast {args[0]}. /broadcasts lists them.")
 
         def report(session: Session) -> tuple[Broadcast, Progress, Sequence[Delivery]]:
             found = broadcasts.get(session=session, actor=actor, broadcast_id=broadcast_id)
@@ -66,11 +66,9 @@ async def broadcast(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
                 broadcasts.failures(session=session, broadcast_id=found.id),
             )
 
-        await reply_chunks(update, broadcast_report(*await ctx.db.run(report)))
+        await reply_chunks(update, broadcast_report(*await ctx.db.run(report), actor.timezone))
         return
     text_html = _message_html(update)
-    if visible_length(broadcast_text(text_html)) > MESSAGE_TEXT_LIMIT:
-        raise BadInput("That message is too long for one Telegram message; shorten it and try again.")
     draft = await ctx.db.run(
         lambda session: broadcasts.create_draft(
             session=session, actor=actor, text_html=text_html, chat_id=message.chat_id
@@ -87,19 +85,32 @@ async def broadcast(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await ctx.db.run(remember_controls)
 
 
+def _decode(data: str | None) -> tuple[int, str] | None:
+    """(broadcast id, action) of a draft's button, or None for anything forged or out of range."""
+    match = _CALLBACK.fullmatch(data or "")
+    if match is None:
+        return None
+    broadcast_id, action = limits.parse_id(match[1]), match[2]
+    if broadcast_id is None or (
+        action[0] == "p" and action[1:].isdecimal() and limits.parse_id(action[1:]) is None
+    ):
+        return None
+    return broadcast_id, action
+
+
 @friendly_errors
 async def broadcast_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Audience, party, Send and Cancel buttons under a draft; permissions checked again."""
     query = update.callback_query
     assert query is not None
-    match = _CALLBACK.fullmatch(query.data or "")
-    if match is None:
+    decoded = _decode(query.data)
+    if decoded is None:
         await query.answer("This button is no longer valid.", show_alert=True)
         return
     actor = await require_actor(update, context)
     if actor is None:
         return
-    broadcast_id, action = int(match[1]), match[2]
+    broadcast_id, action = decoded
     ctx = app_context(context)
     if action == "x":
         await ctx.db.run(
@@ -166,7 +177,7 @@ async def list_broadcasts(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     if actor is None:
         return
     rows = await app_context(context).db.run(lambda session: broadcasts.recent(session=session, actor=actor))
-    text = broadcasts_list(rows)
+    text = broadcasts_list(rows, actor.timezone)
     assert update.effective_message is not None
     await update.effective_message.reply_text(text)
 
@@ -176,11 +187,12 @@ async def got_it(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
     assert query is not None
     match = _ACK.fullmatch(query.data or "")
+    delivery_id = limits.parse_id(match[1]) if match else None
     chat = update.effective_chat
-    if match is None or chat is None:
+    if delivery_id is None or chat is None:
         await query.answer("This button is no longer valid.")
         return
-    delivery_id, now = int(match[1]), clock.now()
+    now = clock.now()
     ok = await app_context(context).db.run(
         lambda session: broadcasts.acknowledge(
             session=session, delivery_id=delivery_id, chat_id=chat.id, now=now

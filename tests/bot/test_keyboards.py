@@ -8,9 +8,9 @@ from storage.models import Status
 
 @pytest.mark.parametrize("status", list(Status))
 def test_status_codec_round_trips(status: Status) -> None:
-    data = encode_status(123456789012, status)
+    data = encode_status(2147483647, status)
     assert len(data.encode()) <= 64
-    assert decode(data) == ButtonAction("status", 123456789012, status)
+    assert decode(data) == ButtonAction("status", 2147483647, status)
 
 
 def test_note_codec_round_trips() -> None:
@@ -18,7 +18,23 @@ def test_note_codec_round_trips() -> None:
 
 
 @pytest.mark.parametrize(
-    "data", [None, "", "st:5", "st:5:q", "nt:5:d", "st:0:d", "st:-3:d", "st:05:d", "x" * 64, "st:5:d:extra"]
+    "data",
+    [
+        None,
+        "",
+        "st:5",
+        "st:5:q",
+        "nt:5:d",
+        "st:0:d",
+        "st:-3:d",
+        "st:05:d",
+        "x" * 64,
+        "st:5:d:extra",
+        "st:2147483648:d",
+        "st:99999999999999:d",
+        "nt:99999999999",
+        "st:٣:d",
+    ],
 )
 def test_forged_data_decodes_to_nothing(data: str | None) -> None:
     assert decode(data) is None

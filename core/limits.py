@@ -1,0 +1,92 @@
+"""The maxima of everything a user can type or send, checked here before the database.
+
+SQLite accepts any length and any integer; PostgreSQL refuses a string longer than its column
+and a number past INTEGER. Checking in one place, in Python, gives the same clear reply on both.
+README's "Limits" table lists these values; keep the two in step.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import TypeVar
+
+from core.errors import BadInput
+
+T = TypeVar("T")
+
+# PostgreSQL's INTEGER, the type of every id a user can name (items, broadcasts, deliveries,
+# parties); a larger number can't be a row, so it is refused before any query.
+MAX_ID = 2**31 - 1
+_TAG = re.compile(r"<[^>]*>")
+_DIGITS = re.compile(r"[0-9]{1,30}")  # ASCII only: str.isdigit() also accepts "²" and "٣"
+
+
+@dataclass(frozen=True)
+class Limit:
+    """The most characters (or entries) a field takes, and how to name it in a reply."""
+
+    what: str
+    most: int
+
+
+ITEM_TEXT = Limit("An item's text", 1500)
+NOTE = Limit("A note", 1000)
+REF = Limit("A paragraph reference", 50)
+DUE_PHRASE = Limit("A deadline", 200)
+PARTY_NAME = Limit("A party name", 100)
+ALIAS = Limit("An alias", 100)
+MEETING_NAME = Limit("A meeting name", 150)
+PLACE = Limit("A meeting place", 200)
+BROADCAST_TEXT = Limit("A broadcast", 4000)  # visible characters; the header fills the rest of 4096
+# lists
+ALIASES = Limit("aliases", 20)
+OWNERS = Limit("owners", 20)
+REPORT_STEPS = Limit("next steps", 25)
+# report files (the byte size is the setting ``reports.max_size_mb``)
+REPORT_CHARS = 1_000_000  # text read from one report
+REPORT_PAGES = 300  # pages of a PDF
+REPORT_UNZIPPED_BYTES = 20 * 1024 * 1024  # what a DOCX (a zip) may unpack to
+REPORT_SECONDS = 20.0  # reading one DOCX or PDF
+REPORT_PREVIEW_TTL = timedelta(days=1)  # an import preview nobody finished is forgotten after this
+REPORT_PREVIEWS_PER_CHAT = 5  # pending previews per chat; a sixth replaces the oldest
+
+
+def check_length(limit: Limit, text: str) -> str:
+    """``text`` if it fits ``limit``, else BadInput naming the field, its maximum and its length."""
+    if len(text) > limit.most:
+        raise BadInput(f"{limit.what} is too long: {len(text)} characters (at most {limit.most}).")
+    return text
+
+
+def check_html_length(limit: Limit, text_html: str) -> str:
+    """Like ``check_length`` for Telegram HTML: counts what Telegram counts, the text after
+    entity parsing in UTF-16 code units."""
+    plain = html.unescape(_TAG.sub("", text_html))
+    length = len(plain.encode("utf-16-le")) // 2
+    if length > limit.most:
+        raise BadInput(f"{limit.what} is too long: {length} characters (at most {limit.most}).")
+    return text_html
+
+
+def check_count(limit: Limit, entries: Sequence[T]) -> Sequence[T]:
+    """``entries`` if there are at most ``limit.most`` of them, else BadInput."""
+    if len(entries) > limit.most:
+        raise BadInput(f"Too many {limit.what}: {len(entries)} (at most {limit.most}).")
+    return entries
+
+
+def is_id(number: int) -> bool:
+    """Could ``number`` be a row's id? (1 … PostgreSQL's INTEGER maximum)"""
+    return 1 <= number <= MAX_ID
+
+
+def parse_id(text: str) -> int | None:
+    """The id ``text`` names (ASCII digits, in range), or None: a forged or overflowing number."""
+    if not _DIGITS.fullmatch(text):
+        return None
+    number = int(text)
+    return number if is_id(number) else None
