@@ -1,30 +1,37 @@
 """Meeting reports -> next steps: find the agreed-actions section, its steps, owners, deadlines.
 
-Reads plain text and Markdown (DOCX and PDF are turned into text first by ``read_report``).
+Reads plain text and Markdown (files are turned into text first by ``core.report_files``).
 Owners are only the known parties and aliases named in a step; a step naming none is flagged
 for the secretariat, never guessed. Deadlines come from the grammar in ``core.deadlines``.
 """
 
 from __future__ import annotations
 
-import io
 import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
 
 from dateutil import parser as dateutil_parser
 from sqlmodel import Session, select
 
-from core import items
+from core import clock, items, limits
 from core.deadlines import Deadline, find_deadline
 from core.errors import BadInput
 from core.items import DEFAULT_DUE
-from core.parties import normalise_name
+from core.parties import normalise_name, sorted_parties
+from core.report_files import MAX_REPORT_BYTES, read_report, too_big
 from storage.models import Item, Meeting, Party
 
-MAX_REPORT_BYTES = 5 * 1024 * 1024
+__all__ = [
+    "MAX_REPORT_BYTES",
+    "ReportDraft",
+    "StepDraft",
+    "parse_report",
+    "read_report",
+    "store_report",
+    "too_big",
+]
 SECTION_WORDS = re.compile(
     r"next steps|action points?|actions agreed|agreed actions|follow[- ]up|the way forward|decisions",
     re.IGNORECASE,
@@ -56,49 +63,6 @@ class ReportDraft:
     meeting_date: date | None
     place: str | None
     steps: list[StepDraft]
-
-
-def too_big(max_bytes: int) -> BadInput:
-    return BadInput(f"That file is too big (max {max_bytes / (1024 * 1024):g} MB).")
-
-
-def read_report(name: str, content: bytes, max_bytes: int = MAX_REPORT_BYTES) -> str:
-    """The text of a report file: .txt/.md as UTF-8, .docx paragraphs, .pdf text layer."""
-    if not content.strip():
-        raise BadInput("That file is empty.")
-    if len(content) > max_bytes:
-        raise too_big(max_bytes)
-    suffix = Path(name).suffix.lower()
-    if suffix == ".docx":
-        import docx
-
-        try:
-            document = docx.Document(io.BytesIO(content))
-        except Exception:
-            raise BadInput("I can't open that DOCX file.") from None
-        lines = []
-        for paragraph in document.paragraphs:
-            style = (paragraph.style.name if paragraph.style is not None else "").lower()
-            prefix = "- " if "list" in style else ""
-            lines.append(prefix + paragraph.text)
-        return "\n".join(lines)
-    if suffix == ".pdf":
-        from pypdf import PdfReader
-
-        try:
-            reader = PdfReader(io.BytesIO(content))
-            text = "\n".join(page.extract_text() or "" for page in reader.pages)
-        except Exception:
-            raise BadInput("I can't read that PDF.") from None
-        if not text.strip():
-            raise BadInput("That PDF has no text layer (a scan?). Send a text, DOCX or searchable PDF.")
-        return text
-    if b"\x00" in content[:4096]:
-        raise BadInput("That doesn't look like a text report. Send .txt, .md, .docx or .pdf.")
-    try:
-        return content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise BadInput("That file isn't UTF-8 text. Send .txt, .md, .docx or .pdf.") from None
 
 
 def _clean(text: str) -> str:
@@ -238,8 +202,14 @@ def parse_report(
     raw_steps = _steps_from(number, body)
     if not raw_steps:
         raise BadInput("I found the agreed-actions section but no steps in it.")
-    known = list(session.exec(select(Party)).all())
-    reference = when or today or date.today()
+    if len(raw_steps) > limits.REPORT_STEPS.most:
+        raise BadInput(
+            f"That report has {len(raw_steps)} next steps; I import at most {limits.REPORT_STEPS.most} "
+            "at a time. Send the steps in parts."
+        )
+    _check_lengths(name, place, raw_steps)
+    known = sorted_parties(session.exec(select(Party)).all())
+    reference = when or today or clock.today_in("UTC")
     steps = []
     for raw in raw_steps:
         owners = _match_parties(raw.owner or raw.text, known)
@@ -251,6 +221,21 @@ def parse_report(
             StepDraft(ref=raw.ref, text=raw.text, owners=owners, unknown_owner=unknown, deadline=deadline)
         )
     return ReportDraft(meeting_name=name, meeting_date=when, place=place, steps=steps)
+
+
+def _check_lengths(name: str | None, place: str | None, steps: list[_RawStep]) -> None:
+    """Everything an import would store fits its column, on every database; else say which part."""
+    try:
+        limits.check_length(limits.MEETING_NAME, name or "")
+        limits.check_length(limits.PLACE, place or "")
+    except BadInput as exc:
+        raise BadInput(f"In the report's header: {exc}") from None
+    for step in steps:
+        try:
+            limits.check_length(limits.REF, step.ref)
+            limits.check_length(limits.ITEM_TEXT, step.text)
+        except BadInput as exc:
+            raise BadInput(f"Step {step.ref}: {exc}") from None
 
 
 @dataclass
@@ -267,15 +252,18 @@ def store_report(
     meeting_margin_days: int,
     meeting_name: str | None = None,
     meeting_date: date | None = None,
+    today: date | None = None,
 ) -> ImportResult:
     """Create the meeting (once) and its steps; a step already imported is skipped, not doubled."""
     name = meeting_name or draft.meeting_name
     held_on = meeting_date or draft.meeting_date
     if not name:
         raise BadInput("The report doesn't say which meeting it is: give --meeting NAME --date YYYY-MM-DD.")
+    limits.check_length(limits.MEETING_NAME, name)
+    limits.check_length(limits.PLACE, draft.place or "")
     meeting = session.exec(select(Meeting).where(Meeting.name == name)).first()
     if meeting is None:
-        meeting = Meeting(name=name, held_on=held_on, place=draft.place)
+        meeting = Meeting(name=name, held_on=held_on, place=draft.place, created_at=clock.now())
         session.add(meeting)
         session.flush()
     existing = {
@@ -297,7 +285,7 @@ def store_report(
             text=step.text,
             owner_names=[p.name for p in step.owners],
             due_phrase=step.deadline.text if step.deadline else DEFAULT_DUE,
-            today=held_on or date.today(),
+            today=held_on or today or clock.today_in("UTC"),
             meeting_margin_days=meeting_margin_days,
             meeting_id=meeting.id,
             paragraph_ref=step.ref,

@@ -1,7 +1,8 @@
 """Report upload in chat: a preview of the next steps, fixes by reply and buttons, then import.
 
 The pending import lives in the chat's memory until Import or Cancel (nothing is stored before);
-if the bot restarts meanwhile, the secretariat sends the file again.
+if the bot restarts meanwhile, or nobody finishes it within a day, the secretariat sends the file
+again. A chat keeps at most a few pending previews.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import re
 import secrets
-from datetime import date
+from collections.abc import MutableMapping
 from typing import Any
 
 from telegram import ForceReply, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
@@ -19,7 +20,7 @@ from bot.context import app_context
 from bot.handlers.common import friendly_errors, require_actor
 from bot.jobs import replan_after
 from bot.render import esc, shorten, split_messages
-from core import parties
+from core import clock, limits, parties
 from core.deadlines import parse_deadline
 from core.errors import BadInput, PermissionDenied
 from core.permissions import can_manage
@@ -33,8 +34,24 @@ KEY = "imports"
 
 
 def _pending(context: ContextTypes.DEFAULT_TYPE) -> dict[str, dict[str, Any]]:
+    """This chat's pending imports, without those nobody finished in time."""
     assert context.chat_data is not None
-    return context.chat_data.setdefault(KEY, {})  # type: ignore[no-any-return]
+    pending: dict[str, dict[str, Any]] = context.chat_data.setdefault(KEY, {})
+    _expire(pending)
+    return pending
+
+
+def _expire(pending: MutableMapping[str, dict[str, Any]]) -> None:
+    cutoff = clock.now() - limits.REPORT_PREVIEW_TTL
+    for token in [t for t, p in pending.items() if p["created_at"] < cutoff]:
+        del pending[token]
+
+
+def _expire_everywhere(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Forget abandoned previews in every chat, not only in chats that come back."""
+    for chat_data in context.application.chat_data.values():
+        if chat_data.get(KEY):
+            _expire(chat_data[KEY])
 
 
 def _preview(token: str, draft: ReportDraft) -> tuple[str, InlineKeyboardMarkup]:
@@ -100,24 +117,32 @@ async def report_upload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     content = bytes(await (await context.bot.get_file(document.file_id)).download_as_bytearray())
     # off the event loop: a DOCX or PDF takes a while to read; the parse looks up parties
     report = await asyncio.to_thread(read_report, document.file_name or "report.txt", content, max_bytes)
+    today = clock.today_in(actor.timezone)
     draft = await ctx.db.run(
         lambda session: parse_report(
-            session=session, text=report, meeting_margin_days=ctx.settings.deadlines.meeting_margin_days
+            session=session,
+            text=report,
+            today=today,
+            meeting_margin_days=ctx.settings.deadlines.meeting_margin_days,
         )
     )
     token = secrets.token_hex(3)
     text, markup = _preview(token, draft)
     sent = await message.reply_text(text, reply_markup=markup)
-    _pending(context)[token] = {"draft": draft, "message_id": sent.message_id}
+    _expire_everywhere(context)
+    pending = _pending(context)
+    while len(pending) >= limits.REPORT_PREVIEWS_PER_CHAT:
+        del pending[min(pending, key=lambda t: pending[t]["created_at"])]
+    pending[token] = {"draft": draft, "message_id": sent.message_id, "created_at": clock.now()}
 
 
 def pending_for_reply(context: ContextTypes.DEFAULT_TYPE, replied: Message) -> str | None:
     """The import token if ``replied`` is a pending import's preview or one of its prompts."""
-    if context.chat_data is None:
+    if context.chat_data is None or not context.chat_data.get(KEY):
         return None
-    for token, pending in context.chat_data.get(KEY, {}).items():
+    for token, pending in _pending(context).items():
         if pending["message_id"] == replied.message_id or replied.message_id in pending.get("prompts", {}):
-            return token  # type: ignore[no-any-return]
+            return token
     return None
 
 
@@ -143,7 +168,7 @@ async def fix_by_reply(update: Update, context: ContextTypes.DEFAULT_TYPE, token
         step = _step(draft, int(m[1]))
         step.deadline = parse_deadline(
             m[2],
-            today=draft.meeting_date or date.today(),
+            today=draft.meeting_date or clock.today_in(actor.timezone),
             meeting_margin_days=ctx.settings.deadlines.meeting_margin_days,
         )
     elif m := _OWNER_FIX.match(text):
@@ -191,17 +216,21 @@ async def import_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     draft: ReportDraft = pending["draft"]
     ctx = app_context(context)
     if action == "x":
-        del _pending(context)[token]
+        _pending(context).pop(token, None)
         await query.answer()
         await query.edit_message_text("Import cancelled. Nothing was stored.")
         return
     if action == "ok":
+        today = clock.today_in(actor.timezone)
         result = await ctx.db.run(
             lambda session: store_report(
-                session=session, draft=draft, meeting_margin_days=ctx.settings.deadlines.meeting_margin_days
+                session=session,
+                draft=draft,
+                meeting_margin_days=ctx.settings.deadlines.meeting_margin_days,
+                today=today,
             )
         )
-        del _pending(context)[token]
+        _pending(context).pop(token, None)
         await replan_after(ctx, PlanScope.items(result.created))
         created = ", ".join(f"#{i}" for i in result.created) or "none"
         text = f"✅ Imported {len(result.created)} step(s) from {esc(result.meeting.name)}: {created}."
@@ -228,7 +257,7 @@ async def import_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     if action.startswith("d"):
         draft.steps.remove(step)
         if not draft.steps:
-            del _pending(context)[token]
+            _pending(context).pop(token, None)
             await query.answer()
             await query.edit_message_text("All steps dropped. Nothing was stored.")
             return
