@@ -220,7 +220,10 @@ def _render(
             since = (
                 subscription.last_digest_at if subscription and subscription.last_digest_at else None
             ) or (clock.now() - timedelta(days=7))
-            viewer = members.member_by_user(session=session, user_id=row.chat_id)
+            viewer = members.member_by_user(session=session, user_id=row.chat_id) if row.chat_id > 0 else None
+            if viewer is not None:  # a person's own digest: their dates, their "today"
+                timezone = viewer.timezone or ctx.settings.secretariat.timezone
+                today = clock.today_in(timezone)
             digest = outreach.build_digest(
                 session=session,
                 today=today,

@@ -81,6 +81,16 @@ class MeetingFacts:
 
 
 @dataclass(frozen=True)
+class DigestChat:
+    """A chat subscribed to the weekly digest. A person's own chat gets it on their wall clock
+    (``timezone``; None: the secretariat's, as for groups) and names them (``member_id``)."""
+
+    chat_id: int
+    timezone: str | None = None
+    member_id: int | None = None
+
+
+@dataclass(frozen=True)
 class Planned:
     key: str
     kind: FollowupKind
@@ -293,17 +303,21 @@ def premeeting_followups(
             )
 
 
-def weekly_digests(chat_ids: Iterable[int], rules: Rules, start: date, until: date) -> Iterator[Planned]:
-    """The digest for each subscribed chat on the digest weekday, in the secretariat's time."""
+def weekly_digests(
+    chats: Iterable[int | DigestChat], rules: Rules, start: date, until: date
+) -> Iterator[Planned]:
+    """The digest for each subscribed chat on the digest weekday at the digest time: in a
+    person's own timezone for their private chat, in the secretariat's for a group."""
+    subscribed = [DigestChat(c) if isinstance(c, int) else c for c in chats]
     day = start + timedelta(days=(rules.digest_weekday - start.weekday()) % 7)
     while day <= until:
-        moment = local_moment(day, rules.digest_time, rules.secretariat_timezone)
-        for chat_id in chat_ids:
+        for chat in subscribed:
             yield Planned(
-                key=f"digest:{chat_id}:{day}",
+                key=f"digest:{chat.chat_id}:{day}",
                 kind=FollowupKind.DIGEST,
-                chat_id=chat_id,
-                due_at=moment,
+                chat_id=chat.chat_id,
+                member_id=chat.member_id,
+                due_at=local_moment(day, rules.digest_time, chat.timezone or rules.secretariat_timezone),
                 reason=f"weekly digest for {day}",
             )
         day += timedelta(days=7)
@@ -314,7 +328,7 @@ def plan(
     items: Sequence[ItemFacts],
     recipients: Sequence[Recipient],
     meeting: MeetingFacts | None,
-    digest_chats: Sequence[int],
+    digest_chats: Sequence[int | DigestChat],
     rules: Rules,
     start: datetime,
     end: datetime,

@@ -27,6 +27,7 @@ from sqlalchemy import ColumnElement, and_, false, or_, update
 from sqlmodel import Session, col, select
 
 from core.followups import (
+    DigestChat,
     ItemFacts,
     MeetingFacts,
     Planned,
@@ -80,7 +81,8 @@ class PlanScope:
 
     @classmethod
     def members(cls, member_ids: Collection[int]) -> PlanScope:
-        return cls(kinds=ALL_KINDS - {FollowupKind.DIGEST}, member_ids=frozenset(member_ids))
+        """Everything about these people, their own digest included (it follows their timezone)."""
+        return cls(kinds=ALL_KINDS, member_ids=frozenset(member_ids))
 
     @classmethod
     def meeting(cls, linked_item_ids: Collection[int]) -> PlanScope:
@@ -129,6 +131,22 @@ def load_recipients(
             )
         )
     return recipients
+
+
+def load_digest_chats(session: Session, member_ids: Collection[int] | None = None) -> list[DigestChat]:
+    """Subscribed chats; a person's private chat with their timezone (``member_ids``: only theirs)."""
+    rows = session.exec(
+        select(Subscription.chat_id, Member.id, Member.timezone).join(
+            Member, col(Member.telegram_user_id) == Subscription.chat_id, isouter=True
+        )
+    ).all()
+    chats = []
+    for chat_id, member_id, timezone in rows:
+        private = chat_id > 0 and member_id is not None
+        if member_ids is not None and not (private and member_id in member_ids):
+            continue
+        chats.append(DigestChat(chat_id, timezone, member_id) if private else DigestChat(chat_id))
+    return chats
 
 
 def load_items(
@@ -214,7 +232,7 @@ def desired(
         else None
     )
     digest_chats = (
-        list(session.exec(select(Subscription.chat_id)).all()) if FollowupKind.DIGEST in scope.kinds else []
+        load_digest_chats(session, member_ids=scope.member_ids) if FollowupKind.DIGEST in scope.kinds else []
     )
     planned = plan(
         items=items,

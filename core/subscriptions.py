@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
+from core import clock
 from core.permissions import Actor
 from storage.models import Subscription
 
@@ -19,7 +20,9 @@ def subscribe(*, session: Session, actor: Actor, chat_id: int, title: str) -> bo
     """Subscribe a chat; False if it already was."""
     if find(session=session, chat_id=chat_id) is not None:
         return False
-    session.add(Subscription(chat_id=chat_id, title=title[:200], member_id=actor.member_id))
+    session.add(
+        Subscription(chat_id=chat_id, title=title[:200], member_id=actor.member_id, created_at=clock.now())
+    )
     session.flush()
     return True
 

@@ -46,7 +46,8 @@ async def digest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await replan_after(ctx, PlanScope.digests())
         when = f"{ctx.settings.followups.digest_weekday.title()}s at {ctx.settings.followups.digest_time}"
         if arg == "on":
-            text = f"📰 This chat gets the weekly digest ({esc(when)}, {esc(ctx.default_timezone)})."
+            zone = actor.timezone if chat.type == "private" else ctx.default_timezone
+            text = f"📰 This chat gets the weekly digest ({esc(when)}, {esc(zone)})."
             if not changed:
                 text = "This chat already gets the weekly digest."
         else:
