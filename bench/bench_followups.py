@@ -140,11 +140,15 @@ async def main() -> None:
             )
             t0 = time.perf_counter()
             child = await asyncio.create_subprocess_exec(
-                sys.executable, __file__, "--generate-into", settings.database.url, *sys.argv[1:]
+                sys.executable,
+                __file__,
+                "--generate-into",
+                settings.database.url.get_secret_value(),
+                *sys.argv[1:],
             )
             assert await child.wait() == 0
             t = time.perf_counter() - t0
-            db = Database(settings.database.url)
+            db = Database(settings.database.url.get_secret_value())
             print(f"generated {args.items} items, {args.parties} parties, {args.members} members in {t:.1f}s")
             for m in range(args.members):
                 emu.add_user(f"Member {m}", user_id=100_000 + m, started=True)

@@ -101,11 +101,11 @@ def build_application(settings: Settings, db: Database | None = None) -> Applica
     """The bot exactly as ``nextsteps run`` runs it, for any Bot API base URL."""
     tg = settings.telegram
     if db is None:
-        db = Database(settings.database.url)
+        db = Database(settings.database.url.get_secret_value())
     limiter = PacedRateLimiter() if tg.flood_limits else None
     builder = (
         ApplicationBuilder()
-        .token(tg.token)
+        .token(tg.token.get_secret_value())
         .base_url(tg.api_base_url)
         .base_file_url(tg.api_file_url)
         .defaults(

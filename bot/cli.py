@@ -5,46 +5,140 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+import threading
+import traceback
+from collections.abc import Mapping
 from pathlib import Path
+from types import TracebackType
 
 from core.config import ConfigError, Settings, load_settings
 
 log = logging.getLogger("nextsteps")
 
 
-class RedactToken(logging.Filter):
-    """Replace the bot token wherever it would appear in a log line (URLs in exceptions …)."""
+class Redactor:
+    """Replaces each secret (token, its secret part, database password) in a text by a placeholder."""
 
-    def __init__(self, token: str) -> None:
+    def __init__(self, secrets: Mapping[str, str]) -> None:
+        # longest first: the whole token becomes <token>, not 123:<token>
+        self.secrets = sorted(((k, v) for k, v in secrets.items() if k), key=lambda kv: -len(kv[0]))
+
+    def __call__(self, text: str) -> str:
+        for secret, shown in self.secrets:
+            text = text.replace(secret, shown)
+        return text
+
+
+class RedactSecrets(logging.Filter):
+    """A handler filter: the message, the traceback and the stack of a record are redacted before
+    any formatter sees them (a traceback is formatted here, once, so its cached text is the
+    redacted one)."""
+
+    def __init__(self, redact: Redactor) -> None:
         super().__init__()
-        self.token = token
+        self.redact = redact
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if self.token and self.token in record.getMessage():
-            record.msg = record.getMessage().replace(self.token, "<token>")
-            record.args = None
+        try:
+            message = record.getMessage()
+        except Exception:  # arguments that don't fit the format: keep them out of the error report
+            message = f"{record.msg} (unformattable arguments)"
+        record.msg, record.args = self.redact(message), None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = self.redact(record.exc_text)
+        if record.stack_info:
+            record.stack_info = self.redact(record.stack_info)
         return True
 
 
-def configure_logging(level: str, token: str = "") -> None:
+_redact = Redactor({})  # the running command's secrets, once its settings are loaded
+_debug = False
+
+
+def protect(settings: Settings) -> Redactor:
+    """From here on, no output of this process shows a secret of ``settings``: log records are
+    redacted, and an uncaught error (any thread) is one redacted line."""
+    global _redact, _debug
+    _redact = Redactor(settings.secrets())
+    _debug = settings.logging.level == "DEBUG"
+    for handler in [*logging.getLogger().handlers, logging.lastResort]:
+        redact_handler(handler, _redact)
+    sys.excepthook = _excepthook
+    threading.excepthook = _thread_excepthook
+    return _redact
+
+
+def redact_handler(handler: logging.Handler | None, redact: Redactor) -> None:
+    if handler is None:
+        return
+    for old in [f for f in handler.filters if isinstance(f, RedactSecrets)]:
+        handler.removeFilter(old)
+    handler.addFilter(RedactSecrets(redact))
+
+
+def describe_error(exc: BaseException) -> str:
+    """One line for an error that stops a command, with every secret redacted."""
+    from sqlalchemy.exc import OperationalError
+    from telegram.error import InvalidToken, TelegramError
+
+    if isinstance(exc, OperationalError):
+        line = f"database error: {exc.orig}"
+    elif isinstance(exc, InvalidToken):
+        line = (
+            "telegram error: the Bot API refused the token; check 'telegram.token' "
+            f"and 'telegram.api_base_url' ({exc})"
+        )
+    elif isinstance(exc, TelegramError):
+        line = f"telegram error: {exc} (check 'telegram.api_base_url')"
+    else:
+        line = f"error: {type(exc).__name__}: {exc}"
+        if not _debug:
+            line += ' (logging.level = "DEBUG" prints the traceback)'
+    return _redact(" ".join(line.split()))
+
+
+def _print_error(exc: BaseException) -> None:
+    if _debug:
+        print(_redact("".join(traceback.format_exception(exc))), file=sys.stderr, end="")
+    print(describe_error(exc), file=sys.stderr)
+
+
+def _excepthook(kind: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
+    if not isinstance(exc, KeyboardInterrupt):
+        _print_error(exc)
+
+
+def _thread_excepthook(args: threading.ExceptHookArgs) -> None:
+    if args.exc_value is not None and not isinstance(args.exc_value, SystemExit):
+        name = args.thread.name if args.thread else "?"
+        print(_redact(f"thread {name}:"), file=sys.stderr, end=" ")
+        _print_error(args.exc_value)
+
+
+def configure_logging(level: str, redact: Redactor) -> None:
     logging.basicConfig(
         level=getattr(logging, level.upper(), logging.INFO),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
-    for handler in logging.getLogger().handlers:
-        handler.addFilter(RedactToken(token))
+    for handler in [*logging.getLogger().handlers, logging.lastResort]:
+        redact_handler(handler, redact)
+    logging.captureWarnings(True)  # a warning's text goes through the same filter
     # httpx logs every request URL at INFO, and the URL contains the bot token.
     for noisy in ("httpx", "httpcore", "apscheduler", "aiohttp.access"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
 def _settings(args: argparse.Namespace) -> Settings:
-    return load_settings(Path(args.config) if args.config else None)
+    settings = load_settings(Path(args.config) if args.config else None)
+    protect(settings)
+    return settings
 
 
 def cmd_run(args: argparse.Namespace) -> int:
     settings = _settings(args)
-    if not settings.telegram.token:
+    if not settings.telegram.token.get_secret_value():
         if args.demo_if_no_token:
             print("No bot token configured: starting the local demo instead (see README).")
             from bot.demo import run_demo
@@ -54,11 +148,11 @@ def cmd_run(args: argparse.Namespace) -> int:
             "config error: 'telegram.token' is required for run "
             "(set it in config.toml or NEXTSTEPS_TELEGRAM__TOKEN)"
         )
-    configure_logging(settings.logging.level, settings.telegram.token)
+    configure_logging(settings.logging.level, protect(settings))
     from bot.app import ALLOWED_UPDATES, build_application
     from storage.db import Database
 
-    db = Database(settings.database.url)
+    db = Database(settings.database.url.get_secret_value())
     db.migrate()
     app = build_application(settings, db)
     log.info("NextSteps is starting (database %s)", db.engine.url.render_as_string(hide_password=True))
@@ -80,7 +174,7 @@ def cmd_migrate(args: argparse.Namespace) -> int:
     settings = _settings(args)
     from storage.db import Database
 
-    db = Database(settings.database.url)
+    db = Database(settings.database.url.get_secret_value())
     db.migrate()
     print(f"Database is up to date: {db.engine.url.render_as_string(hide_password=True)}")
     return 0
@@ -105,7 +199,7 @@ def cmd_schedule(args: argparse.Namespace) -> int:
         )
     except ValueError:
         raise ConfigError(f"--until: {args.until!r} is not a date like 2027-03-31") from None
-    db = Database(settings.database.url)
+    db = Database(settings.database.url.get_secret_value())
     db.migrate()
     rules = Rules.from_settings(settings.followups, settings.secretariat.timezone)
     with db.session() as session:
@@ -142,7 +236,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         meeting_date = date.fromisoformat(args.date) if args.date else None
     except ValueError:
         raise ConfigError(f"import: --date {args.date!r} is not a date like 2022-12-01") from None
-    db = Database(settings.database.url)
+    db = Database(settings.database.url.get_secret_value())
     db.migrate()
     margin = settings.deadlines.meeting_margin_days
     try:
@@ -242,17 +336,13 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return int(args.func(args))
     except ConfigError as exc:
-        print(exc, file=sys.stderr)
+        print(_redact(str(exc)), file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130
-    except Exception as exc:  # operational errors: one clear line, details in the log
-        from sqlalchemy.exc import OperationalError
-
-        if isinstance(exc, OperationalError):
-            print(f"database error: {exc.orig}", file=sys.stderr)
-            return 1
-        raise
+    except Exception as exc:  # one clear, redacted line (a traceback would show the token)
+        _print_error(exc)
+        return 1
 
 
 if __name__ == "__main__":

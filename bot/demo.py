@@ -13,10 +13,12 @@ from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
+from pydantic import SecretStr
+
 from bot.app import build_application, running
 from bot.emulator import Emulator, EmulatorClient, Sent
 from core import clock, members
-from core.config import Settings
+from core.config import DatabaseURL, Settings
 from core.permissions import Actor
 from core.seed import seed_istanbul
 from storage.db import Database
@@ -170,17 +172,17 @@ async def _demo(settings: Settings, db_path: Path) -> int:
             update={
                 "telegram": settings.telegram.model_copy(
                     update={
-                        "token": DEMO_TOKEN,
+                        "token": SecretStr(DEMO_TOKEN),
                         "api_base_url": emulator.base_url,
                         "api_file_url": emulator.file_url,
                         "poll_timeout_seconds": 2,
                     }
                 ),
-                "database": settings.database.model_copy(update={"url": f"sqlite:///{db_path}"}),
+                "database": settings.database.model_copy(update={"url": DatabaseURL(f"sqlite:///{db_path}")}),
                 "secretariat": settings.secretariat.model_copy(update={"admins": [PERSONAS[0].user_id]}),
             }
         )
-        db = Database(demo_settings.database.url)
+        db = Database(demo_settings.database.url.get_secret_value())
         db.migrate()
         _prepare(db, demo_settings)
         for person in PERSONAS:

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
     SettingsConfigDict,
     TomlConfigSettingsSource,
 )
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 DEFAULT_CONFIG_PATH = Path("config.toml")
 
@@ -25,8 +28,45 @@ class _Section(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+class DatabaseURL(SecretStr):
+    """A SQLAlchemy URL whose password is secret: shown as ``postgresql+psycopg://user:***@host/db``.
+
+    ``get_secret_value()`` is the real URL, for ``Database(...)`` only; ``str``/``repr`` (and so
+    printing the settings) hide the password, like pydantic's ``SecretStr`` hides the token.
+    """
+
+    def _display(self) -> str:
+        try:
+            shown = make_url(self.get_secret_value()).render_as_string(hide_password=True)
+        except (ArgumentError, ValueError):  # not a URL (refused when loading settings)
+            return "**********"
+        for password in self.passwords:  # e.g. ?password=… in the query
+            shown = shown.replace(password, "***")
+        return shown
+
+    @property
+    def passwords(self) -> frozenset[str]:
+        """Every spelling of the password that may appear in output: as written, decoded, in the query."""
+        url = self.get_secret_value()
+        try:
+            parsed = make_url(url)
+        except (ArgumentError, ValueError):
+            return frozenset({url})
+        written = _URL_PASSWORD.match(url)
+        in_query = parsed.query.get("password", ())
+        candidates = [
+            parsed.password or "",
+            written.group(1) if written else "",
+            *([in_query] if isinstance(in_query, str) else in_query),
+        ]
+        return frozenset(p for p in candidates if p)
+
+
+_URL_PASSWORD = re.compile(r"[\w+]+://[^:/]*:([^@]*)@")  # as SQLAlchemy splits a URL
+
+
 class TelegramSettings(_Section):
-    token: str = ""
+    token: SecretStr = SecretStr("")
     api_base_url: str = "https://api.telegram.org/bot"
     api_file_url: str = "https://api.telegram.org/file/bot"
     flood_limits: bool = True
@@ -34,7 +74,18 @@ class TelegramSettings(_Section):
 
 
 class DatabaseSettings(_Section):
-    url: str = "sqlite:///nextsteps.db"
+    url: DatabaseURL = DatabaseURL("sqlite:///nextsteps.db")
+
+    @field_validator("url")
+    @classmethod
+    def _check_url(cls, value: DatabaseURL) -> DatabaseURL:
+        try:
+            make_url(value.get_secret_value())
+        except (ArgumentError, ValueError):  # its message would quote the URL, password and all
+            raise ValueError(
+                "not a SQLAlchemy URL like sqlite:///nextsteps.db or postgresql+psycopg://user:pw@host/db"
+            ) from None
+        return value
 
 
 def check_timezone(name: str) -> str:
@@ -120,8 +171,21 @@ class FollowupSettings(_Section):
         return frozenset(WEEKDAYS.index(d) for d in self.weekend_days) if self.skip_weekends else frozenset()
 
 
+TELEGRAM_DOWNLOAD_LIMIT_MB = 20  # the Bot API lets bots download files of at most 20 MB
+
+
 class ReportSettings(_Section):
-    max_size_mb: float = Field(default=5, gt=0, le=50)
+    max_size_mb: float = Field(default=5, gt=0)
+
+    @field_validator("max_size_mb")
+    @classmethod
+    def _check_size(cls, value: float) -> float:
+        if value > TELEGRAM_DOWNLOAD_LIMIT_MB:
+            raise ValueError(
+                f"{value:g} MB is above {TELEGRAM_DOWNLOAD_LIMIT_MB}: "
+                f"Telegram lets bots download at most {TELEGRAM_DOWNLOAD_LIMIT_MB} MB"
+            )
+        return value
 
     @property
     def max_bytes(self) -> int:
@@ -148,6 +212,23 @@ class Settings(BaseSettings):
     followups: FollowupSettings = Field(default_factory=FollowupSettings)
     reports: ReportSettings = Field(default_factory=ReportSettings)
     logging: LoggingSettings = Field(default_factory=LoggingSettings)
+
+    def secrets(self) -> dict[str, str]:
+        """Each secret that must never be printed, mapped to what is shown instead.
+
+        The token, its secret part (after the colon: it alone unlocks nothing, yet it is what an
+        attacker lacks) and the database password, as written in the URL and decoded.
+        """
+        found: dict[str, str] = {}
+        token = self.telegram.token.get_secret_value()
+        if token:
+            found[token] = "<token>"
+            secret_part = token.partition(":")[2]
+            if secret_part:
+                found[secret_part] = "<token>"
+        for password in self.database.url.passwords:
+            found[password] = "***"
+        return found
 
     @classmethod
     def settings_customise_sources(

@@ -85,7 +85,7 @@ async def bot_world(
     own_emulator = emulator is None
     emu = emulator or await Emulator(flood=flood or FloodPolicy.off()).start()
     settings = make_settings(emu, db_url or f"sqlite:///{tmp_path / 'bot.db'}", **overrides)
-    db = Database(settings.database.url)
+    db = Database(settings.database.url.get_secret_value())
     db.migrate()
     if seed:
         with db.session() as session:
