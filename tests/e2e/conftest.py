@@ -1,11 +1,13 @@
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
-from tests.e2e.harness import BotWorld, assert_clean, bot_world
+from core import clock
+from tests.e2e.harness import BotWorld, FakeClock, assert_clean, bot_world
 
 
 @pytest.fixture
@@ -26,3 +28,11 @@ async def world_on_both(tmp_path: Path, request: pytest.FixtureRequest) -> Async
     async with bot_world(tmp_path, db_url=db_url) as w:
         yield w
         await assert_clean(w)
+
+
+@pytest.fixture
+def fake_clock(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeClock]:
+    """The plan's clock, set by the test (Monday 4 Jan 2027, 12:00 UTC to start)."""
+    fake = FakeClock(datetime(2027, 1, 4, 12, 0, tzinfo=UTC))
+    monkeypatch.setattr(clock, "now", fake)
+    yield fake

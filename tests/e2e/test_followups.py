@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import pytest
 from sqlmodel import select
 
 from bot.emulator import Emulator, FloodPolicy, Sent
-from core import clock
 from core import items as item_service
 from storage.models import Followup, FollowupKind, FollowupState, Item, Member, Status
 from tests.e2e.harness import BotWorld, FakeClock, assert_clean, bot_world
@@ -21,13 +18,6 @@ from tests.e2e.harness import BotWorld, FakeClock, assert_clean, bot_world
 ONE_DAY_BEFORE = datetime(2027, 1, 5, 8, 0, tzinfo=UTC)
 ON_THE_DAY = datetime(2027, 1, 6, 8, 0, tzinfo=UTC)
 FAST = {"followups": {"tick_seconds": 1}}
-
-
-@pytest.fixture
-def fake_clock(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeClock]:
-    fake = FakeClock(datetime(2027, 1, 4, 12, 0, tzinfo=UTC))
-    monkeypatch.setattr(clock, "now", fake)
-    yield fake
 
 
 async def wait_for_message(world: BotWorld, chat_id: int, contains: str, seconds: float = 8) -> Sent:

@@ -4,7 +4,6 @@ dead sender left 'sending', re-plans follow committed changes, and failures are 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -32,13 +31,6 @@ from tests.e2e.harness import BotWorld, FakeClock, assert_clean, bot_world
 
 ONE_DAY_BEFORE = datetime(2027, 1, 5, 8, 0, tzinfo=UTC)  # 09:00 in Vienna, a day before #5 is due
 FAST = {"followups": {"tick_seconds": 1}}
-
-
-@pytest.fixture
-def fake_clock(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeClock]:
-    fake = FakeClock(datetime(2027, 1, 4, 12, 0, tzinfo=UTC))
-    monkeypatch.setattr(clock, "now", fake)
-    yield fake
 
 
 def fail_once(monkeypatch: pytest.MonkeyPatch, owner: Any, name: str) -> list[int]:
@@ -134,7 +126,8 @@ async def test_a_row_left_sending_by_a_dead_sender_is_sent_while_the_bot_runs(
         assert after.state is FollowupState.SENT
 
 
-async def start_broadcast(world: BotWorld, recipients: list[int]) -> None:
+async def add_observers(world: BotWorld, recipients: list[int]) -> None:
+    """Observers of Pakistan who started the bot (the secretariat too)."""
     await world.client.ask(world.admin, "/start")
     with world.db.session() as session:
         for user_id in recipients:
@@ -147,6 +140,10 @@ async def start_broadcast(world: BotWorld, recipients: list[int]) -> None:
             )
     for user_id in recipients:
         await world.client.user(f"M{user_id}", user_id=user_id, started=True)
+
+
+async def start_broadcast(world: BotWorld, recipients: list[int]) -> None:
+    await add_observers(world, recipients)
     _, controls = await world.client.say(world.admin, "/broadcast Please confirm receipt.", expect=2)
     _, (confirm,) = await world.client.press(world.admin, controls, "Everyone", expect=1)
     await world.client.press(world.admin, confirm, "Send")
@@ -197,18 +194,8 @@ async def test_broadcaster_survives_errors_and_its_progress_message_ends_final(
 async def test_a_broadcast_without_a_sender_is_resumed_while_the_bot_runs(tmp_path: Path) -> None:
     recipients = [81_000 + n for n in range(5)]
     async with bot_world(tmp_path) as world:
-        await world.client.ask(world.admin, "/start")
-        for user_id in recipients:
-            await world.client.user(f"M{user_id}", user_id=user_id, started=True)
+        await add_observers(world, recipients)
         with world.db.session() as session:
-            for user_id in recipients:
-                members.enroll(
-                    session=session,
-                    user_id=user_id,
-                    display_name=f"M{user_id}",
-                    party_name="Pakistan",
-                    role=Role.OBSERVER,
-                )
             broadcast = Broadcast(text_html="Left behind by a dead process", chat_id=world.admin)
             broadcast.state = BroadcastState.SENDING
             session.add(broadcast)
