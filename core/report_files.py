@@ -39,16 +39,17 @@ def too_long() -> BadInput:
 
 
 def read_report(
-    name: str, content: bytes, max_bytes: int = MAX_REPORT_BYTES, *, seconds: float = limits.REPORT_SECONDS
+    name: str, content: bytes, max_bytes: int = MAX_REPORT_BYTES, *, seconds: float | None = None
 ) -> str:
-    """The text of a report file, within the size, time, page and character budgets."""
+    """The text of a report file, within the size, time (``seconds``, default
+    ``limits.REPORT_SECONDS``), page and character budgets."""
     if not content.strip():
         raise BadInput("That file is empty.")
     if len(content) > max_bytes:
         raise too_big(max_bytes)
     suffix = Path(name).suffix.lower()
     if suffix in (".docx", ".pdf"):
-        text = _read_in_child(suffix, content, seconds)
+        text = _read_in_child(suffix, content, seconds or limits.REPORT_SECONDS)
         if suffix == ".pdf" and not text.strip():
             raise BadInput("That PDF has no text layer (a scan?). Send a text, DOCX or searchable PDF.")
     else:

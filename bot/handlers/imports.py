@@ -24,13 +24,15 @@ from core import clock, limits, parties
 from core.deadlines import parse_deadline
 from core.errors import BadInput, PermissionDenied
 from core.permissions import can_manage
-from core.reports import ReportDraft, parse_report, read_report, store_report, too_big
+from core.reports import ReportDraft, StepDraft, parse_report, read_report, store_report, too_big
 from core.schedule import PlanScope
 
 _CALLBACK = re.compile(r"im:([0-9a-f]{6}):(ok|x|[dnou]\d{1,3})")
 _OWNER_FIX = re.compile(r"^\s*(\d{1,3})\s*:\s*(.+)$")
 _DUE_FIX = re.compile(r"^\s*(\d{1,3})\s+due\s*:\s*(.+)$", re.IGNORECASE)
 KEY = "imports"
+MAX_BUTTONS = 100  # Telegram refuses an inline keyboard with more
+STEP_TEXT_WIDTHS = (160, 80, 40)
 
 
 def _pending(context: ContextTypes.DEFAULT_TYPE) -> dict[str, dict[str, Any]]:
@@ -61,18 +63,17 @@ def _preview(token: str, draft: ReportDraft) -> tuple[str, InlineKeyboardMarkup]
         f"{', ' + esc(draft.place) if draft.place else ''}\n"
         f"{len(draft.steps)} next step(s). Nothing is stored yet."
     )
-    blocks = []
-    for n, step in enumerate(draft.steps, start=1):
-        owners = ", ".join(esc(p.name) for p in step.owners) or "⚠️ <b>no owner</b>"
-        if step.unknown_owner:
-            owners += f" (report: {esc(step.unknown_owner)})"
-        due = esc(step.deadline.text) if step.deadline else "before the next meeting (default)"
-        blocks.append(f"<b>{n}.</b> [{esc(step.ref)}] {esc(shorten(step.text, 160))}\n👥 {owners}\n⏰ {due}")
-    blocks.append(
+    footer = (
         "<i>👥 N sets step N's owners, ⏰ N its deadline (or reply to this message with “3: Chairmanship” "
         "or “3 due: March 2024”); ✖ drops a step.</i>"
     )
-    text = split_messages(blocks, header=header)[0]
+    for width in STEP_TEXT_WIDTHS:  # every step in one message: shorter step texts when there are many
+        parts = split_messages(
+            [*(_step_block(n, step, width) for n, step in enumerate(draft.steps, 1)), footer], header=header
+        )
+        if len(parts) == 1:
+            break
+    text = parts[0]
     rows = [
         [
             InlineKeyboardButton(f"👥 {n}", callback_data=f"im:{token}:o{n}"),
@@ -81,8 +82,10 @@ def _preview(token: str, draft: ReportDraft) -> tuple[str, InlineKeyboardMarkup]
         ]
         for n in range(1, len(draft.steps) + 1)
     ]
+    room = MAX_BUTTONS - 3 * len(draft.steps) - 2
     for n, step in enumerate(draft.steps, start=1):
-        if step.unknown_owner:
+        if step.unknown_owner and room > 0:
+            room -= 1
             rows.append(
                 [
                     InlineKeyboardButton(
@@ -97,6 +100,14 @@ def _preview(token: str, draft: ReportDraft) -> tuple[str, InlineKeyboardMarkup]
         ]
     )
     return text, InlineKeyboardMarkup(rows)
+
+
+def _step_block(n: int, step: StepDraft, width: int) -> str:
+    owners = ", ".join(esc(p.name) for p in step.owners) or "⚠️ <b>no owner</b>"
+    if step.unknown_owner:
+        owners += f" (report: {esc(shorten(step.unknown_owner, width))})"
+    due = esc(shorten(step.deadline.text, width)) if step.deadline else "before the next meeting (default)"
+    return f"<b>{n}.</b> [{esc(step.ref)}] {esc(shorten(step.text, width))}\n👥 {owners}\n⏰ {due}"
 
 
 @friendly_errors
@@ -191,7 +202,7 @@ async def fix_by_reply(update: Update, context: ContextTypes.DEFAULT_TYPE, token
     await message.reply_text("✏️ Updated the preview.")
 
 
-def _step(draft: ReportDraft, number: int) -> Any:
+def _step(draft: ReportDraft, number: int) -> StepDraft:
     if not 1 <= number <= len(draft.steps):
         raise BadInput(f"There is no step {number} in this import.")
     return draft.steps[number - 1]
