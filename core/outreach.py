@@ -11,6 +11,7 @@ from sqlmodel import Session, col, func, select
 from core import items as item_service
 from core.items import ItemCard, is_overdue
 from core.meetings import next_meeting
+from core.parties import sorted_parties
 from storage.models import (
     ACTIVE_STATUSES,
     Followup,
@@ -167,7 +168,7 @@ def party_progress(session: Session, *, since: datetime) -> list[PartyProgress]:
         if party_id is not None:
             updates[party_id].append(name)
     result = []
-    for party in session.exec(select(Party).order_by(Party.name)).all():
+    for party in sorted_parties(session.exec(select(Party)).all()):
         assert party.id is not None
         if open_counts.get(party.id):
             names = updates.get(party.id, [])

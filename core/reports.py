@@ -279,16 +279,19 @@ def store_report(
             continue
         if step.needs_owner:
             raise BadInput(f"{step.ref} has no owner: assign one before importing.")
-        card = items.create_item(
-            session=session,
-            actor=None,
-            text=step.text,
-            owner_names=[p.name for p in step.owners],
-            due_phrase=step.deadline.text if step.deadline else DEFAULT_DUE,
-            today=held_on or today or clock.today_in("UTC"),
-            meeting_margin_days=meeting_margin_days,
-            meeting_id=meeting.id,
-            paragraph_ref=step.ref,
-        )
+        try:
+            card = items.create_item(
+                session=session,
+                actor=None,
+                text=step.text,
+                owner_names=[p.name for p in step.owners],
+                due_phrase=step.deadline.text if step.deadline else DEFAULT_DUE,
+                today=held_on or today or clock.today_in("UTC"),
+                meeting_margin_days=meeting_margin_days,
+                meeting_id=meeting.id,
+                paragraph_ref=step.ref,
+            )
+        except BadInput as exc:  # e.g. more owners than an item takes: say which step
+            raise BadInput(f"Step {step.ref}: {exc}") from None
         created.append(card.number)
     return ImportResult(meeting=meeting, created=created, skipped=skipped)
