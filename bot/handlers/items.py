@@ -250,7 +250,7 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         if changed
         else f"#{action.item_id} is already {status.value.replace('_', ' ')}."
     )
-    if query.message is not None and len(items_linked(query.message)) > 1:  # type: ignore[arg-type]
+    if query.message is not None and len(items_linked(query.message)) > 1:
         # a list (e.g. a pre-meeting follow-up): keep it, drop the buttons of the item just updated
         await drop_item_buttons(query, action.item_id)
         return
