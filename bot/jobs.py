@@ -229,7 +229,8 @@ def _render(
                 today=today,
                 since=since,
                 party_id=viewer.party_id if viewer else None,
-                secretariat=row.chat_id < 0 or (viewer is not None and viewer.role is Role.SECRETARIAT),
+                # secretariat-only details (who blocked the bot, escalations) never go to a group
+                secretariat=row.chat_id > 0 and viewer is not None and viewer.role is Role.SECRETARIAT,
             )
             return digest_messages(digest, timezone, bot), None
         content = outreach.content_for(

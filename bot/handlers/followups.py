@@ -59,13 +59,15 @@ async def digest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if arg:
         raise BadInput("Use /digest for the digest now, or /digest on / /digest off for the weekly one.")
     today, since = clock.today_in(actor.timezone), clock.now() - timedelta(days=7)
+    in_private = update.effective_chat is None or update.effective_chat.type == "private"
     built = await ctx.db.run(
         lambda session: outreach.build_digest(
             session=session,
             today=today,
             since=since,
             party_id=actor.party_id,
-            secretariat=actor.role is Role.SECRETARIAT,
+            # secretariat-only details never go to a group, whoever asks there
+            secretariat=in_private and actor.role is Role.SECRETARIAT,
         )
     )
     chunks = digest_messages(built, actor.timezone, context.bot.username)

@@ -142,3 +142,15 @@ async def test_replies_in_a_group_that_are_not_notes_are_ignored_silently(world:
     assert await world.client.quiet(group, seconds=0.5) == []
     note = await world.client.ask(sven, "Agenda circulated", chat_id=group, reply_to=card.message_id)
     assert "Note added to #5" in note.text
+
+
+async def test_a_group_digest_never_names_who_blocked_the_bot(world: BotWorld) -> None:
+    sven = await world.join("Sven", "Sweden")
+    group = await world.client.group("BP chairs", [world.admin, sven])
+    await world.client.ask(world.admin, "/group on", chat_id=group)
+    with world.db.session() as session:
+        session.exec(select(Member).where(Member.telegram_user_id == sven)).one().reachable = False
+    private = await world.client.say(world.admin, "/digest", expect=1)
+    assert "Can't reach" in private[0].text and "Sven" in private[0].text
+    in_group = await world.client.say(world.admin, "/digest", chat_id=group, expect=1)
+    assert "Can't reach" not in in_group[0].text
