@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Coroutine
 from datetime import timedelta
+from typing import Any
 
 from sqlmodel import Session
 from telegram import InlineKeyboardMarkup
@@ -172,9 +174,8 @@ async def tick(context: ContextTypes.DEFAULT_TYPE) -> None:
             return
 
 
-async def _guarded(ctx: AppContext, rows: list[Followup], work: object) -> None:
+async def _guarded(ctx: AppContext, rows: list[Followup], work: Coroutine[Any, Any, None]) -> None:
     """Run one row's send; on any failure log it once and put the row back for a later try."""
-    assert asyncio.iscoroutine(work)
     try:
         await work
     except asyncio.CancelledError:

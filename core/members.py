@@ -319,19 +319,22 @@ def list_invites(*, session: Session, actor: Actor) -> list[InviteRow]:
         .order_by(col(Invite.id).desc())
         .limit(50)
     ).all()
+    ids = [invite.id for invite in invites]
+    uses = dict(
+        session.exec(
+            select(MemberEvent.invite_id, func.count())
+            .where(col(MemberEvent.invite_id).in_(ids), col(MemberEvent.kind).in_(["joined", "changed"]))
+            .group_by(col(MemberEvent.invite_id))
+        ).all()
+    )
+    # session.get serves repeated parties and creators from the identity map: one query each
     rows = []
     for invite in invites:
         party = session.get(Party, invite.party_id)
         creator = session.get(Member, invite.created_by_member_id) if invite.created_by_member_id else None
-        uses = session.exec(
-            select(func.count()).where(
-                MemberEvent.invite_id == invite.id, col(MemberEvent.kind).in_(["joined", "changed"])
-            )
-        ).one()
+        name = party.name if party else "?"
         rows.append(
-            InviteRow(
-                invite, party.name if party else "?", int(uses), creator.display_name if creator else ""
-            )
+            InviteRow(invite, name, int(uses.get(invite.id, 0)), creator.display_name if creator else "")
         )
     return rows
 

@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from bot.emulator import Sent
 from core import clock
 from storage.models import Broadcast, Followup, FollowupKind, FollowupState
 from tests.e2e.harness import BotWorld, FakeClock, assert_clean, bot_world
+from tests.e2e.test_followups import wait_for_message
 
 FAST = {"followups": {"tick_seconds": 1}}
 SATURDAY = datetime(2027, 1, 9, 12, 0, tzinfo=UTC)
@@ -42,15 +42,6 @@ def planned_digests(world: BotWorld, chat_id: int) -> list[datetime]:
         return sorted(row.due_at for row in rows)
 
 
-async def first_message(world: BotWorld, chat_id: int, contains: str, seconds: float = 8) -> Sent:
-    deadline = asyncio.get_running_loop().time() + seconds
-    while asyncio.get_running_loop().time() < deadline:
-        for sent in await world.client.events(after=0, chat_id=chat_id, timeout=0.5):
-            if contains in sent.text:
-                return sent
-    raise AssertionError(f"no message containing {contains!r} in chat {chat_id}")
-
-
 async def test_a_private_digest_follows_the_subscribers_timezone(
     tmp_path: Path, moved_clock: FakeClock
 ) -> None:
@@ -70,7 +61,7 @@ async def test_a_private_digest_follows_the_subscribers_timezone(
         assert planned_digests(world, admin) == [VIENNA_MONDAY_NINE]
 
         moved_clock.set(AUCKLAND_MONDAY_NINE.replace(second=30))  # Sunday evening in Vienna
-        digest = await first_message(world, sven, "Weekly digest")
+        digest = await wait_for_message(world, sven, "Weekly digest")
         assert digest.text.startswith("Weekly digest — 11 Jan 2027"), digest.text[:80]
         assert "Changes since 4 Jan 2027" in digest.text  # a week back, on his calendar
         await asyncio.sleep(1.5)
@@ -81,7 +72,7 @@ async def test_a_private_digest_follows_the_subscribers_timezone(
         assert vienna.text.startswith("Weekly digest — 10 Jan 2027")
 
         moved_clock.set(VIENNA_MONDAY_NINE.replace(second=30))
-        digest = await first_message(world, admin, "Weekly digest — 11 Jan 2027")
+        digest = await wait_for_message(world, admin, "Weekly digest — 11 Jan 2027")
         assert (
             len([s for s in await client.events(after=0, chat_id=sven) if "Weekly digest —" in s.text]) == 2
         )
@@ -97,7 +88,7 @@ async def test_broadcast_dates_are_in_the_viewers_timezone(tmp_path: Path, moved
         _, controls = await client.say(admin, "/broadcast The agenda is out", expect=2)
         _, (confirm,) = await client.press(admin, controls, "Everyone", expect=1)
         await client.press(admin, confirm, "📤 Send", expect=1)
-        await first_message(world, admin, "Broadcast 1: ✅ done")
+        await wait_for_message(world, admin, "Broadcast 1: ✅ done")
         with world.db.session() as session:
             sent = session.get(Broadcast, 1)
             assert sent is not None and sent.created_at == moved_clock()
