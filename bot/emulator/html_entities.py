@@ -149,7 +149,13 @@ def parse_html(text: str) -> tuple[str, list[dict[str, Any]]]:
             f"can't parse entities: Can't find end tag corresponding to start tag \"{stack[-1].tag}\""
         )
     entities.sort(key=lambda e: (e["offset"], -e["length"]))
-    return "".join(plain), entities
+    text = "".join(plain)
+    utf16 = text.encode("utf-16-le")
+    for entity in entities:
+        if entity["type"] == "text_mention":  # Telegram sends the mentioned user with the entity
+            start, end = 2 * entity["offset"], 2 * (entity["offset"] + entity["length"])
+            entity["user"]["first_name"] = utf16[start:end].decode("utf-16-le")
+    return text, entities
 
 
 def _entity(opened: _Open, length: int) -> dict[str, Any]:
@@ -157,7 +163,11 @@ def _entity(opened: _Open, length: int) -> dict[str, Any]:
     if opened.tag == "a":
         href = opened.attrs["href"]
         if href.startswith("tg://user?id="):
-            entity = {"type": "text_mention", "offset": opened.offset, "length": length}
+            user_id = href.removeprefix("tg://user?id=")
+            if not user_id.isdigit():
+                raise EntityParseError(f"can't parse entities: wrong user identifier in {href!r}")
+            user = {"id": int(user_id), "is_bot": False, "first_name": ""}
+            entity = {"type": "text_mention", "offset": opened.offset, "length": length, "user": user}
         else:
             entity["url"] = href
     elif opened.tag == "pre" and opened.attrs.get("language"):

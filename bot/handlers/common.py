@@ -7,7 +7,7 @@ import logging
 from collections.abc import Callable, Coroutine, Sequence
 from typing import Any
 
-from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
+from telegram import CallbackQuery, ForceReply, InlineKeyboardMarkup, Message, ReplyParameters, Update
 from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
@@ -36,6 +36,30 @@ def shorten(text: str, limit: int) -> str:
 
 GROUP_OFF = "NextSteps isn't switched on in this group. The secretariat can do it with /group on."
 Handler = Callable[[Update, ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, None]]
+
+
+async def ask_for_reply(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, text: str, *, placeholder: str | None = None
+) -> Message:
+    """A prompt that forces a reply from the person who asked, and only them.
+
+    ``ForceReply(selective=True)`` targets the users mentioned in the text and the sender of the
+    message replied to; a prompt sent after a button press in a group does neither by itself, so
+    there it mentions the presser (and replies to their message when there is one).
+    """
+    chat, user = update.effective_chat, update.effective_user
+    assert chat is not None
+    reply_to = None
+    if not is_private(update) and user is not None:
+        text = f"{user.mention_html()} {text}"
+        if update.message is not None:
+            reply_to = ReplyParameters(update.message.message_id, allow_sending_without_reply=True)
+    return await context.bot.send_message(
+        chat.id,
+        text,
+        reply_markup=ForceReply(selective=True, input_field_placeholder=placeholder),
+        reply_parameters=reply_to,
+    )
 
 
 def display_name(update: Update) -> str:

@@ -13,11 +13,11 @@ import secrets
 from collections.abc import MutableMapping
 from typing import Any
 
-from telegram import ForceReply, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.ext import ContextTypes
 
 from bot.context import app_context
-from bot.handlers.common import friendly_errors, require_actor
+from bot.handlers.common import ask_for_reply, friendly_errors, require_actor
 from bot.jobs import replan_after
 from bot.render import esc, shorten, split_messages
 from core import clock, limits, parties
@@ -259,10 +259,7 @@ async def import_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
             else f"⏰ What is the deadline of step {number}? Reply with a phrase, e.g. end of March 2024."
         )
         await query.answer()
-        assert query.message is not None
-        prompt = await context.bot.send_message(
-            query.message.chat.id, question, reply_markup=ForceReply(selective=True)
-        )
+        prompt = await ask_for_reply(update, context, question)
         pending.setdefault("prompts", {})[prompt.message_id] = (action[0], number)
         return
     if action.startswith("d"):

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import re
 
-from telegram import ForceReply, Update
+from telegram import Update
 from telegram.ext import ContextTypes
 
 from bot.context import app_context
 from bot.deeplinks import items_linked
 from bot.handlers import imports
 from bot.handlers.common import (
+    ask_for_reply,
     drop_item_buttons,
     edit_card,
     friendly_errors,
@@ -231,11 +232,11 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             lambda session: items.check_can_note(session=session, actor=actor, item_id=action.item_id)
         )
         await query.answer()
-        assert query.message is not None
-        await context.bot.send_message(
-            query.message.chat.id,
+        await ask_for_reply(
+            update,
+            context,
             note_prompt(action.item_id, context.bot.username),
-            reply_markup=ForceReply(selective=True, input_field_placeholder=f"Note for #{action.item_id}"),
+            placeholder=f"Note for #{action.item_id}",
         )
         return
     status = action.status

@@ -56,3 +56,31 @@ async def test_unknown_command_addressed_to_us_in_group_gets_help(world: BotWorl
     await world.client.ask(world.admin, "/group on", chat_id=group)
     reply = await world.client.ask(world.admin, "/frobnicate@nextsteps_demo_bot", chat_id=group)
     assert "I don't know /frobnicate" in reply.text
+
+
+async def test_note_prompt_in_group_forces_only_the_presser(world: BotWorld) -> None:
+    """ForceReply(selective) targets mentioned users: in a group the prompt mentions the presser."""
+    sven = await world.join("Sven", "Sweden")
+    group = await world.client.group("BP chairs", [world.admin, sven])
+    await world.client.ask(world.admin, "/group on", chat_id=group)
+    card = await world.card(sven, 5, chat_id=group)
+    _, (prompt,) = await world.client.press(sven, card, "📝 Add note", expect=1)
+    assert prompt.reply_markup == {
+        "force_reply": True,
+        "selective": True,
+        "input_field_placeholder": "Note for #5",
+    }
+    mentions = [e for e in prompt.entities if e["type"] == "text_mention"]
+    assert [m["user"]["id"] for m in mentions] == [sven]
+    assert prompt.text.startswith("Sven ")
+    reply = await world.client.ask(sven, "Call on Friday", chat_id=group, reply_to=prompt.message_id)
+    assert "Note added to #5" in reply.text
+
+
+async def test_note_prompt_in_private_chat_mentions_nobody(world: BotWorld) -> None:
+    sven = await world.join("Sven", "Sweden")
+    card = await world.card(sven, 5)
+    _, (prompt,) = await world.client.press(sven, card, "📝 Add note", expect=1)
+    assert prompt.reply_markup is not None and prompt.reply_markup["selective"] is True
+    assert not prompt.entities or all(e["type"] != "text_mention" for e in prompt.entities)
+    assert prompt.text.startswith("📝")
