@@ -31,7 +31,7 @@ def parse_item_payload(payload: str) -> int | None:
 def items_linked(message: MaybeInaccessibleMessage) -> set[int]:
     """The items a bot message links to (one for an item card, many for a list); none for a
     message Telegram no longer lets the bot see (``InaccessibleMessage``, e.g. older than 48 h)."""
-    if not isinstance(message, Message):
+    if not isinstance(message, Message) or not message.is_accessible:
         return set()
     found = set()
     for entity in message.entities or message.caption_entities or ():

@@ -182,8 +182,10 @@ class EmulatorClient:
         data: str | None = None,
         expect: int = 0,
         timeout: float = DEFAULT_WAIT,
+        inaccessible: bool = False,
     ) -> tuple[dict[str, Any], list[Sent]]:
-        """Press a button (by text or index) or send forged callback ``data``.
+        """Press a button (by text or index) or send forged callback ``data``; ``inaccessible``
+        presses it as if the message were too old for the bot to see (over 48 h).
 
         Returns the callback answer (waits until the bot answered) and ``expect`` outputs.
         """
@@ -195,6 +197,7 @@ class EmulatorClient:
             message_id=message.message_id,
             button=button,
             data=data,
+            inaccessible=inaccessible,
         )
         deadline = time.monotonic() + timeout
         answer: dict[str, Any] = {}

@@ -478,7 +478,7 @@ class Emulator:
         message = self.world.messages.get((chat.id, message_id))
         if message is None:
             raise bad_request("message to edit not found")
-        if not message.from_bot:
+        if not message.from_bot or message.inaccessible:
             raise bad_request("message can't be edited")
         return message
 
@@ -672,11 +672,17 @@ class Emulator:
         *,
         data: str | None = None,
         button: str | int | None = None,
+        inaccessible: bool = False,
     ) -> tuple[str, int]:
-        """Press a button of a bot message (by text or index), or send forged ``data``."""
+        """Press a button of a bot message (by text or index), or send forged ``data``.
+
+        ``inaccessible`` ages the message past what the bot may see: the query then carries an
+        ``InaccessibleMessage`` (date 0) and the message can no longer be edited.
+        """
         message = self.world.messages.get((chat_id, message_id))
         if message is None or not message.from_bot:
             raise bad_request("no such bot message")
+        message.inaccessible = message.inaccessible or inaccessible
         if data is None:
             buttons = [b for row in (message.reply_markup or {}).get("inline_keyboard", []) for b in row]
             if isinstance(button, int):
@@ -710,7 +716,15 @@ class Emulator:
                 "callback_query": {
                     "id": query.id,
                     "from": self.world.users[user_id].to_api(),
-                    "message": self.world.message_to_api(message),
+                    "message": (
+                        {
+                            "chat": self.world.chats[chat_id].to_api(self.world.users),
+                            "message_id": message_id,
+                            "date": 0,
+                        }
+                        if message.inaccessible
+                        else self.world.message_to_api(message)
+                    ),
                     "chat_instance": str(abs(chat_id)),
                     "data": data,
                 }
@@ -833,6 +847,7 @@ class Emulator:
                 int(p["message_id"]),
                 data=p.get("data"),
                 button=p.get("button"),
+                inaccessible=bool(p.get("inaccessible", False)),
             )
             return {"callback_query_id": query_id, "update_id": update_id, "seq": len(w.events)}
         if action == "callback":

@@ -75,6 +75,7 @@ class StoredMessage:
     document: dict[str, Any] | None = None
     caption: str | None = None
     edit_date: int | None = None
+    inaccessible: bool = False  # too old for the bot to see or edit (Bot API's InaccessibleMessage)
 
 
 @dataclass

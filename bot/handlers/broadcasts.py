@@ -11,7 +11,7 @@ from telegram.ext import ContextTypes
 
 from bot.broadcaster import broadcaster
 from bot.context import app_context
-from bot.handlers.common import friendly_errors, reply_chunks, require_actor
+from bot.handlers.common import friendly_errors, reply_chunks, require_actor, show_in_place
 from bot.render_broadcasts import (
     audience_controls,
     broadcast_report,
@@ -132,7 +132,7 @@ async def broadcast_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -
         else:
             text, markup = confirm_controls(draft, targets)
     await query.answer("Sending…" if action == "ok" else None)
-    await query.edit_message_text(text, reply_markup=markup)
+    await show_in_place(update, context, text, reply_markup=markup)
     if action == "ok":
         broadcaster(context.application).ensure_running(broadcast_id)
 

@@ -182,31 +182,48 @@ async def send_card(
     await message.reply_text(text, reply_markup=card_keyboard(card, actor))
 
 
-async def edit_card(update: Update, context: ContextTypes.DEFAULT_TYPE, actor: Actor, card: ItemCard) -> None:
-    """Refresh the card a button was pressed on; send a fresh one if it can't be edited."""
+_GONE = ("message can't be edited", "message to edit not found", "message_id_invalid")
+
+
+async def show_in_place(
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    text: str,
+    *,
+    reply_markup: InlineKeyboardMarkup | None = None,
+) -> None:
+    """Edit the message a button was pressed on; once Telegram no longer lets the bot edit it
+    (an ``InaccessibleMessage`` older than 48 h, or deleted), send the text as a new message."""
     query = update.callback_query
     assert query is not None
+    message = query.message
+    # PTB parses a callback's message as a Message even when Telegram sent an inaccessible one
+    if isinstance(message, Message) and message.is_accessible:
+        try:
+            await query.edit_message_text(text, reply_markup=reply_markup)
+            return
+        except BadRequest as exc:
+            reason = exc.message.lower()
+            if "message is not modified" in reason:
+                return
+            if not any(gone in reason for gone in _GONE):
+                raise
+            log.info("could not edit the message (%s); sending a new one", exc.message)
+    chat_id = message.chat.id if message is not None else query.from_user.id
+    await context.bot.send_message(chat_id, text, reply_markup=reply_markup)
+
+
+async def edit_card(update: Update, context: ContextTypes.DEFAULT_TYPE, actor: Actor, card: ItemCard) -> None:
+    """Refresh the card a button was pressed on; send a fresh one if it can't be edited."""
     today = clock.today_in(actor.timezone)
     text = item_card(card, today, actor.timezone, context.bot.username)
-    try:
-        await query.edit_message_text(text, reply_markup=card_keyboard(card, actor))
-    except BadRequest as exc:
-        if "message is not modified" in exc.message.lower():
-            return
-        if query.message is None:
-            raise
-        log.info("could not edit item card (%s); sending a new one", exc.message)
-        await context.bot.send_message(
-            query.message.chat.id,
-            text,
-            reply_markup=card_keyboard(card, actor),
-        )
+    await show_in_place(update, context, text, reply_markup=card_keyboard(card, actor))
 
 
 async def drop_item_buttons(query: CallbackQuery, item_id: int) -> None:
     """Remove one item's status buttons from a list message after it was updated."""
     message = query.message
-    if not isinstance(message, Message) or message.reply_markup is None:
+    if not isinstance(message, Message) or not message.is_accessible or message.reply_markup is None:
         return
     prefixes = (f"st:{item_id}:", f"nt:{item_id}")
     rows = [
@@ -217,5 +234,6 @@ async def drop_item_buttons(query: CallbackQuery, item_id: int) -> None:
     try:
         await query.edit_message_reply_markup(InlineKeyboardMarkup(rows) if rows else None)
     except BadRequest as exc:
-        if "message is not modified" not in exc.message.lower():
+        reason = exc.message.lower()
+        if "message is not modified" not in reason and not any(gone in reason for gone in _GONE):
             raise

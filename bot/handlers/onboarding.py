@@ -20,6 +20,7 @@ from bot.handlers.common import (
     reply_chunks,
     require_actor,
     send_card,
+    show_in_place,
 )
 from bot.jobs import replan_after
 from bot.menus import set_member_menu
@@ -230,7 +231,7 @@ async def _after_invite(update: Update, context: ContextTypes.DEFAULT_TYPE, outc
         "kept": "OK, nothing changed.",
     }
     if update.callback_query is not None:
-        await update.callback_query.edit_message_text(texts[outcome.kind])
+        await show_in_place(update, context, texts[outcome.kind])
     else:
         assert update.effective_message is not None
         await update.effective_message.reply_text(texts[outcome.kind])
