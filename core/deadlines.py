@@ -31,10 +31,26 @@ _PREFIX = re.compile(
     r"on|in|during|for|within|due)\s+"
 )
 _NONE_WORDS = {"", "tbd", "tba", "tbc", "to be determined", "to be decided", "none", "n/a", "-"}
+_MEETING_KIND = r"(?:meeting|som|senior officials'? meeting|ministerial conference|conference|session)"
 _MEETING = re.compile(
-    r"^(?P<rel>before|ahead of|prior to|by|until|at|during|for)?\s*(?:the\s+)?next\s+"
-    r"(?P<kind>meeting|som|senior officials'? meeting|ministerial conference|conference|session)$"
+    r"^(?P<rel>before|ahead of|prior to|by|until|at|during|for)?\s*(?:the\s+|its\s+)?next\s+"
+    r"(?:[a-z-]+\s+){0,2}?" + _MEETING_KIND + r"(?:\s+of\s+the\s+[a-z-]+)?$"
 )
+# "at its fifty-seventh session", "for consideration at its intersessional meeting": the body's own
+# coming meeting, linked like "the next meeting" (its date is not in the phrase)
+_ITS_MEETING = re.compile(
+    r"^(?:.{0,40}\s)?(?P<rel>at|by|before|for|until|to)\s+its\s+(?:[a-z]+\s*-\s*)?[a-z0-9-]+\s+"
+    r"(?:(?:plenary|regular|special|formal|substantive|intersessional|annual)\s+)?(?:meeting|session)$"
+)
+_WEEK = re.compile(r"^(?P<which>this|next|the following|following)\s+week$")
+_SEASONS = {"spring": 5, "summer": 8, "autumn": 11, "fall": 11, "winter": 2}
+_SEASON = re.compile(
+    r"^(?:the\s+)?(?:(?:early|late|mid)\s+)?(?P<season>spring|summer|autumn|fall|winter)"
+    r"(?:\s+(?:of\s+)?" + _YEAR + ")?$"
+)
+_DAY_MONTH = re.compile(r"^(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTH + "$")
+_MONTH_DAY = re.compile("^" + _MONTH + r"\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?$")
+_PART_IN_MONTH = re.compile(r"^(?P<part>early|late)\s+in\s+" + _MONTH + r"(?:,?\s+" + _YEAR + ")?$")
 _ISO = re.compile(r"^(?P<year>\d{4})-(?P<month>\d{1,2})-(?P<day>\d{1,2})$")
 _DOTTED = re.compile(r"^(?P<day>\d{1,2})[./](?P<month>\d{1,2})[./](?P<year>\d{4})$")
 _DAY_MONTH_YEAR = re.compile(
@@ -44,7 +60,7 @@ _MONTH_DAY_YEAR = re.compile("^" + _MONTH + r"\s+(?P<day>\d{1,2})(?:st|nd|rd|th)
 _MONTH_YEAR = re.compile("^" + _MONTH + r",?\s+" + _YEAR + "$")
 _MONTH_ONLY = re.compile("^" + _MONTH + "$")
 _YEAR_ONLY = re.compile("^" + _YEAR + "$")
-_PART = r"(?P<part>early|beginning of|start of|mid|middle of|late|end of|the end of)[\s-]+"
+_PART = r"(?:towards?\s+)?(?:the\s+)?(?P<part>early|beginning of|start of|mid|middle of|late|end of)[\s-]+"
 _PART_MONTH = re.compile("^" + _PART + _MONTH + r"(?:,?\s+" + _YEAR + ")?$")
 _PART_YEAR = re.compile("^" + _PART + _YEAR + "$")
 _QUARTER = re.compile(
@@ -188,7 +204,39 @@ def parse_deadline(text: str, *, today: date, meeting_margin_days: int = 14) -> 
         offset = 0 if m["rel"] in ("at", "during", "for") else meeting_margin_days
         return Deadline(original, None, Precision.MEETING, offset_days=offset)
 
-    phrase = _PREFIX.sub("", phrase, count=1)
+    if m := _ITS_MEETING.match(phrase):
+        offset = meeting_margin_days if m["rel"] == "before" else 0
+        return Deadline(original, None, Precision.MEETING, offset_days=offset)
+    if m := _WEEK.match(phrase):
+        sunday = today + timedelta(days=6 - today.weekday())
+        end = sunday if m["which"] == "this" else sunday + timedelta(weeks=1)
+        return Deadline(original, end, Precision.PERIOD)
+    if phrase.startswith("before "):
+        return _before(phrase[len("before ") :], original, today)
+    return _absolute(_PREFIX.sub("", phrase, count=1), original, today)
+
+
+def _before(rest: str, original: str, today: date) -> Deadline:
+    """ "before X": the last day before X begins ("before 1 May" -> 30 April)."""
+    rest = rest.removeprefix("the ").strip()
+    if m := re.match(r"^middle of\s+" + _MONTH + r"(?:,?\s+" + _YEAR + ")?$", rest):
+        month = MONTHS[m["month"]]
+        year = int(m["year"]) if m["year"] else _upcoming_month_end(month, today).year
+        return Deadline(original, date(year, month, 14), Precision.DAY)
+    inner = _absolute(rest, original, today)
+    if inner.due_date is None:
+        return inner
+    if inner.precision is Precision.DAY:
+        return Deadline(original, inner.due_date - timedelta(days=1), Precision.DAY)
+    if inner.precision is Precision.MONTH:
+        return Deadline(original, inner.due_date.replace(day=1) - timedelta(days=1), Precision.MONTH)
+    if inner.precision is Precision.YEAR:
+        return Deadline(original, date(inner.due_date.year - 1, 12, 31), Precision.YEAR)
+    return inner
+
+
+def _absolute(phrase: str, original: str, today: date) -> Deadline:
+    """A date, month, year or part of one (the prefix "by", "in", … already dropped)."""
     if _END_OF_YEAR.match(phrase):
         return Deadline(original, date(today.year, 12, 31), Precision.YEAR)
     if m := _ISO.match(phrase):
@@ -219,6 +267,21 @@ def parse_deadline(text: str, *, today: date, meeting_margin_days: int = 14) -> 
         half = int(m["h"]) if m["h"] else _ORDINALS[m["ordinal"]]
         return Deadline(original, _month_end(int(m["year"]), half * 6), Precision.HALF)
 
+    if m := (_DAY_MONTH.match(phrase) or _MONTH_DAY.match(phrase)):
+        month, day = MONTHS[m["month"]], int(m["day"])
+        year = today.year if (month, day) >= (today.month, today.day) else today.year + 1
+        return Deadline(original, _safe_date(year, month, day, original), Precision.DAY)
+    if m := _PART_IN_MONTH.match(phrase):
+        month = MONTHS[m["month"]]
+        year = int(m["year"]) if m["year"] else _upcoming_month_end(month, today).year
+        return Deadline(original, _part_of_month(m["part"], year, month), Precision.PERIOD)
+    if m := _SEASON.match(phrase):
+        end_month = _SEASONS[m["season"]]
+        if m["year"]:
+            year = int(m["year"]) + (1 if end_month == 2 else 0)
+        else:
+            year = _upcoming_month_end(end_month, today).year
+        return Deadline(original, _month_end(year, end_month), Precision.PERIOD)
     return Deadline(original, _dateutil_fallback(phrase, original), Precision.DAY)
 
 
@@ -249,11 +312,19 @@ def resolve_linked(meeting_date: date | None, offset_days: int | None) -> date |
 
 _ANCHOR = re.compile(
     r"\b(?:by|until|till|before|no later than|not later than|in|during|within|ahead of|prior to|at|"
+    r"this|next|towards?|"
     r"end of|the end of|early|mid|late|first|second|q[1-4]|h[12]|as soon as possible|asap|tbd|"
     r"\d{1,3}|one|two|three|four|six|eight|ten|twelve)\b",
     re.IGNORECASE,
 )
-_HAS_TIME = re.compile(r"\b(?:\d{4}|next|asap|as soon as possible|tbd|days?|weeks?|months?)\b", re.IGNORECASE)
+_HAS_TIME = re.compile(
+    r"\b(?:\d{4}|next|asap|as soon as possible|tbd|days?|weeks?|months?|session|meeting|"
+    r"spring|summer|autumn|fall|winter|" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\b",
+    re.IGNORECASE,
+)
+# "the budget for 2026", "performance in 2024 and plans for 2025": a period the text is about, not a
+# deadline
+_NOT_A_DEADLINE = re.compile(r"^for\s+(?:the\s+(?:year|period)\s+)?\d{4}\b", re.IGNORECASE)
 
 
 def find_deadline(sentence: str, *, today: date, meeting_margin_days: int = 14) -> Deadline | None:
@@ -265,7 +336,7 @@ def find_deadline(sentence: str, *, today: date, meeting_margin_days: int = 14) 
         prefix_words = len(re.findall(r"\S+", sentence[:start]))
         for length in range(min(9, len(words) - prefix_words), 0, -1):
             candidate = " ".join(words[prefix_words : prefix_words + length]).strip(" .;,:()")
-            if not _HAS_TIME.search(candidate):
+            if not _HAS_TIME.search(candidate) or _NOT_A_DEADLINE.match(candidate):
                 continue
             try:
                 found = parse_deadline(candidate, today=today, meeting_margin_days=meeting_margin_days)

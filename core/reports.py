@@ -1,30 +1,35 @@
-"""Meeting reports -> next steps: find the agreed-actions section, its steps, owners, deadlines.
+"""Meeting reports -> next steps: the actions a meeting agreed, their owners and deadlines.
 
-Reads plain text and Markdown (files are turned into text first by ``core.report_files``).
-Owners are only the known parties and aliases named in a step; a step naming none is flagged
-for the secretariat, never guessed. Deadlines come from the grammar in ``core.deadlines``.
+Reads plain text and Markdown (files are turned into text first by ``core.report_files``); the
+finding itself is pure and lives in ``core.extract`` (sections, scattered decisions, tables,
+header). Here the owners as written are matched to known parties (names and aliases, any script);
+an owner that is no known party is kept in ``unknown_owners`` for the secretariat to add, and a
+step naming none is flagged, never guessed. Deadlines come from the grammar in ``core.deadlines``;
+without a meeting date, a phrase that needs one stays unresolved and the draft says the date is
+missing.
 """
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 
-from dateutil import parser as dateutil_parser
 from sqlmodel import Session, select
 
-from core import clock, items, limits
-from core.deadlines import Deadline, find_deadline
+from core import clock, limits
+from core.deadlines import Deadline, parse_deadline, resolve_linked
 from core.errors import BadInput
+from core.extract import extract
 from core.items import DEFAULT_DUE
+from core.meetings import next_meeting
 from core.parties import normalise_name, sorted_parties
 from core.report_files import MAX_REPORT_BYTES, read_report, too_big
-from storage.models import Item, Meeting, Party
+from storage.models import Item, ItemEvent, ItemOwner, Meeting, Party, Precision
 
 __all__ = [
     "MAX_REPORT_BYTES",
+    "MAX_STEPS",
     "ReportDraft",
     "StepDraft",
     "parse_report",
@@ -32,29 +37,47 @@ __all__ = [
     "store_report",
     "too_big",
 ]
-SECTION_WORDS = re.compile(
-    r"next steps|action points?|actions agreed|agreed actions|follow[- ]up|the way forward|decisions",
-    re.IGNORECASE,
-)
-_PARAGRAPH = re.compile(r"^\s*(\d{1,3})[.)]\s+(.*)$")
-_DASH = re.compile(r"^\s*[-*•–]\s+(.*)$")
-_BULLET = re.compile(r"^\s*(?:[-*•–]|\(?(?:\d{1,2}|[a-z])[.)])\s+(.*)$", re.IGNORECASE)
-_HEADING = re.compile(r"^\s*(?:#{1,6}\s+|\*\*)?(.+?)(?:\*\*)?\s*:?\s*$")
-_TABLE_ROW = re.compile(r"^\s*\|(.+)\|\s*$")
-_OWNER_IN_PARENS = re.compile(r"\(([^()]{2,80})\)\s*[.;]?\s*$")
+MAX_STEPS = 20_000  # a sanity cap: a work plan of 10,000 steps parses; a runaway file doesn't
+DOUBTFUL_BELOW = 0.6
 
 
 @dataclass
 class StepDraft:
-    ref: str
+    key: str  # stable id within the draft ("1", "2", … in document order at parse time)
+    ref: str  # the document's own reference ("§13.2", "56/101 (c)", "¶98"), or "#3"
     text: str
     owners: list[Party] = field(default_factory=list)
-    unknown_owner: str | None = None  # an owner written in the report that is no known party
+    unknown_owners: list[str] = field(default_factory=list)  # owners as written that are no known party
     deadline: Deadline | None = None
+    deadline_phrase: str | None = None  # as written, if any
+    confidence: float = 1.0  # 0..1
+    why: str = ""  # a short reason the step was taken
 
     @property
     def needs_owner(self) -> bool:
-        return not self.owners
+        return not self.owners and not self.unknown_owners
+
+    @property
+    def unknown_owner(self) -> str | None:
+        """The first owner as written that is no known party (older callers use one)."""
+        return self.unknown_owners[0] if self.unknown_owners else None
+
+    @unknown_owner.setter
+    def unknown_owner(self, value: str | None) -> None:
+        self.unknown_owners = [value, *self.unknown_owners[1:]] if value else []
+
+    @property
+    def doubtful(self) -> bool:
+        """Worth a second look: a weak match, or a deadline phrase that resolved to nothing."""
+        unresolved = bool(self.deadline_phrase) and (
+            self.deadline is None
+            or (
+                self.deadline.due_date is None
+                and not self.deadline.meeting_linked
+                and normalise_name(self.deadline_phrase) not in ("tbd", "tba", "tbc", "to be determined")
+            )
+        )
+        return self.confidence < DOUBTFUL_BELOW or unresolved
 
 
 @dataclass
@@ -64,30 +87,12 @@ class ReportDraft:
     place: str | None
     steps: list[StepDraft]
 
-
-def _clean(text: str) -> str:
-    text = re.sub(r"\*\*|__", "", text)
-    return " ".join(text.split())
-
-
-def _header(lines: list[str]) -> tuple[str | None, date | None, str | None]:
-    name = place = None
-    when: date | None = None
-    for line in lines[:25]:
-        plain = _clean(line)
-        if not plain:
-            continue
-        lower = plain.lower()
-        if lower.startswith("date:"):
-            try:
-                when = dateutil_parser.parse(plain[5:], fuzzy=True, dayfirst=True).date()
-            except (ValueError, OverflowError):
-                when = None
-        elif lower.startswith(("location:", "place:", "venue:")):
-            place = plain.split(":", 1)[1].strip() or None
-        elif name is None and re.search(r"meeting|conference|session|som\b", lower) and len(plain) < 120:
-            name = plain.lstrip("# ").strip()
-    return name, when, place
+    @property
+    def missing(self) -> list[str]:
+        """What the header didn't say: "name", "date" (the preview asks for them)."""
+        return [
+            what for what, value in (("name", self.meeting_name), ("date", self.meeting_date)) if not value
+        ]
 
 
 def _match_parties(text: str, parties: list[Party]) -> list[Party]:
@@ -100,142 +105,72 @@ def _match_parties(text: str, parties: list[Party]) -> list[Party]:
     return found
 
 
-def _is_heading(line: str) -> bool:
-    plain = _clean(line)
-    return bool(re.match(r"^\s*#{1,6}\s", line)) or (
-        0 < len(plain) <= 60
-        and not _BULLET.match(line)
-        and not _TABLE_ROW.match(line)
-        and not plain.endswith(".")
-    )
-
-
-def _section(lines: list[str]) -> tuple[str, list[str]]:
-    """The paragraph number (or "") and the lines of the agreed-actions section."""
-    for index, line in enumerate(lines):
-        plain = _clean(line)
-        if not plain or not SECTION_WORDS.search(plain) or _DASH.match(line):
-            continue
-        para = _PARAGRAPH.match(plain)
-        number = para[1] if para and len(para[2]) > 0 else ""
-        if not (para or _is_heading(line) or plain.endswith(":")):
-            continue
-        body: list[str] = []
-        for following in lines[index + 1 :]:
-            next_para = _PARAGRAPH.match(_clean(following))
-            if number and next_para and int(next_para[1]) == int(number) + 1:
-                break  # the next numbered paragraph of the report
-            if any(b.strip() for b in body) and _is_heading(following) and not _BULLET.match(following):
-                break  # the next heading
-            body.append(following)
-        return number, body
-    raise BadInput(
-        "I couldn't find a section of agreed actions (next steps, action points, follow-up, the way "
-        "forward, decisions) in that report."
-    )
-
-
-@dataclass
-class _RawStep:
-    ref: str
-    text: str
-    owner: str | None = None  # as written in a table column or in parentheses
-    due: str | None = None  # as written in a table column
-
-
-def _ref(number: str, index: int) -> str:
-    return f"§{number}.{index}" if number else f"#{index}"
-
-
-def _steps_from(number: str, body: list[str]) -> list[_RawStep]:
-    rows = [m[1] for line in body if (m := _TABLE_ROW.match(line))]
-    if rows:
-        header = [c.strip().lower() for c in rows[0].split("|")]
-        steps: list[_RawStep] = []
-        for row in rows[1:]:
-            cells = [c.strip() for c in row.split("|")]
-            if all(set(c) <= set("-: ") for c in cells):
-                continue  # the |---|---| line
-            record = dict(zip(header, cells, strict=False))
-
-            def column(pattern: str, record: dict[str, str] = record) -> str | None:
-                return next((v for k, v in record.items() if re.search(pattern, k) and v), None)
-
-            text = column(r"action|step|what") or cells[0]
-            if text:
-                steps.append(
-                    _RawStep(
-                        _ref(number, len(steps) + 1),
-                        _clean(text),
-                        column(r"owner|who|responsib"),
-                        column(r"due|deadline|when"),
-                    )
-                )
-        return steps
-    steps = []
-    current: list[str] = []
-    for line in [*body, ""]:
-        bullet = _BULLET.match(line)
-        if bullet or not line.strip():
-            if current:
-                steps.append(_RawStep(_ref(number, len(steps) + 1), _clean(" ".join(current))))
-                current = []
-            if bullet:
-                current = [bullet[1]]
-        elif current:
-            current.append(line.strip())
-    for step in steps:
-        if in_parens := _OWNER_IN_PARENS.search(step.text):
-            step.owner = in_parens[1]
-            step.text = step.text[: in_parens.start()].rstrip()
-    return steps
+def _owners(written: list[str], text: str, known: list[Party]) -> tuple[list[Party], list[str]]:
+    """Known parties named as owners (or, with no owner written, in the step's text), and the
+    owners as written that are no known party."""
+    owners: list[Party] = []
+    unknown: list[str] = []
+    for name in written:
+        matched = _match_parties(name, known)
+        if matched:
+            owners += [p for p in matched if p not in owners]
+        elif name not in unknown:
+            unknown.append(name)
+    owners += [p for p in _match_parties(text, known) if p not in owners]
+    return owners, unknown
 
 
 def parse_report(
     *, session: Session, text: str, today: date | None = None, meeting_margin_days: int = 14
 ) -> ReportDraft:
     """Everything an import would store, for the secretariat to review first."""
-    text = unicodedata.normalize("NFC", text)
-    lines = text.splitlines()
-    name, when, place = _header(lines)
-    number, body = _section(lines)
-    raw_steps = _steps_from(number, body)
-    if not raw_steps:
-        raise BadInput("I found the agreed-actions section but no steps in it.")
-    if len(raw_steps) > limits.REPORT_STEPS.most:
+    found = extract(unicodedata.normalize("NFC", text), meeting_margin_days=meeting_margin_days)
+    if not found.actions:
         raise BadInput(
-            f"That report has {len(raw_steps)} next steps; I import at most {limits.REPORT_STEPS.most} "
-            "at a time. Send the steps in parts."
+            "I couldn't find a section of agreed actions (next steps, action points, decisions, "
+            "conclusions, follow-up) or any sentence that reads like one in that report."
         )
-    _check_lengths(name, place, raw_steps)
+    if len(found.actions) > MAX_STEPS:
+        raise BadInput(
+            f"That report has {len(found.actions):,} steps; I import at most {MAX_STEPS:,} at a time. "
+            "Send it in parts."
+        )
+    _check_lengths(found.name, found.place, [(a.ref, a.text) for a in found.actions])
     known = sorted_parties(session.exec(select(Party)).all())
-    reference = when or today or clock.today_in("UTC")
     steps = []
-    for raw in raw_steps:
-        owners = _match_parties(raw.owner or raw.text, known)
-        deadline = find_deadline(
-            raw.due or raw.text, today=reference, meeting_margin_days=meeting_margin_days
-        )
-        unknown = raw.owner if raw.owner and not owners else None
+    for number, action in enumerate(found.actions, start=1):
+        owners, unknown = _owners(action.owners, action.text, known)
         steps.append(
-            StepDraft(ref=raw.ref, text=raw.text, owners=owners, unknown_owner=unknown, deadline=deadline)
+            StepDraft(
+                key=str(number),
+                ref=action.ref,
+                text=action.text,
+                owners=owners,
+                unknown_owners=unknown,
+                deadline=action.deadline,
+                deadline_phrase=action.deadline_phrase,
+                confidence=action.confidence,
+                why=action.why,
+            )
         )
-    return ReportDraft(meeting_name=name, meeting_date=when, place=place, steps=steps)
+    return ReportDraft(
+        meeting_name=found.name, meeting_date=found.meeting_date, place=found.place, steps=steps
+    )
 
 
-def _check_lengths(name: str | None, place: str | None, steps: list[_RawStep]) -> None:
+def _check_lengths(name: str | None, place: str | None, steps: list[tuple[str, str]]) -> None:
     """Everything an import would store fits its column, on every database; else say which part."""
     try:
         limits.check_length(limits.MEETING_NAME, name or "")
         limits.check_length(limits.PLACE, place or "")
     except BadInput as exc:
         raise BadInput(f"In the report's header: {exc}") from None
-    for step in steps:
+    for ref, text in steps:
         try:
-            limits.check_length(limits.REF, step.ref)
-            limits.check_length(limits.ITEM_TEXT, step.text)
+            limits.check_length(limits.REF, ref)
+            limits.check_length(limits.ITEM_TEXT, text)
         except BadInput as exc:
-            raise BadInput(f"Step {step.ref}: {exc}") from None
+            raise BadInput(f"Step {ref}: {exc}") from None
 
 
 @dataclass
@@ -254,13 +189,42 @@ def store_report(
     meeting_date: date | None = None,
     today: date | None = None,
 ) -> ImportResult:
-    """Create the meeting (once) and its steps; a step already imported is skipped, not doubled."""
+    """Create the meeting (once) and its steps; a step already imported is skipped, not doubled.
+
+    The same rows as ``core.items.create_item`` makes for each step (the item, its owners, its
+    "created" event), written in bulk: parties and the next meeting are looked up once.
+    """
     name = meeting_name or draft.meeting_name
     held_on = meeting_date or draft.meeting_date
     if not name:
         raise BadInput("The report doesn't say which meeting it is: give --meeting NAME --date YYYY-MM-DD.")
     limits.check_length(limits.MEETING_NAME, name)
     limits.check_length(limits.PLACE, draft.place or "")
+    reference = held_on or today or clock.today_in("UTC")
+    parties = sorted_parties(session.exec(select(Party)).all())
+    by_key = {normalise_name(label): party for party in parties for label in (party.name, *party.aliases)}
+    plans: list[tuple[StepDraft, list[Party], Deadline]] = []
+    for step in draft.steps:
+        owners = [p for p in step.owners if p.id is not None]
+        for written in step.unknown_owners:  # added as a party since the preview?
+            party = by_key.get(normalise_name(written))
+            if party is not None and party not in owners:
+                owners.append(party)
+        if not owners:
+            raise BadInput(f"{step.ref} has no owner: assign one before importing.")
+        try:
+            limits.check_length(limits.ITEM_TEXT, step.text.strip())
+            limits.check_length(limits.REF, " ".join(step.ref.split()))
+            limits.check_count(limits.OWNERS, owners)
+            deadline = step.deadline
+            if deadline is None or (deadline.precision is Precision.NONE and not deadline.text.strip()):
+                deadline = parse_deadline(
+                    DEFAULT_DUE, today=reference, meeting_margin_days=meeting_margin_days
+                )
+            limits.check_length(limits.DUE_PHRASE, deadline.text)
+        except BadInput as exc:  # e.g. more owners than an item takes: say which step
+            raise BadInput(f"Step {step.ref}: {exc}") from None
+        plans.append((step, owners, deadline))
     meeting = session.exec(select(Meeting).where(Meeting.name == name)).first()
     if meeting is None:
         meeting = Meeting(name=name, held_on=held_on, place=draft.place, created_at=clock.now())
@@ -272,26 +236,47 @@ def store_report(
             select(Item.paragraph_ref, Item.text).where(Item.meeting_id == meeting.id)
         ).all()
     }
-    created, skipped = [], []
-    for step in draft.steps:
-        if (step.ref, step.text) in existing:
+    linked_to = next_meeting(session=session) if any(d.meeting_linked for _, _, d in plans) else None
+    now = clock.now()
+    new: list[tuple[Item, list[Party]]] = []
+    skipped: list[str] = []
+    for step, owners, deadline in plans:
+        ref = " ".join(step.ref.split()) or None
+        if (ref, step.text.strip()) in existing:
             skipped.append(step.ref)
             continue
-        if step.needs_owner:
-            raise BadInput(f"{step.ref} has no owner: assign one before importing.")
-        try:
-            card = items.create_item(
-                session=session,
-                actor=None,
-                text=step.text,
-                owner_names=[p.name for p in step.owners],
-                due_phrase=step.deadline.text if step.deadline else DEFAULT_DUE,
-                today=held_on or today or clock.today_in("UTC"),
-                meeting_margin_days=meeting_margin_days,
-                meeting_id=meeting.id,
-                paragraph_ref=step.ref,
+        existing.add((ref, step.text.strip()))
+        item = Item(
+            text=step.text.strip(),
+            created_at=now,
+            updated_at=now,
+            meeting_id=meeting.id,
+            paragraph_ref=ref,
+            due_text=deadline.text,
+            due_date=deadline.due_date,
+            due_precision=deadline.precision,
+            due_meeting_id=linked_to.id if deadline.meeting_linked and linked_to else None,
+            due_offset_days=deadline.offset_days,
+        )
+        if deadline.meeting_linked and linked_to is not None:
+            item.due_date = resolve_linked(linked_to.held_on, deadline.offset_days)
+        new.append((item, owners))
+    session.add_all([item for item, _ in new])
+    session.flush()
+    rows: list[ItemOwner | ItemEvent] = []
+    for item, owners in new:
+        assert item.id is not None
+        rows += [ItemOwner(item_id=item.id, party_id=p.id) for p in owners if p.id is not None]
+        rows.append(
+            ItemEvent(
+                item_id=item.id,
+                at=now,
+                actor_member_id=None,
+                actor_name="NextSteps",
+                kind="created",
+                new_value=item.status.value,
             )
-        except BadInput as exc:  # e.g. more owners than an item takes: say which step
-            raise BadInput(f"Step {step.ref}: {exc}") from None
-        created.append(card.number)
-    return ImportResult(meeting=meeting, created=created, skipped=skipped)
+        )
+    session.add_all(rows)
+    session.flush()
+    return ImportResult(meeting=meeting, created=[item.id for item, _ in new if item.id], skipped=skipped)

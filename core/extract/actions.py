@@ -1,0 +1,277 @@
+"""Is a clause an action the meeting agreed on? A score (0..1), a short reason and its owners.
+
+The cues, each worth a fixed amount (no learning, same answer every time):
+- a request to someone: "requested / invited / encouraged / urged / advised X to …" (owner X),
+  "Governments are recommended to …", "requested the development of …";
+- a decision that something shall happen: "decided / agreed / recommended that X should / be …",
+  "decided / agreed / undertook to …";
+- an actor and a modal: "The Secretariat will …", "each Government should …", "… will be submitted
+  by the Co-Chairs" (a passive names its owner after "by");
+- "To …" / "That …" items under a "decides:" lead-in; an imperative list item ("Circulate …").
+Against: notes of information, scheduling of sessions, elections and appointments,
+interpretations, questions, speakers' own requests in a discussion, quoted text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from core.extract.clauses import mask_quotes
+
+_DET = r"(?:the|a|an|its|their|this|that|these|those|such|any|all|each|every|further|other)"
+_REQUEST_VERB = (
+    r"requested|requests|request|invited|invites|invite|encouraged|encourages|encourage|urged|urges|urge|"
+    r"called upon|calls upon|call upon|asked|asks|tasked|tasks|mandated|mandates|instructed|instructs|"
+    r"advised|advises|advise|directed|directs|recommended|recommends|authori[sz]ed|authori[sz]es"
+)
+_REQUEST_TO = re.compile(
+    r"\b(?P<verb>" + _REQUEST_VERB + r")\s+(?!that\b|to\b)(?P<obj>[^;:.]{2,150}?)\s+to\s+"
+    r"(?!" + _DET + r"\b)(?P<action>[a-z][a-z-]+)\b",
+    re.IGNORECASE,
+)
+_PASSIVE_REQUEST = re.compile(
+    r"\b(?:is|are|was|were|be|been)\s+(?:also\s+|further\s+)?(?:requested|invited|encouraged|urged|"
+    r"recommended|asked|called upon|tasked|mandated)\s+to\s+(?P<action>[a-z]+)",
+    re.IGNORECASE,
+)
+_REQUEST_NOUN = re.compile(r"\b(?:requested|requests|request)\s+(?:the|a|an)\s+(?!\w+\s+to\b)", re.IGNORECASE)
+_THAT = re.compile(
+    r"\b(?P<verb>requested|requests|recommended|recommends|advised|advises|decided|decides|agreed|agrees|"
+    r"resolved|resolves|undertakes|undertook|expected|understood|stipulated)\s+"
+    r"(?:[^;.]{0,30}?[\s,])?that,?\s+(?P<rest>.+)",
+    re.IGNORECASE,
+)
+_DECIDED_TO = re.compile(
+    r"\b(?P<verb>decided|decides|agreed|agrees|resolved|resolves|undertook|undertakes|committed|"
+    r"commit|commits|pledged|pledges|determined)\s+to\s+(?P<action>[a-z]+)",
+    re.IGNORECASE,
+)
+_MODAL = re.compile(
+    r"\b(?P<modal>will|shall|should|must|would|is to|are to|is required to|are required to|has to|have to|"
+    r"needs to|need to)\s+(?P<neg>not\s+|no longer\s+|never\s+)?(?P<next>[\w-]+)(?:\s+(?P<after>[\w-]+))?",
+    re.IGNORECASE,
+)
+_FINITE = re.compile(r"\b(?:is|are|was|were|has|have|had)\b", re.IGNORECASE)
+_SUBORDINATE = re.compile(
+    r"\b(?:where|which|who|whom|whose|when|if|whether|as|once|until|unless|because|since|although|"
+    r"while|how|why)\b",
+    re.IGNORECASE,
+)
+_IMPERATIVE = re.compile(
+    r"^(?:review|check|contact|draft|add|provide|prepare|circulate|share|send|submit|organi[sz]e|develop|"
+    r"update|finali[sz]e|complete|have|propose|publish|convene|establish|ensure|consider|identify|invite|"
+    r"collect|compile|distribute|coordinate|report|present|set|schedule|arrange|create|implement|"
+    r"conduct|launch|continue|explore|seek|engage|inform|confirm|nominate|designate|translate|upload|"
+    r"post|write|respond|reach|liaise|assess|evaluate|analy[sz]e|map|study|investigate|follow|"
+    r"circulate|issue|produce|hold|organi[sz]e|agree|approve|define|clarify|align|revise|amend|"
+    r"extend|strengthen|promote|support|mobili[sz]e|fund|host|reply|revert|notify|register|prepare)\b",
+    re.IGNORECASE,
+)
+_NOTING = re.compile(
+    r"^(?:also\s+|further\s+)?(?:noted|notes|took note|takes note|welcomed|welcomes|expressed|commended|"
+    r"emphasi[sz]ed|stressed|recogni[sz]ed|acknowledged|underlined|endorsed|adopted|approved|supported|"
+    r"thanked|appreciated|reaffirmed|underscored|considered|reviewed|was informed|were informed|"
+    r"was also informed)\b",
+    re.IGNORECASE,
+)
+_SCHEDULING = re.compile(
+    r"\b(?:session|conference|meeting of (?:the )?states parties)\b[^;]{0,120}?\b(?:be held|held|take place|"
+    r"took place|convened?)\b|\b(?:to hold|decided to hold|hold)\s+the\s+[^;]{0,60}?\b(?:session|conference)\b"
+    r"|\bdates? and (?:venue|location|place)\b|\bsession will take place\b",
+    re.IGNORECASE,
+)
+_APPOINTMENT = re.compile(
+    r"\b(?:elect|elects|elected|appoint|appoints|appointed|co-?\s?chaired by|chaired by|nominated as|"
+    r"designated as)\b|\bas (?:president|chair|vice-chair|rapporteur|coordinator|gender focal point|"
+    r"focal point|informal facilitators?)\b",
+    re.IGNORECASE,
+)
+_INTERPRETATION = re.compile(r"\b(?:interpreted|construed|understood to mean)\b", re.IGNORECASE)
+_QUESTION = re.compile(r"\bwhether\b|\bquestion (?:was|were) raised\b|\?", re.IGNORECASE)
+_SPEAKER = re.compile(
+    r"^(?:in (?:closing|response|conclusion),?\s+)?(?:the\s+)?(?:chair(?:person|man|woman)?|president|"
+    r"co-chairs?|members|delegations?|delegates|all delegates|participants|speakers?|representatives?|"
+    r"several|some|many|one|a delegation|another delegation|he|she|they|(?:mr|ms|mrs|dr)\.?\s+\w+)\b",
+    re.IGNORECASE,
+)
+_PARTICIPLE = re.compile(
+    r"(?:ed|en|wn|ught|ept|ade|held|sent|set|put|done|paid|built|run|led|met|made|shared|given|"
+    r"taken|chosen|kept|spent|sought|brought|won|hung|shown|begun|laid)$",
+    re.IGNORECASE,
+)
+_AGENT = re.compile(
+    r"\bby\s+(?P<agent>(?!\d)[^,;.()]+?)(?=\s+(?:by|before|in|at|on|after|through|with|to|not later|"
+    r"no later|within|during|for|following|under|from|when|if|as|and then)\b|[,;.()]|$)",
+    re.IGNORECASE,
+)
+_LED_BY = re.compile(
+    r"\b(?:under the leadership of|led by|coordinated by)\s+(?P<who>[^;.()]+)", re.IGNORECASE
+)
+_ACTOR_WORDS = re.compile(
+    r"\b(?:secretariat|bureau|chair(?:s|man|person)?|co-chairs?|committee|commission|board|council|"
+    r"assembly|secretary-general|director(?:-general)?|president|rapporteurs?|co-rapporteurs?|members?|"
+    r"states|parties|partners|governments?|countries|country|delegations?|teams?|groups?|task force|"
+    r"unit|office|division|agency|agencies|organi[sz]ations?|entities|functions|authors|participants|"
+    r"officials|ministers?|ministry|department|heads|coordinators?|facilitators?|focal points?|experts|"
+    r"network|centre|center|institute|plenary|secretary|chairmanship|presidency|signatories|"
+    r"administration|authorit(?:y|ies)|industries|panel|forum|observers?|consultants?|staff)\b",
+    re.IGNORECASE,
+)
+_LEADING_DET = re.compile(
+    r"^(?:(?:" + _DET + r"|another|both|two|three|also|further|then)\s+)+", re.IGNORECASE
+)
+
+
+@dataclass
+class Verdict:
+    """How much a clause reads like an agreed action, why, and who it names as owners."""
+
+    score: float = 0.0
+    why: str = ""
+    owners: list[str] = field(default_factory=list)
+
+
+def is_actor(phrase: str) -> bool:
+    """A body, role, country or person: "the Bureau", "Member States", "William Wright", "JIU"."""
+    phrase = phrase.strip()
+    if not phrase or phrase[0].isdigit() or len(phrase) > 120:
+        return False
+    head = re.split(r"\s+(?:of|for|on|in|with|from|at|to|under|regarding)\s+", phrase, maxsplit=1)[0]
+    if _ACTOR_WORDS.search(head):
+        return True
+    words = _LEADING_DET.sub("", head).split()
+    return bool(words) and all(w[0].isupper() or w[0].isdigit() or w in ("and", "of", "de") for w in words)
+
+
+def clean_owner(phrase: str) -> str:
+    phrase = re.sub(r"\([^)]*\)", "", phrase)
+    phrase = re.split(
+        r",\s|\s+(?:in (?:the course|line|accordance|consultation)|with (?:the )?support)\b", phrase
+    )[0]
+    phrase = re.sub(r"^(?:the|The)\s+", "", " ".join(phrase.split())).strip(" ,;:.")
+    return phrase
+
+
+def split_owners(phrase: str) -> list[str]:
+    """'UNODC and the task team' -> both; 'States Parties and signatories' stays one if a part isn't
+    an actor on its own."""
+    phrase = clean_owner(phrase)
+    if not phrase:
+        return []
+    parts = [clean_owner(p) for p in re.split(r",\s*(?:and\s+)?|\s+and\s+|\s*/\s*", phrase) if p.strip()]
+    if len(parts) > 1 and all(is_actor(p) for p in parts):
+        return parts
+    return [phrase]
+
+
+def _subject(before: str) -> str:
+    """The grammatical subject just before a verb: after the last "that", comma or colon."""
+    part = re.split(r"\bthat\b|[,:;—–]\s|\bthen\b", before)[-1]
+    return part.strip()
+
+
+def _owners_from(text: str) -> list[str]:
+    found: list[str] = []
+    for m in _LED_BY.finditer(text):
+        found += [o for o in split_owners(m["who"]) if is_actor(o)]
+    return found
+
+
+def judge(clause: str, *, in_item: bool, lead: str) -> Verdict:
+    """Score one clause; ``lead`` is the lead-in it continues ("The Meeting of States Parties decides:")."""
+    masked = mask_quotes(clause)
+    text = re.sub(r"^(?:[a-z][\w .-]{0,40}:\s+)", "", masked) if in_item else masked  # "frequency: …"
+    best = Verdict()
+
+    def offer(score: float, why: str, owners: list[str]) -> None:
+        nonlocal best
+        if score > best.score:
+            best = Verdict(score, why, owners)
+
+    modal = _MODAL.search(text)
+    if modal and not modal["neg"]:
+        subject = _subject(text[: modal.start()])
+        nxt, after = modal["next"].lower(), (modal["after"] or "")
+        passive = nxt in ("be", "been") and bool(_PARTICIPLE.search(after))
+        stative = nxt in ("be", "been", "have") and not passive
+        strength = {"would": 0.45, "should": 0.55}.get(modal["modal"].lower(), 0.6)
+        if not stative and not _SUBORDINATE.search(subject):
+            owners = split_owners(subject) if is_actor(subject) else []
+            if passive and (agent := _AGENT.search(text, modal.end())) and is_actor(agent["agent"]):
+                owners = split_owners(agent["agent"])
+            score = strength + (0.1 if owners else 0) - (0.05 if passive else 0)
+            offer(score, f"'{modal['modal'].lower()}'" + (" + owner" if owners else ""), owners)
+    if m := _REQUEST_TO.search(text):
+        if not (modal and modal.start() < m.start() and best.score):
+            obj = m["obj"]
+            owners = split_owners(obj) if is_actor(clean_owner(obj)) else []
+            offer(0.75, f"'{m['verb'].lower()} … to {m['action'].lower()}'", owners)
+    if m := _PASSIVE_REQUEST.search(text):
+        subject = _subject(text[: m.start()])
+        owners = split_owners(subject) if is_actor(subject) else []
+        offer(0.75, f"'{m[0].split()[1].lower()} to'", owners)
+    if m := _THAT.search(text):
+        rest = m["rest"]
+        first_modal = _MODAL.search(rest)
+        finite = _FINITE.search(rest)
+        if not finite or (first_modal and first_modal.start() < finite.start()):
+            head = rest[: first_modal.start()] if first_modal else re.split(r",|\s+(?=[a-z]+\s)", rest)[0]
+            if first_modal is None:
+                caps = re.match(
+                    r"^((?:the\s+)?(?:[A-Z][\w-]*|of|the|and|or)(?:\s+(?:[A-Z][\w-]*|of|the|and|or))*)", rest
+                )
+                head = (
+                    rest.split(",")[0]
+                    if "," in rest[:120] and is_actor(rest.split(",")[0])
+                    else (caps[1] if caps else "")
+                )
+            owners = split_owners(head) if is_actor(head.strip()) else []
+            if inner := _REQUEST_TO.search(rest):
+                owners += [o for o in split_owners(inner["obj"]) if is_actor(o)]
+            if (
+                first_modal
+                and first_modal["next"].lower() == "be"
+                and (agent := _AGENT.search(rest, first_modal.end()))
+                and is_actor(agent["agent"])
+            ):
+                owners = split_owners(agent["agent"])
+            verb = m["verb"].lower()
+            score = 0.5 if verb in ("expected", "understood") else 0.7
+            offer(score, f"'{verb} that'", owners)
+    if m := _DECIDED_TO.search(text):
+        subject = _subject(text[: m.start()])
+        subject = re.sub(r"\s+(?:was|were|is|are|has|have|had)$", "", subject)
+        owners = split_owners(subject) if is_actor(subject) and not _SPEAKER.match(subject) else []
+        if m["action"].lower() not in ("note", "take", "hold", "elect", "appoint", "adopt", "approve"):
+            offer(0.7, f"'{m['verb'].lower()} to {m['action'].lower()}'", owners)
+    if m := _REQUEST_NOUN.search(text):
+        offer(0.6, "'requested' + what", [])
+    stripped = text.strip()
+    if (
+        in_item
+        and re.match(r"^to\s+[a-z]+", stripped, re.IGNORECASE)
+        and re.search(
+            r"\b(?:decides?|decided|agreed?|agrees|resolves?|resolved|recommends?|recommended)\b",
+            lead,
+            re.IGNORECASE,
+        )
+    ):
+        offer(0.65, "'To …' under a decision", [])
+    if in_item and _IMPERATIVE.match(stripped):
+        offer(0.4, "imperative item", [])
+
+    if best.score:
+        best.owners += [o for o in _owners_from(clause) if o not in best.owners]
+        penalties = [
+            (_NOTING.match(stripped) and "'noted'" not in best.why and not _REQUEST_TO.search(text), 0.3),
+            (_SCHEDULING.search(text), 0.6),
+            (_APPOINTMENT.search(text), 0.6),
+            (_INTERPRETATION.search(text), 0.6),
+            (_QUESTION.search(text), 0.4),
+            (_SPEAKER.match(stripped) and "'" in best.why and "will" not in best.why, 0.25),
+        ]
+        for hit, cost in penalties:
+            if hit:
+                best.score -= cost
+    return best

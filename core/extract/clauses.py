@@ -1,0 +1,119 @@
+"""Sentences and clauses of a paragraph, with their offsets.
+
+A decision paragraph often packs several actions into one sentence ("Noted the concerns … and
+requested the Working Group to …, and encouraged Member States to …"): it is cut before each
+coordinated reporting verb, at semicolons, at "and that", and around a parenthesis that holds an
+action of its own. Text inside quotation marks is cited text, never an action of the meeting.
+"""
+
+from __future__ import annotations
+
+import re
+
+_ABBREVIATIONS = {
+    "mr",
+    "ms",
+    "mrs",
+    "dr",
+    "no",
+    "nos",
+    "st",
+    "para",
+    "paras",
+    "e.g",
+    "i.e",
+    "etc",
+    "art",
+    "vol",
+}
+_ABBREVIATIONS |= {
+    "sect",
+    "cf",
+    "u.s",
+    "u.k",
+    "fig",
+    "p",
+    "pp",
+    "inc",
+    "ltd",
+    "co",
+    "jr",
+    "sr",
+    "prof",
+    "gen",
+}
+REPORTING = (
+    r"requested|requests|invited|invites|encouraged|encourages|urged|urges|called upon|calls upon|"
+    r"decided|decides|agreed|agrees|advised|advises|recommended|recommends|tasked|mandated|asked|"
+    r"instructed|noted|notes|took note|takes note|welcomed|welcomes|endorsed|endorses|approved|"
+    r"approves|commended|commends|emphasized|emphasised|stressed|stresses|recognized|recognised|"
+    r"recognizes|expressed|expresses|supported|supports|acknowledged|underlined|reiterated|"
+    r"reaffirmed|adopted|adopts|resolved|resolves|directed|authorized|authorised"
+)
+_COORDINATED = re.compile(
+    r"(?:,\s*|\s+)and\s+(?:(?:in that context|in this context|in this regard|in that regard|also|further|"
+    r"then|subsequently|accordingly|therefore)\s*,?\s+)?(?=(?:" + REPORTING + r")\b)"
+    r"|(?:,\s*|\s+)and\s+(?=that\s)",
+    re.IGNORECASE,
+)
+_PAREN_ACTION = re.compile(r"\((?:noting|provided|on condition|it being understood)?\s*that\s+([^()]{20,})\)")
+_QUOTE = re.compile(r"“[^”]*”|\"[^\"]*\"")
+
+
+def quote_spans(text: str) -> list[tuple[int, int]]:
+    """Where the quoted passages are (an unclosed quote runs to the end)."""
+    spans = [(m.start(), m.end()) for m in _QUOTE.finditer(text)]
+    opened = text.rfind("“")
+    if opened > text.rfind("”") and not any(a <= opened < b for a, b in spans):
+        spans.append((opened, len(text)))
+    return spans
+
+
+def mask_quotes(text: str) -> str:
+    """The same text with quoted passages blanked out (same length), for finding verbs."""
+    return _QUOTE.sub(lambda m: "“" + " " * (len(m[0]) - 2) + "”", text)
+
+
+def _sentence_ends(text: str) -> list[int]:
+    ends = []
+    for m in re.finditer(r"[.!?](?=\s+[A-Z“\"(‘'])", text):
+        word = re.search(r"([\w.]+)$", text[: m.start()])
+        if word and (word[1].lower() in _ABBREVIATIONS or len(word[1]) == 1):
+            continue
+        ends.append(m.end())
+    return ends
+
+
+def clauses(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each clause of ``text``, in order."""
+    cuts: set[int] = set(_sentence_ends(text))
+    masked = mask_quotes(text)
+    for m in re.finditer(r";\s*", masked):
+        cuts.add(m.end())
+    for m in _COORDINATED.finditer(masked):
+        cuts.add(m.start())
+        cuts.add(m.end())
+    spans: list[tuple[int, int]] = []
+    outer: list[tuple[int, int]] = []
+    for m in _PAREN_ACTION.finditer(masked):
+        spans.append((m.start(1), m.end(1)))
+        outer.append((m.start(), m.end()))
+        cuts.add(m.start())
+        cuts.add(m.end())
+    bounds = sorted({0, len(text), *cuts})
+    for start, end in zip(bounds, bounds[1:], strict=False):
+        if any(a <= start and end <= b for a, b in outer):
+            continue
+        spans.append((start, end))
+    out = []
+    for start, end in sorted(spans):
+        piece = text[start:end]
+        lead = len(piece) - len(piece.lstrip(" ,;(—–-"))
+        # a bare connective left between two cuts ("and", "and in that context") is not a clause
+        trail = len(piece.rstrip(" ,(—–-"))
+        if trail - lead >= 1:
+            start, end = start + lead, start + trail
+            if re.fullmatch(r"(?:and|or|but)(?:\s+\w+){0,3}", text[start:end], re.IGNORECASE):
+                continue
+            out.append((start, end))
+    return out
