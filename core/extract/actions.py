@@ -26,7 +26,8 @@ _REQUEST_VERB = (
     r"advised|advises|advise|directed|directs|recommended|recommends|authori[sz]ed|authori[sz]es"
 )
 _REQUEST_TO = re.compile(
-    r"\b(?P<verb>" + _REQUEST_VERB + r")\s+(?!that\b|to\b)(?P<obj>[^;:.]{2,150}?)\s+to\s+"
+    r"\b(?P<verb>" + _REQUEST_VERB + r")\s+(?!that\b|to\b|by\b)"
+    r"(?P<obj>(?:(?!\b(?:which|who|whom|whose|that)\b)[^;:.]){2,150}?)\s+to\s+"
     r"(?!" + _DET + r"\b)(?P<action>[a-z][a-z-]+)\b",
     re.IGNORECASE,
 )
@@ -49,7 +50,8 @@ _DECIDED_TO = re.compile(
 )
 _MODAL = re.compile(
     r"\b(?P<modal>will|shall|should|must|would|is to|are to|is required to|are required to|has to|have to|"
-    r"needs to|need to)\s+(?P<neg>not\s+|no longer\s+|never\s+)?(?P<next>[\w-]+)(?:\s+(?P<after>[\w-]+))?",
+    r"needs to|need to)(?:,[^,]{1,60},)?\s+(?P<neg>not\s+|no longer\s+|never\s+)?(?P<next>[\w-]+)"
+    r"(?:\s+(?P<after>[\w-]+))?",
     re.IGNORECASE,
 )
 _FINITE = re.compile(r"\b(?:is|are|was|were|has|have|had)\b", re.IGNORECASE)
@@ -77,7 +79,7 @@ _NOTING = re.compile(
 )
 _SCHEDULING = re.compile(
     r"\b(?:session|conference|meeting of (?:the )?states parties)\b[^;]{0,120}?\b(?:be held|held|take place|"
-    r"took place|convened?)\b|\b(?:to hold|decided to hold|hold)\s+the\s+[^;]{0,60}?\b(?:session|conference)\b"
+    r"took place|convened?|suspended|resumed?)\b|\b(?:to hold|decided to hold|hold)\s+the\s+[^;]{0,60}?\b(?:session|conference)\b"
     r"|\bdates? and (?:venue|location|place)\b|\bsession will take place\b",
     re.IGNORECASE,
 )
@@ -88,6 +90,10 @@ _APPOINTMENT = re.compile(
     re.IGNORECASE,
 )
 _INTERPRETATION = re.compile(r"\b(?:interpreted|construed|understood to mean)\b", re.IGNORECASE)
+_RECORD = re.compile(r"\b(?:on|for) the record\b", re.IGNORECASE)
+_SPECULATIVE = re.compile(
+    r"\b(?:could|might|may)\s+(?:be\s+)?(?:expected|said|argued|assumed)\b", re.IGNORECASE
+)
 _QUESTION = re.compile(r"\bwhether\b|\bquestion (?:was|were) raised\b|\?", re.IGNORECASE)
 _SPEAKER = re.compile(
     r"^(?:in (?:closing|response|conclusion),?\s+)?(?:the\s+)?(?:chair(?:person|man|woman)?|president|"
@@ -106,7 +112,9 @@ _AGENT = re.compile(
     re.IGNORECASE,
 )
 _LED_BY = re.compile(
-    r"\b(?:under the leadership of|led by|coordinated by)\s+(?P<who>[^;.()]+)", re.IGNORECASE
+    r"\b(?:under the leadership of|led by|coordinated by|under(?=\s+the\s+[^;,.]{0,40}?\b(?:group|team|"
+    r"committee|bureau|secretariat|presidency)\b))\s+(?P<who>[^;.()]+)",
+    re.IGNORECASE,
 )
 _ACTOR_WORDS = re.compile(
     r"\b(?:secretariat|bureau|chair(?:s|man|person)?|co-chairs?|committee|commission|board|council|"
@@ -115,7 +123,8 @@ _ACTOR_WORDS = re.compile(
     r"unit|office|division|agency|agencies|organi[sz]ations?|entities|functions|authors|participants|"
     r"officials|ministers?|ministry|department|heads|coordinators?|facilitators?|focal points?|experts|"
     r"network|centre|center|institute|plenary|secretary|chairmanship|presidency|signatories|"
-    r"administration|authorit(?:y|ies)|industries|panel|forum|observers?|consultants?|staff)\b",
+    r"administration|authorit(?:y|ies)|industries|panel|forum|observers?|consultants?|staff|"
+    r"representatives?|delegation)\b",
     re.IGNORECASE,
 )
 _LEADING_DET = re.compile(
@@ -137,10 +146,14 @@ def is_actor(phrase: str) -> bool:
     phrase = phrase.strip()
     if not phrase or phrase[0].isdigit() or len(phrase) > 120:
         return False
-    head = re.split(r"\s+(?:of|for|on|in|with|from|at|to|under|regarding)\s+", phrase, maxsplit=1)[0]
+    head = re.split(
+        r"\s+(?:of|for|on|in|with|from|at|to|under|regarding|between|among)\s+", phrase, maxsplit=1
+    )[0]
     if _ACTOR_WORDS.search(head):
         return True
-    words = _LEADING_DET.sub("", head).split()
+    words = _LEADING_DET.sub("", head + " ").split()
+    if len(words) == 1 and words[0].lower() in ("this", "that", "it", "there", "these", "those", "such"):
+        return False
     return bool(words) and all(w[0].isupper() or w[0].isdigit() or w in ("and", "of", "de") for w in words)
 
 
@@ -167,6 +180,7 @@ def split_owners(phrase: str) -> list[str]:
 
 def _subject(before: str) -> str:
     """The grammatical subject just before a verb: after the last "that", comma or colon."""
+    before = re.sub(r"\s*\([^()]*\)", "", before)
     part = re.split(r"\bthat\b|[,:;—–]\s|\bthen\b", before)[-1]
     return part.strip()
 
@@ -189,46 +203,58 @@ def judge(clause: str, *, in_item: bool, lead: str) -> Verdict:
         if score > best.score:
             best = Verdict(score, why, owners)
 
-    modal = _MODAL.search(text)
-    if modal and not modal["neg"]:
+    owners_all: list[str] = []
+
+    def owners_too(found: list[str]) -> None:
+        owners_all.extend(o for o in found if o not in owners_all)
+
+    modals = [m for m in _MODAL.finditer(text) if not m["neg"]]
+    negated = next((m for m in _MODAL.finditer(text) if m["neg"]), None)
+    modal = next((m for m in modals if is_actor(_subject(text[: m.start()]))), modals[0] if modals else None)
+    if modal and not (negated and negated.start() < modal.start()):
         subject = _subject(text[: modal.start()])
         nxt, after = modal["next"].lower(), (modal["after"] or "")
         passive = nxt in ("be", "been") and bool(_PARTICIPLE.search(after))
         stative = nxt in ("be", "been", "have") and not passive
         strength = {"would": 0.45, "should": 0.55}.get(modal["modal"].lower(), 0.6)
-        if not stative and not _SUBORDINATE.search(subject):
-            owners = split_owners(subject) if is_actor(subject) else []
+        if subject and not stative and not _SUBORDINATE.search(subject):
+            owners = split_owners(subject) if is_actor(subject) and not passive else []
             if passive and (agent := _AGENT.search(text, modal.end())) and is_actor(agent["agent"]):
                 owners = split_owners(agent["agent"])
             score = strength + (0.1 if owners else 0) - (0.05 if passive else 0)
+            owners_too(owners)
             offer(score, f"'{modal['modal'].lower()}'" + (" + owner" if owners else ""), owners)
     if m := _REQUEST_TO.search(text):
         if not (modal and modal.start() < m.start() and best.score):
             obj = m["obj"]
             owners = split_owners(obj) if is_actor(clean_owner(obj)) else []
+            owners_too(owners)
             offer(0.75, f"'{m['verb'].lower()} … to {m['action'].lower()}'", owners)
     if m := _PASSIVE_REQUEST.search(text):
         subject = _subject(text[: m.start()])
         owners = split_owners(subject) if is_actor(subject) else []
+        owners_too(owners)
         offer(0.75, f"'{m[0].split()[1].lower()} to'", owners)
     if m := _THAT.search(text):
-        rest = m["rest"]
+        rest, verb = m["rest"], m["verb"].lower()
         first_modal = _MODAL.search(rest)
         finite = _FINITE.search(rest)
-        if not finite or (first_modal and first_modal.start() < finite.start()):
-            head = rest[: first_modal.start()] if first_modal else re.split(r",|\s+(?=[a-z]+\s)", rest)[0]
-            if first_modal is None:
-                caps = re.match(
-                    r"^((?:the\s+)?(?:[A-Z][\w-]*|of|the|and|or)(?:\s+(?:[A-Z][\w-]*|of|the|and|or))*)", rest
-                )
-                head = (
-                    rest.split(",")[0]
-                    if "," in rest[:120] and is_actor(rest.split(",")[0])
-                    else (caps[1] if caps else "")
-                )
+        committed = verb in ("undertakes", "undertook")
+        if first_modal and first_modal["neg"]:
+            pass
+        elif committed or not finite or (first_modal and first_modal.start() < finite.start()):
+            caps = re.match(r"^((?:the\s+)?[A-Z][\w-]*(?:\s+(?:[A-Z][\w-]*|of|the|and|or))*)", rest)
+            if first_modal:
+                head = _subject(rest[: first_modal.start()])
+            elif caps and is_actor(caps[1]):
+                head = caps[1]
+            else:
+                head = rest.split(",")[0] if "," in rest[:150] else ""
             owners = split_owners(head) if is_actor(head.strip()) else []
+            if committed:
+                owners = split_owners(_subject(text[: m.start()]))
             if inner := _REQUEST_TO.search(rest):
-                owners += [o for o in split_owners(inner["obj"]) if is_actor(o)]
+                owners += [o for o in split_owners(inner["obj"]) if is_actor(o) and o not in owners]
             if (
                 first_modal
                 and first_modal["next"].lower() == "be"
@@ -236,30 +262,45 @@ def judge(clause: str, *, in_item: bool, lead: str) -> Verdict:
                 and is_actor(agent["agent"])
             ):
                 owners = split_owners(agent["agent"])
-            verb = m["verb"].lower()
-            score = 0.5 if verb in ("expected", "understood") else 0.7
-            offer(score, f"'{verb} that'", owners)
+            owners_too(owners)
+            offer(0.5 if verb in ("expected", "understood") else 0.7, f"'{verb} that'", owners)
     if m := _DECIDED_TO.search(text):
         subject = _subject(text[: m.start()])
         subject = re.sub(r"\s+(?:was|were|is|are|has|have|had)$", "", subject)
         owners = split_owners(subject) if is_actor(subject) and not _SPEAKER.match(subject) else []
-        if m["action"].lower() not in ("note", "take", "hold", "elect", "appoint", "adopt", "approve"):
+        if m["action"].lower() not in (
+            "note",
+            "take",
+            "hold",
+            "elect",
+            "appoint",
+            "adopt",
+            "approve",
+        ) and not (_SUBORDINATE.search(subject) or re.search(r"\b(?:which|who|that)\b", subject)):
+            owners_too(owners)
             offer(0.7, f"'{m['verb'].lower()} to {m['action'].lower()}'", owners)
     if m := _REQUEST_NOUN.search(text):
         offer(0.6, "'requested' + what", [])
     stripped = text.strip()
-    if (
-        in_item
-        and re.match(r"^to\s+[a-z]+", stripped, re.IGNORECASE)
-        and re.search(
-            r"\b(?:decides?|decided|agreed?|agrees|resolves?|resolved|recommends?|recommended)\b",
-            lead,
-            re.IGNORECASE,
-        )
-    ):
+    last_lead = re.split(r"(?<=[.;])\s+", lead.strip())[-1] if lead else ""
+    deciding = re.search(
+        r"\b(?:decides?|decided|agreed?|agrees|resolves?|resolved|recommends?|recommended|recommendations?)\b",
+        last_lead,
+        re.IGNORECASE,
+    )
+    if deciding and in_item and re.match(r"^to\s+[a-z]+", stripped, re.IGNORECASE):
         offer(0.65, "'To …' under a decision", [])
+    if deciding and (that := re.match(r"^that\s+(?P<rest>.+)", stripped, re.IGNORECASE)):
+        rest = that["rest"]
+        first_modal, finite = _MODAL.search(rest), _FINITE.search(rest)
+        if not finite or (first_modal and first_modal.start() < finite.start()):
+            agent = _AGENT.search(rest)
+            owners = split_owners(agent["agent"]) if agent and is_actor(agent["agent"]) else []
+            owners_too(owners)
+            offer(0.65, "'that …' under a decision", owners)
     if in_item and _IMPERATIVE.match(stripped):
-        offer(0.4, "imperative item", [])
+        offer(0.35, "imperative item", [])
+    best.owners = owners_all or best.owners
 
     if best.score:
         best.owners += [o for o in _owners_from(clause) if o not in best.owners]
@@ -269,7 +310,9 @@ def judge(clause: str, *, in_item: bool, lead: str) -> Verdict:
             (_APPOINTMENT.search(text), 0.6),
             (_INTERPRETATION.search(text), 0.6),
             (_QUESTION.search(text), 0.4),
-            (_SPEAKER.match(stripped) and "'" in best.why and "will" not in best.why, 0.25),
+            (_SPEAKER.match(stripped) and "will" not in best.why, 0.3),
+            (_RECORD.search(text), 0.6),
+            (_SPECULATIVE.search(text), 0.3),
         ]
         for hit, cost in penalties:
             if hit:
