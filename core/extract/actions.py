@@ -85,7 +85,7 @@ _SCHEDULING = re.compile(
 )
 _APPOINTMENT = re.compile(
     r"\b(?:elect|elects|elected|appoint|appoints|appointed|co-?\s?chaired by|chaired by|nominated as|"
-    r"designated as)\b|\bas (?:president|chair|vice-chair|rapporteur|coordinator|gender focal point|"
+    r"designated as)\b|(?<!capacity )\bas (?:president|vice-chair|rapporteur|coordinator|gender focal point|"
     r"focal point|informal facilitators?)\b",
     re.IGNORECASE,
 )

@@ -99,7 +99,12 @@ def clean_lines(text: str) -> list[str]:
         if _PAGE_NUMBER.match(plain) or _OMISSION.match(plain) or _ADOC_ATTR.match(plain):
             kept.append("")
             continue
-        if counts[plain] >= 3 and not _label(plain)[0] and not _MD_HEADING.match(plain):
+        if (
+            counts[plain] >= 3
+            and not _label(plain)[0]
+            and not _MD_HEADING.match(plain)
+            and not plain.endswith((":", ".", ";", ":—", ":-"))
+        ):
             kept.append("")  # a running header or footer
             continue
         kept.append(line)
