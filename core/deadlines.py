@@ -344,6 +344,8 @@ def find_deadline(sentence: str, *, today: date, meeting_margin_days: int = 14) 
                 continue
             if found.precision is Precision.DAY and not re.search(r"\d", candidate):
                 continue
+            if found.meeting_linked and re.match(r"(?:the\s+)?next\b", candidate, re.IGNORECASE):
+                continue  # "host the next expert meeting": what is done, not by when
             if best is None or len(found.text) > len(best.text):
                 best = found
             break

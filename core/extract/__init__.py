@@ -149,7 +149,11 @@ def _section_steps(doc: list[Block], reference: date | None, margin: int) -> lis
             continue  # a lead-in, not a step
         if block.kind == "para" and len(block.text.split()) < 3:
             continue
-        parent = block.lead_label if block.lead and TIER1.search(block.lead) else block.heading_label
+        innermost = block.heading.split(" / ")[-1] if block.heading else ""
+        numbered = re.match(r"^(\d{1,4}(?:\.\d{1,4})*)\.?\s", innermost)
+        parent = (
+            block.lead_label if block.lead and TIER1.search(block.lead) else numbered[1] if numbered else ""
+        )
         counters[parent] = counters.get(parent, 0) + 1
         ref = (
             f"§{parent}.{counters[parent]}"
