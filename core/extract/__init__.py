@@ -122,7 +122,7 @@ def _block_ref(block: Block) -> str:
 
 
 def _tokens(text: str) -> set[str]:
-    return {w for w in _WORD.findall(text.lower()) if len(w) > 2}
+    return set(_WORD.findall(text.lower()))
 
 
 def _section_kind(block: Block) -> str:
@@ -245,8 +245,10 @@ def _dedupe(found: list[tuple[int, Action]]) -> list[Action]:
         tokens = _tokens(action.text)
         duplicate = False
         for i, (_, other, other_tokens) in enumerate(kept):
-            small = min(len(tokens), len(other_tokens)) or 1
-            if len(tokens & other_tokens) / small >= 0.85 and len(tokens & other_tokens) >= 3:
+            if action.why.startswith("in '") and other.why.startswith("in '"):
+                continue  # two steps of the action section are two steps, however alike
+            union = len(tokens | other_tokens) or 1
+            if len(tokens & other_tokens) / union >= 0.8:
                 duplicate = True
                 if action.confidence > other.confidence:
                     kept[i] = (index, action, tokens)

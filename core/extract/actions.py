@@ -169,13 +169,12 @@ def clean_owner(phrase: str) -> str:
 def split_owners(phrase: str) -> list[str]:
     """'UNODC and the task team' -> both; 'States Parties and signatories' stays one if a part isn't
     an actor on its own."""
-    phrase = clean_owner(phrase)
-    if not phrase:
-        return []
-    parts = [clean_owner(p) for p in re.split(r",\s*(?:and\s+)?|\s+and\s+|\s*/\s*", phrase) if p.strip()]
-    if len(parts) > 1 and all(is_actor(p) for p in parts):
+    raw = re.sub(r"\([^)]*\)", "", phrase)
+    parts = [clean_owner(p) for p in re.split(r",\s*(?:and\s+)?|\s+and\s+|\s*/\s*", raw) if p.strip()]
+    if len(parts) > 1 and all(p and is_actor(p) for p in parts):
         return parts
-    return [phrase]
+    phrase = clean_owner(phrase)
+    return [phrase] if phrase else []
 
 
 def _subject(before: str) -> str:

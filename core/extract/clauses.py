@@ -71,7 +71,11 @@ def quote_spans(text: str) -> list[tuple[int, int]]:
 
 def mask_quotes(text: str) -> str:
     """The same text with quoted passages blanked out (same length), for finding verbs."""
-    return _QUOTE.sub(lambda m: "“" + " " * (len(m[0]) - 2) + "”", text)
+    masked = _QUOTE.sub(lambda m: "“" + " " * (len(m[0]) - 2) + "”", text)
+    opened = masked.rfind("“")
+    if opened > masked.rfind("”"):  # a quotation that goes on past this clause
+        masked = masked[: opened + 1] + " " * (len(masked) - opened - 1)
+    return masked
 
 
 def _sentence_ends(text: str) -> list[int]:

@@ -64,7 +64,7 @@ _PLACE_LABEL = re.compile(r"^\s*(?:location|place|venue|where)\s*:\s*(?P<place>.
 _ISSUED = re.compile(r"distr\.|distribution|issued|original:|date of issue|published", re.IGNORECASE)
 _NAME_WORDS = re.compile(
     r"\b(?:meeting|conference|session|som|summit|workshop|dialogue|committee|commission|board|council|"
-    r"assembly|forum|minutes|consultation|working group|expert group|symposium|seminar)\b",
+    r"assembly|forum|minutes|consultation|working group|expert group|symposium|seminar|call)\b",
     re.IGNORECASE,
 )
 _PLACE_BEFORE = re.compile(
@@ -123,10 +123,11 @@ def read_header(lines: list[str]) -> tuple[str | None, date | None, str | None]:
         for strength, when, start, end in _dates_in(line):
             score = strength + (3 if labelled else 0) - (2 if issued else 0)
             score += 1 if re.search(r"\b(?:met|held|session|meeting)\b", line, re.IGNORECASE) else 0
+            score += 2 if position < 8 else 0
             if best is None or score > best[0]:
                 best = (score, -position, when)
             if (place is None and strength == 3) or (place is None and labelled is False and len(line) < 80):
-                before, after = line[:start].rstrip("( "), line[end:]
+                before, after = line[:start].rstrip("(, "), line[end:]
                 if pm := _PLACE_BEFORE.search(before + ","):
                     candidate = pm["place"].strip()
                     if not _NAME_WORDS.search(candidate) and not re.search(r"\d", candidate):

@@ -24,8 +24,9 @@ _BULLET = re.compile(r"^(?:[-*•▪◦‣–—·●■□➢>+]|\*{1,3}|\.{1,3
 _MD_HEADING = re.compile(r"^(?:#{1,6}|={1,6})\s+(?P<text>.+?)\s*#*$")
 _BOLD_LINE = re.compile(r"^\*\*(?P<text>[^*]{2,100})\*\*:?$")
 _PAGE_NUMBER = re.compile(
-    r"^(?:page\s+)?[-–—]?\s*\d{1,4}\s*[-–—]?(?:\s*(?:/|of)\s*\d{1,4})?$|^page\s+\d+", re.IGNORECASE
+    r"^(?:page\s+)?[-–—]?\s*\d{1,4}\s*[-–—]?(?:\s*of\s*\d{1,4})?$|^page\s+\d+", re.IGNORECASE
 )
+_PAGE_OF = re.compile(r"^(?:\S+\s+)?(\d{1,4})\s*/\s*(\d{1,4})$")  # "3/20", "25-07634 3/20"
 _OMISSION = re.compile(r"^\s*(?:\[\s*(?:\.\.\.|…)\s*\]|\.\.\.|…)\s*$")
 _ADOC_ATTR = re.compile(r"^(?::[\w-]+:.*|\[[^\]]*\]|//.*)$")
 _END = re.compile(r"[.;:!?…)\]”\"'’]$|:[-—–]$")
@@ -93,9 +94,14 @@ def clean_lines(text: str) -> list[str]:
         for line in lines
         if line.strip() and len(line.strip()) <= 80 and not line.lstrip().startswith("|")
     )
+    # "3/20" … "4/20" is a page footer (one total, many pages); "56/101", "56/102" are decisions
+    totals = Counter(m[2] for line in lines if (m := _PAGE_OF.match(line.strip())))
     kept: list[str] = []
     for line in lines:
         plain = line.strip()
+        if (m := _PAGE_OF.match(plain)) and totals[m[2]] >= 2:
+            kept.append("")
+            continue
         if _PAGE_NUMBER.match(plain) or _OMISSION.match(plain) or _ADOC_ATTR.match(plain):
             kept.append("")
             continue

@@ -1,0 +1,273 @@
+"""Finding agreed actions in the layouts real reports use (synthetic fixtures, same layouts)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from core.errors import BadInput
+from core.extract import extract
+from core.reports import parse_report
+from storage.db import Database
+from storage.models import Precision
+
+BULLETED_SECTION = """Report of the Fourth Regional Workshop on Water Data
+14 to 16 May 2024, Lisbon, Portugal
+
+1. Introduction
+
+Participants discussed many things. The Secretariat will keep an archive of all slides.
+
+5. Next steps
+
+The following next steps were agreed:
+
+▪ A questionnaire will be sent to all focal points in the first half of 2024.
+
+▪ The Working Group will draft a guidance note by 30 September 2024.
+
+▪ Another workshop will be organised in early 2025 (Secretariat).
+
+Annexes
+"""
+
+CONCLUSIONS_PER_ITEM = """Board of Fisheries Coordination
+Report of the twelfth session
+(Nairobi, 3 and 4 June 2024)
+
+II. Catch statistics
+
+7. The Chair thanked members. She requested the Secretariat to circulate the slides.
+
+Conclusions
+
+8. The Board requested the statistics team to publish the revised tables by October 2024.
+
+9. The Board welcomed the progress made in the pilot countries.
+
+III. Dates and venue of the thirteenth session
+
+10. It was proposed that the thirteenth session be held in Rome on 5 and 6 May 2025.
+
+Conclusion
+
+11. The Board approved the dates and venue of its thirteenth session.
+"""
+
+LETTERED_DECISION = """Commission on Forest Statistics
+Report on the ninth session (2–5 April 2024)
+
+9/101
+Forest inventories
+
+The Commission:
+
+(a) Welcomed the report of the Secretariat;
+
+(b) Noted the concerns of some Member States and requested the Bureau to prepare a roadmap, and encouraged Member States to share their inventories;
+
+(c) Took note of the work of the task force;
+
+(d) Requested the Secretariat to report to the Commission at its tenth session.
+"""
+
+MARKDOWN_TABLE = """# Expert Group on Ports — 3rd meeting
+Date: 2024-03-12
+
+## Agreed actions
+
+| Action | Responsible | Deadline |
+|---|---|---|
+| Circulate the draft terms of reference | Secretariat | 31 March 2024 |
+| Nominate two experts | All partners | TBD |
+| Prepare a note on tariffs | Jane Doe, Ministry of Ports | Next meeting |
+"""
+
+ASCIIDOC_TABLE = """= Meeting Summary: Data Subgroup - 2024-05-08
+
+== Action Items
+
+[cols="3,2,1"]
+|===
+| Action | Owner | Due Date
+
+| Check the glossary against the manual
+| Ana Silva
+| Next subgroup meeting
+
+| Post the notes to the wiki
+| Ben Okoro
+| This week
+
+|===
+"""
+
+SCATTERED = """Minutes of the Joint Committee on Trade
+Geneva, 12–13 March 2024
+
+Tariff schedules
+
+The delegations exchanged views on tariff schedules. It was agreed that the Secretariat should compile the schedules before 1 June 2024.
+
+Market access
+
+Members were invited to submit their comments by 30 June 2024. The two Governments would encourage their industries to pursue discussions.
+
+Other matters
+
+It was noted that the weather was fine.
+"""
+
+
+def texts(found: object) -> list[str]:
+    return [a.text for a in found.actions]  # type: ignore[attr-defined]
+
+
+def test_bulleted_next_steps_section() -> None:
+    found = extract(BULLETED_SECTION)
+    assert (found.meeting_date, found.place) == (date(2024, 5, 14), "Lisbon, Portugal")
+    assert [a.ref for a in found.actions] == ["§5.1", "§5.2", "§5.3"]
+    first, second, third = found.actions
+    assert first.deadline and first.deadline.due_date == date(2024, 6, 30)
+    assert second.owners == ["Working Group"] and second.deadline
+    assert second.deadline.due_date == date(2024, 9, 30)
+    assert third.owners == ["Secretariat"] and third.deadline and third.deadline.due_date == date(2025, 4, 30)
+    assert all("Next steps" in a.why for a in found.actions)  # the archive sentence is not a step
+
+
+def test_conclusions_after_each_agenda_item() -> None:
+    found = extract(CONCLUSIONS_PER_ITEM)
+    assert found.meeting_date == date(2024, 6, 3)
+    assert texts(found) == [
+        "The Board requested the statistics team to publish the revised tables by October 2024."
+    ]
+    (only,) = found.actions
+    assert only.ref == "¶8" and only.owners == ["statistics team"]
+    assert only.deadline and only.deadline.due_date == date(2024, 10, 31)
+    assert "Conclusions" in only.why and 0.5 <= only.confidence <= 1
+
+
+def test_lettered_decision_with_a_lead_in() -> None:
+    found = extract(LETTERED_DECISION)
+    assert texts(found) == [
+        "requested the Bureau to prepare a roadmap",
+        "encouraged Member States to share their inventories;",
+        "Requested the Secretariat to report to the Commission at its tenth session.",
+    ]
+    assert [a.ref for a in found.actions] == ["9/101 (b)", "9/101 (b) #2", "9/101 (d)"]
+    assert [a.owners for a in found.actions] == [["Bureau"], ["Member States"], ["Secretariat"]]
+    last = found.actions[-1].deadline
+    assert last and last.meeting_linked  # the body's next session
+
+
+@pytest.mark.parametrize("layout", [MARKDOWN_TABLE, ASCIIDOC_TABLE])
+def test_action_tables(layout: str) -> None:
+    found = extract(layout)
+    assert found.actions and all("owner column" in a.why for a in found.actions)
+    if layout is MARKDOWN_TABLE:
+        assert found.meeting_date == date(2024, 3, 12)
+        assert [a.owners for a in found.actions] == [
+            ["Secretariat"],
+            ["All partners"],
+            ["Jane Doe", "Ministry of Ports"],
+        ]
+        due = [a.deadline for a in found.actions]
+        assert due[0] and due[0].due_date == date(2024, 3, 31)
+        assert due[1] and due[1].precision is Precision.NONE
+        assert due[2] and due[2].meeting_linked
+    else:
+        assert found.meeting_date == date(2024, 5, 8)
+        assert texts(found) == ["Check the glossary against the manual", "Post the notes to the wiki"]
+        assert found.actions[0].deadline and found.actions[0].deadline.meeting_linked
+        assert found.actions[1].deadline and found.actions[1].deadline.due_date == date(2024, 5, 12)  # Sunday
+
+
+def test_scattered_agreements_and_requests() -> None:
+    found = extract(SCATTERED)
+    assert found.meeting_date == date(2024, 3, 12) and found.place == "Geneva"
+    assert texts(found) == [
+        "It was agreed that the Secretariat should compile the schedules before 1 June 2024.",
+        "Members were invited to submit their comments by 30 June 2024.",
+        "The two Governments would encourage their industries to pursue discussions.",
+    ]
+    agreed, invited, encourage = found.actions
+    assert (
+        agreed.owners == ["Secretariat"] and agreed.deadline and agreed.deadline.due_date == date(2024, 5, 31)
+    )
+    assert (
+        invited.owners == ["Members"] and invited.deadline and invited.deadline.due_date == date(2024, 6, 30)
+    )
+    assert encourage.owners == ["two Governments"] and encourage.deadline is None
+
+
+def test_a_list_does_not_break_at_one_hundred() -> None:
+    text = "Work plan 2025\nDate: 6 January 2025\n\nAgreed actions\n\n" + "\n".join(
+        f"{n}. The Secretariat will prepare deliverable number {n} by 31 December 2025."
+        for n in range(1, 151)
+    )
+    found = extract(text)
+    assert len(found.actions) == 150
+    assert [a.ref for a in found.actions[98:101]] == ["#99", "#100", "#101"]
+    assert (
+        found.actions[99].text == "The Secretariat will prepare deliverable number 100 by 31 December 2025."
+    )
+
+
+PDF_LIKE = """Report of the Second Meeting of the Network on Skills
+Vienna, 12–13 March 2024
+
+Follow-up actions
+
+1. The Secretariat will circulate the revised
+questionnaire to all members of the network by 15 April
+2024.
+2. Member States will nominate national contacts
+for the
+
+NETWORK ON SKILLS — REPORT
+7
+
+NETWORK ON SKILLS — REPORT
+8
+
+pilot phase before the end of May 2024.
+3. The Chair will convene an online meeting in June 2024.
+
+NETWORK ON SKILLS — REPORT
+9
+"""
+
+
+def test_pdf_text_with_broken_lines_and_page_headers_inside_a_list() -> None:
+    found = extract(PDF_LIKE)
+    assert texts(found) == [
+        "The Secretariat will circulate the revised questionnaire to all members of the network by 15 April 2024.",
+        "Member States will nominate national contacts for the pilot phase before the end of May 2024.",
+        "The Chair will convene an online meeting in June 2024.",
+    ]
+    assert [a.owners for a in found.actions] == [["Secretariat"], ["Member States"], ["Chair"]]
+    assert [a.deadline.due_date for a in found.actions if a.deadline] == [
+        date(2024, 4, 15),
+        date(2024, 5, 31),
+        date(2024, 6, 30),
+    ]
+
+
+def test_no_date_in_the_report_is_said_and_relative_deadlines_stay_unresolved(
+    sqlite_database: Database,
+) -> None:
+    text = "Notes of the coordination call\n\nNext steps\n\n- The Secretariat will share the slides within 2 weeks.\n"
+    with sqlite_database.session() as session:
+        draft = parse_report(session=session, text=text, today=date(2030, 1, 1))
+    assert draft.meeting_date is None and draft.missing == ["date"]
+    (step,) = draft.steps
+    assert step.deadline_phrase == "within 2 weeks" and step.deadline
+    assert step.deadline.due_date is None  # not counted from today
+    assert step.doubtful and step.key == "1"
+    assert step.unknown_owners == ["Secretariat"] and step.unknown_owner == "Secretariat"
+
+
+def test_nothing_that_reads_like_an_action_is_refused(sqlite_database: Database) -> None:
+    with sqlite_database.session() as session, pytest.raises(BadInput, match="couldn't find"):
+        parse_report(session=session, text="Minutes\n\nWe talked about the weather.\n")
