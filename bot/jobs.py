@@ -32,7 +32,7 @@ from bot.render_followups import (
     premeeting_text,
     reminder_text,
 )
-from core import broadcasts, clock, members, outreach, schedule, subscriptions
+from core import broadcasts, clock, import_previews, members, outreach, schedule, subscriptions
 from core.followups import Rules
 from core.schedule import PlanScope
 from storage import inbox
@@ -138,6 +138,7 @@ async def housekeeping(context: ContextTypes.DEFAULT_TYPE) -> None:
         sender.ensure_running(broadcast_id)
     keep_since = now - timedelta(days=inbox.KEEP_DONE_FOR_DAYS)
     await ctx.db.run(lambda session: inbox.prune(session=session, before=keep_since))
+    await ctx.db.run(lambda session: import_previews.prune_expired(session=session, now=now))
 
 
 async def tick(context: ContextTypes.DEFAULT_TYPE) -> None:

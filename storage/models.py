@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import JSON, BigInteger, Column, Index, UniqueConstraint
 from sqlalchemy import Enum as SAEnum
@@ -313,3 +314,19 @@ class InboxUpdate(SQLModel, table=True):
     state: InboxState = Field(default=InboxState.PENDING, sa_column=_enum_column(InboxState))
     received_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column())
     done_at: datetime | None = Field(default=None, sa_column=_utc_column(nullable=True))
+
+
+class ImportPreview(SQLModel, table=True):
+    """A report import the secretariat is reviewing: the draft (JSON) and the chat messages that
+    show it. Kept in the database so a restart or a second instance loses nothing; a day old, it
+    is forgotten."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    token: str = Field(max_length=16, unique=True)  # the handle in buttons: im:<token>:…
+    chat_id: int = Field(sa_column=Column(BigInteger, nullable=False, index=True))
+    member_id: int | None = Field(default=None, foreign_key="member.id")
+    draft: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    # {"summary": message id, "pages": {message id: page}, "prompts": {message id: [kind, step key]}}
+    messages: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column())
+    expires_at: datetime = Field(sa_column=_utc_column())

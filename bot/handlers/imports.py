@@ -1,278 +1,389 @@
-"""Report upload in chat: a preview of the next steps, fixes by reply and buttons, then import.
+"""Report upload in chat: a preview of every step found, fixes by buttons and replies, then import.
 
-The pending import lives in the chat's memory until Import or Cancel (nothing is stored before);
-if the bot restarts meanwhile, or nobody finishes it within a day, the secretariat sends the file
-again. A chat keeps at most a few pending previews.
+The pending import is kept in the database (``core.import_previews``) until Import or Cancel, so a
+restart or a second instance loses nothing; nobody finishing it within a day forgets it. Steps are
+addressed by the key they got when the report was read, never by their position.
 """
 
 from __future__ import annotations
 
 import asyncio
+import copy
+import hashlib
+import logging
 import re
-import secrets
-from collections.abc import MutableMapping
+from collections.abc import Callable
 from typing import Any
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from sqlmodel import Session
+from telegram import InlineKeyboardMarkup, Message, Update
+from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
 from bot.context import app_context
-from bot.handlers.common import ask_for_reply, friendly_errors, require_actor
+from bot.handlers.common import ask_for_reply, friendly_errors, require_actor, show_in_place
 from bot.jobs import replan_after
-from bot.render import esc, shorten, split_messages
-from core import clock, limits, parties
-from core.deadlines import parse_deadline
+from bot.render import esc
+from bot.render_imports import MAX_PAGE_MESSAGES, layout, page, page_of, step_card, summary
+from core import clock, import_previews
 from core.errors import BadInput, PermissionDenied
-from core.permissions import can_manage
-from core.reports import ReportDraft, StepDraft, parse_report, read_report, store_report, too_big
+from core.import_previews import Preview
+from core.permissions import Actor, can_manage
+from core.reports import ImportResult, parse_report, read_report, too_big
 from core.schedule import PlanScope
 
-_CALLBACK = re.compile(r"im:([0-9a-f]{6}):(ok|x|[dnou]\d{1,3})")
-_OWNER_FIX = re.compile(r"^\s*(\d{1,3})\s*:\s*(.+)$")
-_DUE_FIX = re.compile(r"^\s*(\d{1,3})\s+due\s*:\s*(.+)$", re.IGNORECASE)
-KEY = "imports"
-MAX_BUTTONS = 100  # Telegram refuses an inline keyboard with more
-STEP_TEXT_WIDTHS = (160, 80, 40)
+log = logging.getLogger(__name__)
+
+_CALLBACK = re.compile(r"im:([0-9a-f]{8}):(ok|x|na|dt|nm|p\d{1,5}|[eourdn]\d{1,6})")
+_DATE_FIX = re.compile(r"^\s*date\s*:\s*(.+)$", re.IGNORECASE | re.DOTALL)
+_NAME_FIX = re.compile(r"^\s*name\s*:\s*(.+)$", re.IGNORECASE | re.DOTALL)
+_DUE_FIX = re.compile(r"^\s*(\d{1,6})\s+due\s*:\s*(.+)$", re.IGNORECASE | re.DOTALL)
+_OWNER_FIX = re.compile(r"^\s*(all|\d{1,6}(?:[\s,;]+\d{1,6})*)\s*:\s*(.+)$", re.IGNORECASE | re.DOTALL)
+HOW_TO_FIX = (
+    "Reply “3: Chairmanship, Sweden” to set owners, “3 due: March 2024” for a deadline, "
+    "or “date: 12 March 2024”."
+)
+QUESTIONS = {
+    "o": "👥 Who owns step {key}? Reply with party names, e.g. Chairmanship, Sweden.",
+    "u": "⏰ What is the deadline of step {key}? Reply with a phrase, e.g. end of March 2024.",
+    "dt": "📅 When was the meeting? Reply with its first day, e.g. 12 March 2024.",
+    "nm": "📝 What is the meeting called? Reply with its name, e.g. 33rd Senior Officials Meeting.",
+}
 
 
-def _pending(context: ContextTypes.DEFAULT_TYPE) -> dict[str, dict[str, Any]]:
-    """This chat's pending imports, without those nobody finished in time."""
-    assert context.chat_data is not None
-    pending: dict[str, dict[str, Any]] = context.chat_data.setdefault(KEY, {})
-    _expire(pending)
-    return pending
+async def _secretariat(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Actor | None:
+    actor = await require_actor(update, context)
+    if actor is not None and not can_manage(actor):
+        raise PermissionDenied("Only the secretariat can import meeting reports.")
+    return actor
 
 
-def _expire(pending: MutableMapping[str, dict[str, Any]]) -> None:
-    cutoff = clock.now() - limits.REPORT_PREVIEW_TTL
-    for token in [t for t, p in pending.items() if p["created_at"] < cutoff]:
-        del pending[token]
+def _chat_id(update: Update) -> int:
+    assert update.effective_chat is not None
+    return update.effective_chat.id
 
 
-def _expire_everywhere(context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Forget abandoned previews in every chat, not only in chats that come back."""
-    for chat_data in context.application.chat_data.values():
-        if chat_data.get(KEY):
-            _expire(chat_data[KEY])
-
-
-def _preview(token: str, draft: ReportDraft) -> tuple[str, InlineKeyboardMarkup]:
-    header = (
-        f"📄 <b>{esc(draft.meeting_name or 'Meeting ?')}</b> — "
-        f"{esc(draft.meeting_date.isoformat() if draft.meeting_date else 'date unknown')}"
-        f"{', ' + esc(draft.place) if draft.place else ''}\n"
-        f"{len(draft.steps)} next step(s). Nothing is stored yet."
-    )
-    footer = (
-        "<i>👥 N sets step N's owners, ⏰ N its deadline (or reply to this message with “3: Chairmanship” "
-        "or “3 due: March 2024”); ✖ drops a step.</i>"
-    )
-    for width in STEP_TEXT_WIDTHS:  # every step in one message: shorter step texts when there are many
-        parts = split_messages(
-            [*(_step_block(n, step, width) for n, step in enumerate(draft.steps, 1)), footer], header=header
-        )
-        if len(parts) == 1:
-            break
-    text = parts[0]
-    rows = [
-        [
-            InlineKeyboardButton(f"👥 {n}", callback_data=f"im:{token}:o{n}"),
-            InlineKeyboardButton(f"⏰ {n}", callback_data=f"im:{token}:u{n}"),
-            InlineKeyboardButton(f"✖ Drop {n}", callback_data=f"im:{token}:d{n}"),
-        ]
-        for n in range(1, len(draft.steps) + 1)
-    ]
-    room = MAX_BUTTONS - 3 * len(draft.steps) - 2
-    for n, step in enumerate(draft.steps, start=1):
-        if step.unknown_owner and room > 0:
-            room -= 1
-            rows.append(
-                [
-                    InlineKeyboardButton(
-                        f"➕ Add party “{step.unknown_owner[:30]}” for {n}", callback_data=f"im:{token}:n{n}"
-                    )
-                ]
-            )
-    rows.append(
-        [
-            InlineKeyboardButton("✅ Import", callback_data=f"im:{token}:ok"),
-            InlineKeyboardButton("Cancel", callback_data=f"im:{token}:x"),
-        ]
-    )
-    return text, InlineKeyboardMarkup(rows)
-
-
-def _step_block(n: int, step: StepDraft, width: int) -> str:
-    owners = ", ".join(esc(p.name) for p in step.owners) or "⚠️ <b>no owner</b>"
-    if step.unknown_owner:
-        owners += f" (report: {esc(shorten(step.unknown_owner, width))})"
-    due = esc(shorten(step.deadline.text, width)) if step.deadline else "before the next meeting (default)"
-    return f"<b>{n}.</b> [{esc(step.ref)}] {esc(shorten(step.text, width))}\n👥 {owners}\n⏰ {due}"
+def _fingerprint(text: str, markup: InlineKeyboardMarkup | None) -> str:
+    data = text + repr(markup.to_dict() if markup else None)
+    return hashlib.sha1(data.encode(), usedforsecurity=False).hexdigest()[:12]
 
 
 @friendly_errors
 async def report_upload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """A document from the secretariat: read it as a meeting report and preview its next steps."""
-    actor = await require_actor(update, context)
+    """A document from the secretariat: read it as a meeting report and preview its steps."""
+    actor = await _secretariat(update, context)
     if actor is None:
         return
     message = update.effective_message
     assert message is not None and message.document is not None
-    if not can_manage(actor):
-        raise PermissionDenied("Only the secretariat can import meeting reports.")
     document = message.document
     ctx = app_context(context)
     max_bytes = ctx.settings.reports.max_bytes
     if document.file_size and document.file_size > max_bytes:
         raise too_big(max_bytes)  # don't even download it
     content = bytes(await (await context.bot.get_file(document.file_id)).download_as_bytearray())
-    # off the event loop: a DOCX or PDF takes a while to read; the parse looks up parties
+    # off the event loop: a DOCX or PDF takes a while to read, a long report a while to parse
     report = await asyncio.to_thread(read_report, document.file_name or "report.txt", content, max_bytes)
     today = clock.today_in(actor.timezone)
-    draft = await ctx.db.run(
-        lambda session: parse_report(
+    chat_id = _chat_id(update)
+
+    def keep(session: Session) -> Preview:
+        draft = parse_report(
             session=session,
             text=report,
             today=today,
             meeting_margin_days=ctx.settings.deadlines.meeting_margin_days,
         )
-    )
-    token = secrets.token_hex(3)
-    text, markup = _preview(token, draft)
+        return import_previews.create(
+            session=session, draft=draft, chat_id=chat_id, member_id=actor.member_id
+        )
+
+    preview = await ctx.db.run(keep, completes_work=False)
+    pages = layout(preview)
+    paged = len(pages) > MAX_PAGE_MESSAGES
+    text, markup = summary(preview)
+    shown: dict[str, Any] = {"layout": pages, "paged": paged, "pages": {}, "prompts": {}, "shown": {}}
     sent = await message.reply_text(text, reply_markup=markup)
-    _expire_everywhere(context)
-    pending = _pending(context)
-    while len(pending) >= limits.REPORT_PREVIEWS_PER_CHAT:
-        del pending[min(pending, key=lambda t: pending[t]["created_at"])]
-    pending[token] = {"draft": draft, "message_id": sent.message_id, "created_at": clock.now()}
-
-
-def pending_for_reply(context: ContextTypes.DEFAULT_TYPE, replied: Message) -> str | None:
-    """The import token if ``replied`` is a pending import's preview or one of its prompts."""
-    if context.chat_data is None or not context.chat_data.get(KEY):
-        return None
-    for token, pending in _pending(context).items():
-        if pending["message_id"] == replied.message_id or replied.message_id in pending.get("prompts", {}):
-            return token
-    return None
-
-
-async def fix_by_reply(update: Update, context: ContextTypes.DEFAULT_TYPE, token: str) -> None:
-    """“3: Party, Party” sets owners; “3 due: phrase” sets a deadline; the preview is refreshed."""
-    message = update.effective_message
-    assert message is not None and message.text is not None
-    actor = await require_actor(update, context)
-    if actor is None:
-        return
-    if not can_manage(actor):
-        raise PermissionDenied("Only the secretariat can import meeting reports.")
-    pending = _pending(context)[token]
-    draft: ReportDraft = pending["draft"]
-    ctx = app_context(context)
-    replied = message.reply_to_message
-    prompt = pending.get("prompts", {}).get(replied.message_id) if replied else None
-    text = message.text
-    if prompt is not None:  # an answer to "Who owns step 3?" or "What is the deadline of step 3?"
-        what, number = prompt
-        text = f"{number} due: {text}" if what == "u" else f"{number}: {text}"
-    if m := _DUE_FIX.match(text):
-        step = _step(draft, int(m[1]))
-        step.deadline = parse_deadline(
-            m[2],
-            today=draft.meeting_date or clock.today_in(actor.timezone),
-            meeting_margin_days=ctx.settings.deadlines.meeting_margin_days,
+    shown["summary"] = sent.message_id
+    shown["shown"][str(sent.message_id)] = _fingerprint(text, markup)
+    for number in range(1 if paged else len(pages)):
+        text, markup = page(preview, pages, number, paged=paged)
+        sent = await context.bot.send_message(chat_id, text, reply_markup=markup)
+        shown["pages"][str(sent.message_id)] = number
+        shown["shown"][str(sent.message_id)] = _fingerprint(text, markup)
+    await ctx.db.run(
+        lambda session: import_previews.remember_messages(
+            session=session,
+            preview=import_previews.load(session=session, token=preview.token, chat_id=chat_id),
+            messages=shown,
         )
-    elif m := _OWNER_FIX.match(text):
-        step = _step(draft, int(m[1]))
-        names = re.split(r",|;|\band\b", m[2])
-        found, unknown = await ctx.db.run(
-            lambda session: parties.resolve_parties(session=session, names=names)
-        )
-        if unknown:
-            raise BadInput(f"I don't know: {', '.join(u.strip() for u in unknown)}. /parties lists them.")
-        step.owners, step.unknown_owner = found, None
-    else:
-        raise BadInput(
-            "Reply “3: Chairmanship, Sweden” to set owners, or “3 due: March 2024” for a deadline."
-        )
-    text, markup = _preview(token, draft)
-    await context.bot.edit_message_text(
-        text, chat_id=message.chat_id, message_id=pending["message_id"], reply_markup=markup
     )
-    await message.reply_text("✏️ Updated the preview.")
 
 
-def _step(draft: ReportDraft, number: int) -> StepDraft:
-    if not 1 <= number <= len(draft.steps):
-        raise BadInput(f"There is no step {number} in this import.")
-    return draft.steps[number - 1]
+async def _refresh(
+    context: ContextTypes.DEFAULT_TYPE, chat_id: int, preview: Preview, keys: list[str]
+) -> None:
+    """Edit the summary and the pages showing ``keys`` where what they show changed."""
+    shown = preview.row.messages
+    if not shown:
+        return
+    pages = shown["layout"]
+    wanted = {n for k in keys if (n := page_of(pages, k)) is not None}
+    views: list[tuple[int, tuple[str, InlineKeyboardMarkup]]] = [(shown["summary"], summary(preview))]
+    for message_id, number in shown["pages"].items():
+        if number in wanted:
+            views.append((int(message_id), page(preview, pages, number, paged=shown["paged"])))
+    changed: dict[str, str] = {}
+    for message_id, (text, markup) in views:
+        fingerprint = _fingerprint(text, markup)
+        if shown["shown"].get(str(message_id)) == fingerprint:
+            continue
+        try:
+            await context.bot.edit_message_text(
+                text, chat_id=chat_id, message_id=message_id, reply_markup=markup
+            )
+        except BadRequest as exc:
+            if "message is not modified" not in exc.message.lower():
+                log.info("could not refresh an import preview message: %s", exc.message)
+                continue
+        changed[str(message_id)] = fingerprint
+    if changed:
+        await _remember(context, chat_id, preview.token, lambda s: s["shown"].update(changed))
+
+
+async def _remember(
+    context: ContextTypes.DEFAULT_TYPE, chat_id: int, token: str, change: Callable[[dict[str, Any]], object]
+) -> None:
+    """Record which messages show the preview (best effort: they only save edits and find replies)."""
+
+    def work(session: Session) -> None:
+        try:
+            preview = import_previews.load(session=session, token=token, chat_id=chat_id)
+        except BadInput:
+            return  # finished or expired meanwhile
+        messages = copy.deepcopy(preview.row.messages)  # a nested change in place would go unsaved
+        change(messages)
+        import_previews.remember_messages(session=session, preview=preview, messages=messages)
+
+    await app_context(context).db.run(work, completes_work=False)
+
+
+async def _change(
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    token: str,
+    change: Callable[[Session, Preview], Any],
+) -> tuple[Preview, Any]:
+    """Load the preview, apply ``change``, save it: one transaction."""
+    chat_id = _chat_id(update)
+
+    def work(session: Session) -> tuple[Preview, Any]:
+        preview = import_previews.load(session=session, token=token, chat_id=chat_id)
+        result = change(session, preview)
+        import_previews.save(session=session, preview=preview)
+        return preview, result
+
+    result: tuple[Preview, Any] = await app_context(context).db.run(work)
+    return result
 
 
 @friendly_errors
 async def import_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Drop a step, add an unknown owner as a party, Import or Cancel."""
+    """Every button of a preview: edit, drop/restore, owners, deadline, pages, Import, Cancel."""
     query = update.callback_query
     assert query is not None
     match = _CALLBACK.fullmatch(query.data or "")
-    pending = _pending(context).get(match[1]) if match else None
-    if match is None or pending is None:
-        await query.answer("This import is no longer pending: send the file again.", show_alert=True)
+    if match is None:
+        await query.answer(import_previews.GONE, show_alert=True)
         return
-    actor = await require_actor(update, context)
+    actor = await _secretariat(update, context)
     if actor is None:
         return
-    if not can_manage(actor):
-        raise PermissionDenied("Only the secretariat can import meeting reports.")
     token, action = match[1], match[2]
-    draft: ReportDraft = pending["draft"]
     ctx = app_context(context)
+    chat_id = _chat_id(update)
+    margin = ctx.settings.deadlines.meeting_margin_days
     if action == "x":
-        _pending(context).pop(token, None)
+        await ctx.db.run(
+            lambda session: import_previews.discard(
+                session=session, preview=import_previews.load(session=session, token=token, chat_id=chat_id)
+            )
+        )
         await query.answer()
-        await query.edit_message_text("Import cancelled. Nothing was stored.")
+        await show_in_place(update, context, "Import cancelled. Nothing was stored.")
         return
     if action == "ok":
         today = clock.today_in(actor.timezone)
-        result = await ctx.db.run(
-            lambda session: store_report(
-                session=session,
-                draft=draft,
-                meeting_margin_days=ctx.settings.deadlines.meeting_margin_days,
-                today=today,
+
+        def finish(session: Session) -> tuple[Preview, ImportResult]:
+            preview = import_previews.load(session=session, token=token, chat_id=chat_id)
+            return preview, import_previews.finish(
+                session=session, preview=preview, margin_days=margin, today=today
             )
-        )
-        _pending(context).pop(token, None)
+
+        preview, result = await ctx.db.run(finish)
         await replan_after(ctx, PlanScope.items(result.created))
-        created = ", ".join(f"#{i}" for i in result.created) or "none"
-        text = f"✅ Imported {len(result.created)} step(s) from {esc(result.meeting.name)}: {created}."
+        await query.answer()
+        numbers = result.created
+        created = ", ".join(f"#{i}" for i in numbers[:30]) + (" …" if len(numbers) > 30 else "") or "none"
+        text = f"✅ Imported {len(numbers)} step(s) from {esc(result.meeting.name)}: {created}."
         if result.skipped:
             text += f"\n{len(result.skipped)} were already imported."
-        await query.answer()
-        await query.edit_message_text(text + "\n/items all lists them.")
+        await show_in_place(update, context, text + "\n/items all lists them.")
+        await _retire_pages(context, chat_id, preview)
         return
-    number = int(action[1:])
-    step = _step(draft, number)
-    if action[0] in "ou":
-        question = (
-            f"👥 Who owns step {number}? Reply with party names, e.g. Chairmanship, Sweden."
-            if action[0] == "o"
-            else f"⏰ What is the deadline of step {number}? Reply with a phrase, e.g. end of March 2024."
+    if action in ("dt", "nm") or action[0] in "ou":
+        key = action[1:] if action[0] in "ou" and action not in ("dt", "nm") else ""
+        kind = action if action in ("dt", "nm") else action[0]
+        preview = await ctx.db.run(
+            lambda session: import_previews.load(session=session, token=token, chat_id=chat_id),
+            completes_work=False,
         )
+        if key:
+            preview.step(key)
         await query.answer()
-        prompt = await ask_for_reply(update, context, question)
-        pending.setdefault("prompts", {})[prompt.message_id] = (action[0], number)
+        prompt = await ask_for_reply(update, context, QUESTIONS[kind].format(key=key))
+        await _remember(
+            context, chat_id, token, lambda s: s["prompts"].update({str(prompt.message_id): [kind, key]})
+        )
         return
-    if action.startswith("d"):
-        draft.steps.remove(step)
-        if not draft.steps:
-            _pending(context).pop(token, None)
-            await query.answer()
-            await query.edit_message_text("All steps dropped. Nothing was stored.")
-            return
-    else:
-        name = step.unknown_owner or ""
-        party = await ctx.db.run(lambda session: parties.add_party(session=session, name=name, aliases=[]))
-        step.owners, step.unknown_owner = [party], None
+    if action == "na":
+        preview, added = await _change(
+            update,
+            context,
+            token,
+            lambda session, p: import_previews.add_unknown_parties(session=session, preview=p),
+        )
+        await query.answer(_added(added))
+        await _refresh(context, chat_id, preview, [s.key for s in preview.draft.steps])
+        return
+    if action[0] == "p":
+        await _show_page(update, context, token, int(action[1:]))
+        return
+    if action[0] == "e":
+        key = action[1:]
+        preview = await ctx.db.run(
+            lambda session: import_previews.load(session=session, token=token, chat_id=chat_id),
+            completes_work=False,
+        )
+        text, markup = step_card(preview, key)
+        await query.answer()
+        await context.bot.send_message(chat_id, text, reply_markup=markup)
+        return
+    key = action[1:]
+    answers: dict[str, Callable[[Session, Preview], Any]] = {
+        "d": lambda session, p: (
+            "Dropped." if import_previews.drop(p, key) else f"Step {key} is already dropped."
+        ),
+        "r": lambda session, p: "Restored." if import_previews.restore(p, key) else f"Step {key} is kept.",
+        "n": lambda session, p: _added(
+            import_previews.add_unknown_parties(session=session, preview=p, key=key)
+        ),
+    }
+    preview, answer = await _change(update, context, token, answers[action[0]])
+    await query.answer(answer)
+    text, markup = step_card(preview, key)
+    await show_in_place(update, context, text, reply_markup=markup)
+    touched = [s.key for s in preview.draft.steps] if action[0] == "n" else [key]
+    await _refresh(context, chat_id, preview, touched)
+
+
+def _added(parties: list[Any]) -> str:
+    return (
+        f"Added {len(parties)} part{'y' if len(parties) == 1 else 'ies'}."
+        if parties
+        else "Nothing new to add."
+    )
+
+
+async def _show_page(update: Update, context: ContextTypes.DEFAULT_TYPE, token: str, number: int) -> None:
+    query = update.callback_query
+    assert query is not None and query.message is not None
+    chat_id = _chat_id(update)
+    preview = await app_context(context).db.run(
+        lambda session: import_previews.load(session=session, token=token, chat_id=chat_id),
+        completes_work=False,
+    )
+    pages = preview.row.messages.get("layout") or layout(preview)
+    if not 0 <= number < len(pages):
+        await query.answer("There is no such page.", show_alert=True)
+        return
     await query.answer()
-    text, markup = _preview(token, draft)
-    await query.edit_message_text(text, reply_markup=markup)
+    text, markup = page(preview, pages, number, paged=True)
+    await show_in_place(update, context, text, reply_markup=markup)
+    message_id = str(query.message.message_id)
+    fingerprint = _fingerprint(text, markup)
+    await _remember(
+        context,
+        chat_id,
+        token,
+        lambda s: (s["pages"].update({message_id: number}), s["shown"].update({message_id: fingerprint})),
+    )
+
+
+async def _retire_pages(context: ContextTypes.DEFAULT_TYPE, chat_id: int, preview: Preview) -> None:
+    """After Import or Cancel the page buttons mean nothing: take them away (best effort)."""
+    for message_id in (preview.row.messages or {}).get("pages", {}):
+        try:
+            await context.bot.edit_message_reply_markup(
+                chat_id=chat_id, message_id=int(message_id), reply_markup=None
+            )
+        except BadRequest as exc:
+            log.info("could not retire an import page's buttons: %s", exc.message)
+
+
+async def pending_for_reply(context: ContextTypes.DEFAULT_TYPE, replied: Message) -> str | None:
+    """The import token if ``replied`` is a pending preview's summary, page or prompt."""
+    return await app_context(context).db.run(
+        lambda session: import_previews.by_message(
+            session=session, chat_id=replied.chat_id, message_id=replied.message_id
+        ),
+        completes_work=False,
+    )
+
+
+async def fix_by_reply(update: Update, context: ContextTypes.DEFAULT_TYPE, token: str) -> None:
+    """A reply to a preview: owners, a deadline, the meeting's date or name; the preview follows."""
+    message = update.effective_message
+    assert message is not None
+    actor = await _secretariat(update, context)
+    if actor is None:
+        return
+    ctx = app_context(context)
+    margin = ctx.settings.deadlines.meeting_margin_days
+    today = clock.today_in(actor.timezone)
+    text = message.text or ""
+    replied = message.reply_to_message
+    chat_id = _chat_id(update)
+
+    def change(session: Session, preview: Preview) -> tuple[list[str], str]:
+        prompt = preview.row.messages.get("prompts", {}).get(str(replied.message_id)) if replied else None
+        line = text
+        if prompt is not None:  # the answer to one of our questions: the value alone
+            kind, key = prompt
+            line = {
+                "o": f"{key}: {text}",
+                "u": f"{key} due: {text}",
+                "dt": f"date: {text}",
+                "nm": f"name: {text}",
+            }[kind]
+        if m := _DATE_FIX.match(line):
+            held = import_previews.set_meeting_date(preview=preview, text=m[1], margin_days=margin)
+            return [s.key for s in preview.draft.steps], f"📅 Meeting date set to {held.isoformat()}."
+        if m := _NAME_FIX.match(line):
+            name = import_previews.set_meeting_name(preview=preview, text=m[1])
+            return [], f"📝 Meeting name set to {esc(name)}."
+        if m := _DUE_FIX.match(line):
+            deadline = import_previews.set_deadline(
+                preview=preview, key=m[1], phrase=m[2], today=today, margin_days=margin
+            )
+            return [m[1]], f"⏰ Step {m[1]}: {esc(deadline.text)}."
+        if m := _OWNER_FIX.match(line):
+            keys = import_previews.set_owners(session=session, preview=preview, keys=m[1], names_text=m[2])
+            owners = ", ".join(esc(p.name) for p in preview.step(keys[0]).owners)
+            return keys, f"👥 Step {', '.join(keys[:10])}{' …' if len(keys) > 10 else ''}: {owners}."
+        raise BadInput(HOW_TO_FIX)
+
+    preview, (keys, done) = await _change(update, context, token, change)
+    await message.reply_text(done)
+    await _refresh(context, chat_id, preview, keys)

@@ -266,7 +266,7 @@ async def reply_to_item(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     replied = message.reply_to_message
     if replied.from_user is None or replied.from_user.id != context.bot.id:
         return
-    token = imports.pending_for_reply(context, replied)
+    token = await imports.pending_for_reply(context, replied)
     if token is not None:  # a fix to a report import's preview
         await imports.fix_by_reply(update, context, token)
         return

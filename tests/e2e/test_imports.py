@@ -1,4 +1,4 @@
-"""The secretariat sends a meeting report to the bot, reviews the preview, fixes it, imports it."""
+"""The secretariat sends a meeting report, reviews every step found, fixes it, imports it."""
 
 from __future__ import annotations
 
@@ -6,92 +6,227 @@ from pathlib import Path
 
 from sqlmodel import select
 
-from storage.models import Item, ItemOwner, Party
-from tests.e2e.harness import assert_clean, bot_world
+from bot.emulator import Emulator, FloodPolicy
+from bot.emulator.client import Sent
+from storage.models import ImportPreview, Item, ItemOwner, Party
+from tests.e2e.harness import BotWorld, assert_clean, bot_world
 
 ISTANBUL = Path(__file__).parents[1] / "data" / "bp-som32-istanbul-2022.txt"
+PARTIES = (
+    "Chairmanship (Türkiye) | Chairmanship",
+    "Reference Group Chair — Sweden | Sweden",
+    "Reference Group Chair — Pakistan | Pakistan",
+)
+
+
+async def upload(world: BotWorld, name: str, content: bytes, pages: int = 1) -> tuple[Sent, list[Sent]]:
+    """Send a report; return the summary (the reply) and the page messages after it."""
+    await world.client.skip()
+    await world.client.send_document(world.admin, name, content)
+    summary, *shown = await world.client.replies(world.admin, 1 + pages, timeout=20)
+    return summary, shown
+
+
+async def add_parties(world: BotWorld, names: tuple[str, ...] = PARTIES) -> None:
+    for name in names:
+        await world.client.ask(world.admin, f"/party add {name}")
+
+
+def stored_items(world: BotWorld) -> list[Item]:
+    with world.db.session() as session:
+        return list(session.exec(select(Item).order_by(Item.id)).all())
 
 
 async def test_upload_preview_fix_and_import_the_istanbul_report(tmp_path: Path) -> None:
     async with bot_world(tmp_path, seed=False) as world:
         client, admin = world.client, world.admin
-        for name in (
-            "Chairmanship (Türkiye) | Chairmanship",
-            "Reference Group Chair — Sweden | Sweden",
-            "Reference Group Chair — Pakistan | Pakistan",
-        ):
-            await client.ask(admin, f"/party add {name}")
-        await client.skip()
-        await client.send_document(admin, ISTANBUL.name, ISTANBUL.read_bytes())
-        (preview,) = await client.replies(admin, 1)
-        assert "32nd Senior Officials Meeting — 2022-12-01, Istanbul, Türkiye" in preview.text
-        assert "5 next step(s). Nothing is stored yet." in preview.text
-        assert "1. [§13.1] The Chairmanship will provide time until early 2023" in preview.text
-        assert "3. [§13.3]" in preview.text and "⚠️ no owner" in preview.text
-        assert "✅ Import" in preview.buttons
-        with world.db.session() as session:
-            assert session.exec(select(Item)).all() == []
+        await add_parties(world)
+        summary, (steps,) = await upload(world, ISTANBUL.name, ISTANBUL.read_bytes())
+        assert "32nd Senior Officials Meeting" in summary.text
+        assert "📅 1 Dec 2022 · Istanbul, Türkiye" in summary.text
+        assert "5 step(s) to import, 1 without an owner" in summary.text
+        assert (
+            "1 · §13.1" in steps.text and "The Chairmanship will provide time until early 2023" in steps.text
+        )
+        assert "3 · §13.3" in steps.text and "⚠️ no owner" in steps.text
+        assert steps.buttons == ["✏️ 1", "✏️ 2", "✏️ 3", "✏️ 4", "✏️ 5"]
+        assert stored_items(world) == []
 
-        edited, ok = await client.say(admin, "3: Chairmanship", reply_to=preview.message_id, expect=2)
-        assert edited.kind == "edit" and edited.message_id == preview.message_id
-        assert "⚠️ no owner" not in edited.text and "Updated the preview" in ok.text
-        _, (done,) = await client.press(admin, preview, "Import", expect=1)
+        answer, _ = await client.press(admin, summary, "Import")
+        assert answer["show_alert"] and "1 step(s) have no owner: 3" in answer["text"]
+
+        ok, *edits = await client.say(admin, "3: Chairmanship", reply_to=summary.message_id, expect=3)
+        assert ok.text == "👥 Step 3: Chairmanship (Türkiye)."
+        assert {e.message_id for e in edits} == {summary.message_id, steps.message_id}
+        page = next(e for e in edits if e.message_id == steps.message_id)
+        assert "⚠️ no owner" not in page.text
+        _, (done,) = await client.press(admin, summary, "Import", expect=1)
         assert "Imported 5 step(s) from 32nd Senior Officials Meeting: #1, #2, #3, #4, #5." in done.text
 
+        rows = stored_items(world)
+        assert [r.paragraph_ref for r in rows] == ["§13.1", "§13.2", "§13.3", "§13.4", "§13.5"]
+        assert rows[0].due_text == "until early 2023" and rows[3].due_precision == "meeting"
         with world.db.session() as session:
-            rows = session.exec(select(Item).order_by(Item.id)).all()
-            assert [r.paragraph_ref for r in rows] == ["§13.1", "§13.2", "§13.3", "§13.4", "§13.5"]
-            assert rows[0].due_text == "until early 2023" and rows[3].due_precision == "meeting"
             assert len(session.exec(select(ItemOwner).where(ItemOwner.item_id == rows[4].id)).all()) == 3
+            assert session.exec(select(ImportPreview)).all() == []  # a finished preview is gone
 
         # the same report again adds nothing
-        await client.send_document(admin, ISTANBUL.name, ISTANBUL.read_bytes())
-        (again,) = await client.replies(admin, 1)
-        await client.say(admin, "3: Chairmanship", reply_to=again.message_id, expect=2)
-        _, (second,) = await client.press(admin, again, "Import", expect=1)
+        summary, _ = await upload(world, ISTANBUL.name, ISTANBUL.read_bytes())
+        await client.say(admin, "3: Chairmanship", reply_to=summary.message_id, expect=3)
+        _, (second,) = await client.press(admin, summary, "Import", expect=1)
         assert "Imported 0 step(s)" in second.text and "5 were already imported" in second.text
         await assert_clean(world)
 
 
-async def test_drop_steps_add_unknown_party_and_bad_files(tmp_path: Path) -> None:
-    report = (
-        "Working Group Meeting\nDate: 14 March 2024\n\nAction points\n"
-        "1. Draft the concept note by May 2024 (Ministry of Magic)\n"
-        "2. Nobody in particular does this in 2025\n"
-    )
-    async with bot_world(tmp_path, reports={"max_size_mb": 1}) as world:
+REPORT = (
+    "Working Group Meeting\nDate: 14 March 2024\n\nAction points\n"
+    "1. Sweden will draft the concept note by May 2024.\n"
+    "2. Pakistan will share the draft with partners in 2025.\n"
+    "3. Sweden will circulate the agenda by 1 June 2024.\n"
+    "4. Pakistan will book the venue by 1 July 2024.\n"
+)
+
+
+async def test_steps_keep_their_numbers_and_a_double_tap_drops_one(tmp_path: Path) -> None:
+    async with bot_world(tmp_path, seed=False) as world:
         client, admin = world.client, world.admin
-        await client.skip()
-        await client.send_document(admin, "wg.md", report.encode())
-        (preview,) = await client.replies(admin, 1)
-        _, (question,) = await client.press(admin, preview, "⏰ 1", expect=1)
-        assert "What is the deadline of step 1?" in question.text
-        assert question.reply_markup and question.reply_markup.get("force_reply") is True
-        edited, _ = await client.say(admin, "end of June 2024", reply_to=question.message_id, expect=2)
-        assert "⏰ end of June 2024" in edited.text
-        preview = edited
-        _, (after_drop,) = await client.press(admin, preview, "Drop 2", expect=1)
-        assert "Nobody in particular" not in after_drop.text
-        _, (after_add,) = await client.press(admin, after_drop, "Add party", expect=1)
-        assert "👥 Ministry of Magic" in after_add.text
-        _, (done,) = await client.press(admin, after_add, "Import", expect=1)
-        assert "Imported 1 step(s)" in done.text
+        await add_parties(world)
+        summary, (steps,) = await upload(world, "wg.md", REPORT.encode())
+        assert "4 step(s) to import" in summary.text
+        _, (card3,) = await client.press(admin, steps, "✏️ 3", expect=1)
+        assert card3.text.startswith("Step 3") and "circulate the agenda" in card3.text
+        _, (prompt,) = await client.press(admin, card3, "Deadline", expect=1)
+        assert "deadline of step 3" in prompt.text
+
+        # step 1 is dropped while the prompt for step 3 is open: 3 stays 3
+        _, (card1,) = await client.press(admin, steps, "✏️ 1", expect=1)
+        answer, _ = await client.press(admin, card1, "Drop", expect=3)
+        assert answer["text"] == "Dropped."
+        again, _ = await client.press(admin, card1, data=card1.callback_data[2])  # the stale Drop button
+        assert again["text"] == "Step 1 is already dropped."
+        ok, page = await client.say(admin, "end of June 2024", reply_to=prompt.message_id, expect=2)
+        assert ok.text.startswith("⏰ Step 3: end of June 2024")
+        assert page.message_id == steps.message_id and "30 Jun 2024 (“end of June 2024”)" in page.text
+
+        summary_now = await client.events(after=0, chat_id=admin)
+        latest = [m for m in summary_now if m.message_id == summary.message_id][-1]
+        assert "3 step(s) to import" in latest.text and "1 dropped" in latest.text
+        _, (done,) = await client.press(admin, summary, "Import", expect=1)
+        assert "Imported 3 step(s)" in done.text
+        rows = stored_items(world)
+        assert [r.text for r in rows] == [
+            "Pakistan will share the draft with partners in 2025.",
+            "Sweden will circulate the agenda by 1 June 2024.",
+            "Pakistan will book the venue by 1 July 2024.",
+        ]
+        assert rows[1].due_text == "end of June 2024" and rows[1].due_date is not None
+        assert rows[1].due_date.isoformat() == "2024-06-30"
+        await assert_clean(world)
+
+
+async def test_a_pending_preview_survives_a_restart(tmp_path: Path) -> None:
+    db_url = f"sqlite:///{tmp_path / 'kept.db'}"
+    async with Emulator(flood=FloodPolicy.off()) as emu:
+        async with bot_world(tmp_path, emulator=emu, db_url=db_url, seed=False) as world:
+            await add_parties(world)
+            summary, (steps,) = await upload(world, "wg.md", REPORT.encode())
+            await world.client.press(world.admin, steps, "✏️ 2", expect=1)
+        async with bot_world(tmp_path, emulator=emu, db_url=db_url, seed=False) as world:
+            _, (card,) = await world.client.press(world.admin, steps, "✏️ 4", expect=1)
+            await world.client.press(world.admin, card, "Drop", expect=3)
+            await world.client.say(world.admin, "1: Pakistan", reply_to=summary.message_id, expect=2)
+            _, (done,) = await world.client.press(world.admin, summary, "Import", expect=1)
+            assert "Imported 3 step(s)" in done.text
+            rows = stored_items(world)
+            assert len(rows) == 3 and "book the venue" not in " ".join(r.text for r in rows)
+            await assert_clean(world)
+
+
+async def test_a_150_step_list_shows_every_step_over_several_messages(tmp_path: Path) -> None:
+    lines = [f"{n}. Sweden will prepare background paper number {n} by May 2024." for n in range(1, 151)]
+    report = "Working Group Meeting\nDate: 14 March 2024\n\nAction points\n" + "\n".join(lines)
+    async with bot_world(tmp_path, seed=False) as world:
+        await add_parties(world)
+        summary, pages = await upload(world, "plan.md", report.encode(), pages=8)
+        assert "150 step(s) to import" in summary.text
+        shown = "\n".join(p.text for p in pages)
+        for n in range(1, 151):
+            assert f"background paper number {n} by" in shown
+        assert all(len(p.text) <= 4096 and len(p.buttons) <= 100 for p in pages)
+        _, (done,) = await world.client.press(world.admin, summary, "Import", expect=1)
+        assert "Imported 150 step(s)" in done.text
+        assert len(stored_items(world)) == 150
+        await assert_clean(world)
+
+
+async def test_a_report_without_a_date_asks_for_it(tmp_path: Path) -> None:
+    report = (
+        "Working Group Meeting\n\nAction points\n"
+        "1. Sweden will send comments within 30 days.\n"
+        "2. The Ministry of Magic will host the next meeting in 2025.\n"
+    )
+    async with bot_world(tmp_path, seed=False) as world:
+        client, admin = world.client, world.admin
+        await add_parties(world)
+        summary, _ = await upload(world, "wg.md", report.encode())
+        assert "No meeting date found" in summary.text and "📅 Set date" in summary.buttons
+        assert "New parties named in the report: Ministry of Magic" in summary.text
+        answer, _ = await client.press(admin, summary, "Import")
+        assert answer["show_alert"] and "Set the meeting's date first" in answer["text"]
+        assert stored_items(world) == []
+
+        _, (question,) = await client.press(admin, summary, "Set date", expect=1)
+        ok, *_ = await client.say(admin, "12 March 2024", reply_to=question.message_id, expect=3)
+        assert ok.text == "📅 Meeting date set to 2024-03-12."
+        answer, (added, page) = await client.press(admin, summary, "Add 1 new parties", expect=2)
+        assert answer["text"] == "Added 1 party."
+        assert "New parties" not in added.text and "👥 Ministry of Magic" in page.text
+        _, (done,) = await client.press(admin, summary, "Import", expect=1)
+        assert "Imported 2 step(s)" in done.text
+        rows = stored_items(world)
+        assert rows[0].due_date is not None and rows[0].due_date.isoformat() == "2024-04-11"
         with world.db.session() as session:
             assert session.exec(select(Party).where(Party.name == "Ministry of Magic")).first() is not None
+        await assert_clean(world)
 
+
+async def test_only_the_secretariat_in_the_same_chat_can_touch_a_preview(tmp_path: Path) -> None:
+    async with bot_world(tmp_path) as world:
+        client, admin = world.client, world.admin
+        summary, (steps,) = await upload(world, "wg.md", REPORT.encode())
+        sven = await world.join("Sven", "Sweden")
+        data = summary.callback_data[0]
+        # Sven forges the Import button of the admin's preview in his own chat
+        mine = await client.ask(sven, "/items")
+        answer, _ = await client.press(sven, mine, data=data)
+        assert answer["show_alert"]
+        assert stored_items(world)[-1].text != "Sweden will book the venue by 1 July 2024."
+        before = len(stored_items(world))
+        await client.send_document(sven, "wg.md", REPORT.encode())
+        (refused,) = await client.replies(sven, 1)
+        assert "Only the secretariat can import" in refused.text
+        for forged in (
+            "im:zzzzzzzz:ok",
+            "im:00000000:ok",
+            "im:" + data[3:11] + ":d99999",
+            "im:" + data[3:11] + ":e0",
+        ):
+            answer, _ = await client.press(admin, steps, data=forged)
+            assert answer["show_alert"], forged
+        assert len(stored_items(world)) == before
+        await assert_clean(world)
+
+
+async def test_bad_files_get_a_clear_reply(tmp_path: Path) -> None:
+    async with bot_world(tmp_path, reports={"max_size_mb": 1}) as world:
         for name, content, message in [
             ("empty.txt", b"  ", "That file is empty."),
             ("photo.txt", b"\x00\x01\x02", "doesn't look like a text report"),
-            ("minutes.txt", b"Minutes\n\nWe talked.\n", "couldn't find a section of agreed actions"),
+            ("minutes.txt", b"Minutes\n\nWe talked about the weather.\n", "couldn't find"),
             ("huge.txt", b"x" * (1024 * 1024 + 1), "too big (max 1 MB)"),
         ]:
-            await client.skip()
-            await client.send_document(admin, name, content)
-            (reply,) = await client.replies(admin, 1)
-            assert message in reply.text
-        sven = await world.join("Sven", "Sweden")
-        await client.skip()
-        await client.send_document(sven, "wg.md", report.encode())
-        (refused,) = await client.replies(sven, 1)
-        assert "Only the secretariat can import" in refused.text
+            await world.client.skip()
+            await world.client.send_document(world.admin, name, content)
+            (reply,) = await world.client.replies(world.admin, 1)
+            assert message in reply.text, name
         await assert_clean(world)

@@ -1,0 +1,185 @@
+"""How a pending report import looks in chat: a summary with Import/Cancel, the steps on pages,
+and a card per step with its buttons. Callback data: ``im:<token>:<action>`` (<= 64 bytes)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.limits import SPLIT_TARGET
+from bot.render import esc, fmt_date, shorten, visible_length
+from core.import_previews import Preview
+from core.reports import StepDraft
+
+PAGE_BUDGET = SPLIT_TARGET - 600  # room for owners set later without re-paging
+STEPS_PER_PAGE = 20  # one ✏️ button each: a page's keyboard stays short on a phone
+MAX_PAGE_MESSAGES = 10  # more pages than this: one message with ◀ ▶ instead of a flood of messages
+STEP_TEXT_WIDTHS = (300, 160, 80)
+BUTTONS_PER_ROW = 5
+NO_DATE = (
+    "⚠️ <b>No meeting date found.</b> Deadlines like “within 30 days” are counted from it: tap 📅 Set date."
+)
+
+
+def _due(step: StepDraft, width: int) -> str:
+    if step.deadline is not None and step.deadline.due_date is not None:
+        when = fmt_date(step.deadline.due_date)
+        return f"{when} (“{esc(shorten(step.deadline.text, width))}”)"
+    if step.deadline is not None and step.deadline.meeting_linked:
+        return f"{esc(shorten(step.deadline.text, width))} (before the next meeting)"
+    if step.deadline_phrase:
+        return f"⚠️ “{esc(shorten(step.deadline_phrase, width))}”: no date yet"
+    return "before the next meeting (default)"
+
+
+def _owners(step: StepDraft, width: int) -> str:
+    known = ", ".join(esc(p.name) for p in step.owners)
+    new = ", ".join(f"“{esc(shorten(n, width))}”" for n in step.unknown_owners)
+    if known and new:
+        return f"{known}; new: {new}"
+    if new:
+        return f"⚠️ new party {new} (➕ adds it)"
+    return known or "⚠️ <b>no owner</b>"
+
+
+def step_block(step: StepDraft, *, width: int, dropped: bool) -> str:
+    if dropped:
+        return f"<s><b>{esc(step.key)}</b> · {esc(shorten(step.text, 60))}</s> — dropped"
+    flag = f" ⚠️ <i>{esc(step.why)}</i>" if step.doubtful else ""
+    return (
+        f"<b>{esc(step.key)}</b> · {esc(step.ref)}{flag}\n{esc(shorten(step.text, width))}\n"
+        f"👥 {_owners(step, 40)}\n⏰ {_due(step, 60)}"
+    )
+
+
+def layout(preview: Preview) -> list[list[str]]:
+    """Steps grouped into pages once, when the preview is made: a step stays on its page."""
+    pages: list[list[str]] = []
+    current: list[str] = []
+    size = 0
+    for step in preview.draft.steps:
+        block = visible_length(step_block(step, width=STEP_TEXT_WIDTHS[0], dropped=False)) + 2
+        if current and (size + block > PAGE_BUDGET or len(current) >= STEPS_PER_PAGE):
+            pages.append(current)
+            current, size = [], 0
+        current.append(step.key)
+        size += block
+    if current:
+        pages.append(current)
+    return pages
+
+
+def page_of(pages: Sequence[Sequence[str]], key: str) -> int | None:
+    return next((n for n, keys in enumerate(pages) if key in keys), None)
+
+
+def summary(preview: Preview) -> tuple[str, InlineKeyboardMarkup]:
+    draft, token = preview.draft, preview.token
+    lines = [
+        f"📄 <b>{esc(draft.meeting_name)}</b>" if draft.meeting_name else "⚠️ <b>No meeting name found.</b>"
+    ]
+    where = f" · {esc(draft.place)}" if draft.place else ""
+    lines.append(f"📅 {fmt_date(draft.meeting_date)}{where}" if draft.meeting_date else NO_DATE)
+    kept = preview.kept
+    doubtful = sum(1 for s in kept if s.doubtful)
+    lacking = len(preview.without_owner())
+    facts = [f"<b>{len(kept)}</b> step(s) to import"]
+    if lacking:
+        facts.append(f"{lacking} without an owner")
+    if doubtful:
+        facts.append(f"{doubtful} doubtful ⚠️")
+    if preview.dropped:
+        facts.append(f"{len(preview.dropped)} dropped")
+    lines.append(", ".join(facts) + ".")
+    unknown = preview.unknown_owners()
+    if unknown:
+        names = ", ".join(esc(shorten(n, 40)) for n in unknown[:8]) + (" …" if len(unknown) > 8 else "")
+        lines.append(f"New parties named in the report: {names}.")
+    lines.append(
+        "<i>Nothing is stored until you tap Import. ✏️ under the steps edits one; or reply here "
+        "“3: Chairmanship” (owners), “3 due: March 2024” (deadline), “date: 12 March 2024”.</i>"
+    )
+    rows = [
+        [
+            InlineKeyboardButton(f"✅ Import {len(kept)}", callback_data=f"im:{token}:ok"),
+            InlineKeyboardButton("✖ Cancel", callback_data=f"im:{token}:x"),
+        ]
+    ]
+    fixes = []
+    if not draft.meeting_date:
+        fixes.append(InlineKeyboardButton("📅 Set date", callback_data=f"im:{token}:dt"))
+    if not draft.meeting_name:
+        fixes.append(InlineKeyboardButton("📝 Set name", callback_data=f"im:{token}:nm"))
+    if unknown:
+        fixes.append(
+            InlineKeyboardButton(f"➕ Add {len(unknown)} new parties", callback_data=f"im:{token}:na")
+        )
+    if fixes:
+        rows.append(fixes)
+    return "\n".join(lines), InlineKeyboardMarkup(rows)
+
+
+def page(
+    preview: Preview, pages: Sequence[Sequence[str]], number: int, *, paged: bool
+) -> tuple[str, InlineKeyboardMarkup]:
+    """One page of steps with a ✏️ button per step (and ◀ ▶ when one message shows every page)."""
+    keys = pages[number]
+    steps = [preview.step(k) for k in keys]
+    head = f"Steps {esc(keys[0])}–{esc(keys[-1])} of {len(preview.draft.steps)}" if paged else ""
+    text = ""
+    for width in STEP_TEXT_WIDTHS:
+        blocks = [step_block(s, width=width, dropped=s.key in preview.dropped) for s in steps]
+        text = "\n\n".join([*([f"<i>{head}</i>"] if head else []), *blocks])
+        if visible_length(text) <= SPLIT_TARGET:
+            break
+    buttons = [
+        InlineKeyboardButton(
+            f"↩ {s.key}" if s.key in preview.dropped else f"✏️ {s.key}",
+            callback_data=f"im:{preview.token}:{'r' if s.key in preview.dropped else 'e'}{s.key}",
+        )
+        for s in steps
+    ]
+    rows = [buttons[i : i + BUTTONS_PER_ROW] for i in range(0, len(buttons), BUTTONS_PER_ROW)]
+    if paged:
+        nav = []
+        if number > 0:
+            nav.append(InlineKeyboardButton("◀", callback_data=f"im:{preview.token}:p{number - 1}"))
+        nav.append(
+            InlineKeyboardButton(f"{number + 1}/{len(pages)}", callback_data=f"im:{preview.token}:p{number}")
+        )
+        if number + 1 < len(pages):
+            nav.append(InlineKeyboardButton("▶", callback_data=f"im:{preview.token}:p{number + 1}"))
+        rows.append(nav)
+    return text, InlineKeyboardMarkup(rows)
+
+
+def step_card(preview: Preview, key: str) -> tuple[str, InlineKeyboardMarkup]:
+    """One step in full, with what can be changed about it."""
+    step = preview.step(key)
+    dropped = key in preview.dropped
+    why = f"{esc(step.why)} ({round(step.confidence * 100)}% sure)" if step.why else ""
+    text = (
+        f"<b>Step {esc(key)}</b> · {esc(step.ref)}{' — dropped' if dropped else ''}\n"
+        f"{esc(step.text)}\n\n👥 {_owners(step, 80)}\n⏰ {_due(step, 120)}"
+        + (f"\n<i>Found because: {why}</i>" if why else "")
+    )
+    token = preview.token
+    rows = [
+        [
+            InlineKeyboardButton("👥 Owners", callback_data=f"im:{token}:o{key}"),
+            InlineKeyboardButton("⏰ Deadline", callback_data=f"im:{token}:u{key}"),
+        ],
+        [
+            InlineKeyboardButton("↩ Restore", callback_data=f"im:{token}:r{key}")
+            if dropped
+            else InlineKeyboardButton("✖ Drop", callback_data=f"im:{token}:d{key}")
+        ],
+    ]
+    if step.unknown_owners and not dropped:
+        name = shorten(step.unknown_owners[0], 30)
+        more = f" +{len(step.unknown_owners) - 1}" if len(step.unknown_owners) > 1 else ""
+        rows.append(
+            [InlineKeyboardButton(f"➕ Add party “{name}”{more}", callback_data=f"im:{token}:n{key}")]
+        )
+    return text, InlineKeyboardMarkup(rows)
