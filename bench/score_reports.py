@@ -177,7 +177,8 @@ def score_report(db: Database, text: str, expected: dict[str, object], verbose: 
             print(f"    ~ {step.ref} {step.text[:70]!r}")
             if not ok_deadline:
                 print(
-                    f"        deadline: found {step.deadline} / expected {item['due']} {item.get('relative_to')}"
+                    f"        deadline: found {step.deadline} / "
+                    f"expected {item['due']} {item.get('relative_to')}"
                 )
             if not ok_owners:
                 print(f"        owners: found {found_owners(step)} / expected {item['owners']}")

@@ -268,9 +268,10 @@ def _absolute(phrase: str, original: str, today: date) -> Deadline:
         return Deadline(original, _month_end(int(m["year"]), half * 6), Precision.HALF)
 
     if m := (_DAY_MONTH.match(phrase) or _MONTH_DAY.match(phrase)):
-        month, day = MONTHS[m["month"]], int(m["day"])
-        year = today.year if (month, day) >= (today.month, today.day) else today.year + 1
-        return Deadline(original, _safe_date(year, month, day, original), Precision.DAY)
+        month_number, day_number = MONTHS[m["month"]], int(m["day"])
+        upcoming = (month_number, day_number) >= (today.month, today.day)
+        year = today.year if upcoming else today.year + 1
+        return Deadline(original, _safe_date(year, month_number, day_number, original), Precision.DAY)
     if m := _PART_IN_MONTH.match(phrase):
         month = MONTHS[m["month"]]
         year = int(m["year"]) if m["year"] else _upcoming_month_end(month, today).year

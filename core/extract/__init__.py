@@ -30,7 +30,8 @@ from storage.models import Precision
 __all__ = ["Action", "Extraction", "extract"]
 
 TIER1 = re.compile(
-    r"\b(?:next steps?|action items?|action points?|agreed actions?|actions? agreed|follow[- ]?up(?: actions?)?|"
+    r"\b(?:next steps?|action items?|action points?|agreed actions?|actions? agreed|"
+    r"follow[- ]?up(?: actions?)?|"
     r"(?:the )?way forward|action plan|actions? list|list of actions|to-?dos?|tasks)\b",
     re.IGNORECASE,
 )
@@ -164,14 +165,16 @@ def _section_steps(doc: list[Block], reference: date | None, margin: int) -> lis
         if block.row is not None:
             owners = split_owners(block.row.owner) if block.row.owner else []
             due_text = block.row.due
-        elif m := re.search(r"\(([^()]{2,80})\)\s*[.;]?\s*$", text):
-            if is_actor(m[1]) or not re.search(r"\d", m[1]):
-                owners, text = split_owners(m[1]), text[: m.start()].rstrip()
+        elif (m := re.search(r"\(([^()]{2,80})\)\s*[.;]?\s*$", text)) and (
+            is_actor(m[1]) or not re.search(r"\d", m[1])
+        ):
+            owners, text = split_owners(m[1]), text[: m.start()].rstrip()
         verdict = judge(text, in_item=True, lead=block.lead)
         if block.kind == "para" and verdict.score <= 0 and _deadline(text, reference, margin) is None:
             continue  # "Thank you all." after the list
         if not owners:
             owners = verdict.owners
+        deadline: Deadline | None
         if due_text:
             deadline = _deadline(due_text, reference, margin, whole=True) or Deadline(
                 due_text, None, Precision.NONE

@@ -79,7 +79,8 @@ _NOTING = re.compile(
 )
 _SCHEDULING = re.compile(
     r"\b(?:session|conference|meeting of (?:the )?states parties)\b[^;]{0,120}?\b(?:be held|held|take place|"
-    r"took place|convened?|suspended|resumed?)\b|\b(?:to hold|decided to hold|hold)\s+the\s+[^;]{0,60}?\b(?:session|conference)\b"
+    r"took place|convened?|suspended|resumed?)\b"
+    r"|\b(?:to hold|decided to hold|hold)\s+the\s+[^;]{0,60}?\b(?:session|conference)\b"
     r"|\bdates? and (?:venue|location|place)\b|\bsession will take place\b",
     re.IGNORECASE,
 )
@@ -223,12 +224,11 @@ def judge(clause: str, *, in_item: bool, lead: str) -> Verdict:
             score = strength + (0.1 if owners else 0) - (0.05 if passive else 0)
             owners_too(owners)
             offer(score, f"'{modal['modal'].lower()}'" + (" + owner" if owners else ""), owners)
-    if m := _REQUEST_TO.search(text):
-        if not (modal and modal.start() < m.start() and best.score):
-            obj = m["obj"]
-            owners = split_owners(obj) if is_actor(clean_owner(obj)) else []
-            owners_too(owners)
-            offer(0.75, f"'{m['verb'].lower()} … to {m['action'].lower()}'", owners)
+    if (m := _REQUEST_TO.search(text)) and not (modal and modal.start() < m.start() and best.score):
+        obj = m["obj"]
+        owners = split_owners(obj) if is_actor(clean_owner(obj)) else []
+        owners_too(owners)
+        offer(0.75, f"'{m['verb'].lower()} … to {m['action'].lower()}'", owners)
     if m := _PASSIVE_REQUEST.search(text):
         subject = _subject(text[: m.start()])
         owners = split_owners(subject) if is_actor(subject) else []

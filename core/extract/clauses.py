@@ -8,6 +8,7 @@ action of its own. Text inside quotation marks is cited text, never an action of
 
 from __future__ import annotations
 
+import itertools
 import re
 
 _ABBREVIATIONS = {
@@ -105,7 +106,7 @@ def clauses(text: str) -> list[tuple[int, int]]:
         cuts.add(m.start())
         cuts.add(m.end())
     bounds = sorted({0, len(text), *cuts})
-    for start, end in zip(bounds, bounds[1:], strict=False):
+    for start, end in itertools.pairwise(bounds):
         if any(a <= start and end <= b for a, b in outer):
             continue
         spans.append((start, end))

@@ -65,7 +65,8 @@ The Commission:
 
 (a) Welcomed the report of the Secretariat;
 
-(b) Noted the concerns of some Member States and requested the Bureau to prepare a roadmap, and encouraged Member States to share their inventories;
+(b) Noted the concerns of some Member States and requested the Bureau to prepare a roadmap, and
+encouraged Member States to share their inventories;
 
 (c) Took note of the work of the task force;
 
@@ -108,11 +109,13 @@ Geneva, 12–13 March 2024
 
 Tariff schedules
 
-The delegations exchanged views on tariff schedules. It was agreed that the Secretariat should compile the schedules before 1 June 2024.
+The delegations exchanged views on tariff schedules. It was agreed that the Secretariat should
+compile the schedules before 1 June 2024.
 
 Market access
 
-Members were invited to submit their comments by 30 June 2024. The two Governments would encourage their industries to pursue discussions.
+Members were invited to submit their comments by 30 June 2024. The two Governments would
+encourage their industries to pursue discussions.
 
 Other matters
 
@@ -242,7 +245,8 @@ NETWORK ON SKILLS — REPORT
 def test_pdf_text_with_broken_lines_and_page_headers_inside_a_list() -> None:
     found = extract(PDF_LIKE)
     assert texts(found) == [
-        "The Secretariat will circulate the revised questionnaire to all members of the network by 15 April 2024.",
+        "The Secretariat will circulate the revised questionnaire to all members of the network "
+        "by 15 April 2024.",
         "Member States will nominate national contacts for the pilot phase before the end of May 2024.",
         "The Chair will convene an online meeting in June 2024.",
     ]
@@ -257,7 +261,10 @@ def test_pdf_text_with_broken_lines_and_page_headers_inside_a_list() -> None:
 def test_no_date_in_the_report_is_said_and_relative_deadlines_stay_unresolved(
     sqlite_database: Database,
 ) -> None:
-    text = "Notes of the coordination call\n\nNext steps\n\n- The Secretariat will share the slides within 2 weeks.\n"
+    text = (
+        "Notes of the coordination call\n\nNext steps\n\n"
+        "- The Secretariat will share the slides within 2 weeks.\n"
+    )
     with sqlite_database.session() as session:
         draft = parse_report(session=session, text=text, today=date(2030, 1, 1))
     assert draft.meeting_date is None and draft.missing == ["date"]
