@@ -223,10 +223,12 @@ def cmd_import(args: argparse.Namespace) -> int:
     """Preview a report's next steps; store them with --yes."""
     from datetime import date
 
-    from core import parties
+    from core import clock, import_previews, parties
     from core.errors import UserError
+    from core.import_previews import Preview
     from core.reports import parse_report, read_report, store_report
     from storage.db import Database
+    from storage.models import ImportPreview
 
     settings = _settings(args)
     path = Path(args.file)
@@ -247,43 +249,61 @@ def cmd_import(args: argparse.Namespace) -> int:
                 today=meeting_date,
                 meeting_margin_days=margin,
             )
+            # the chat's preview rules, without a chat: nothing of it is stored
+            preview = Preview(row=ImportPreview(token="cli", chat_id=0, expires_at=clock.now()), draft=draft)
+            if meeting_date:
+                import_previews.set_meeting_date(
+                    preview=preview, text=meeting_date.isoformat(), margin_days=margin
+                )
+            if args.meeting:
+                import_previews.set_meeting_name(preview=preview, text=args.meeting)
+            if args.add_parties:
+                for party in import_previews.add_unknown_parties(session=session, preview=preview):
+                    print(f"Added party {party.name}")
             for assignment in args.owner or []:
-                ref, _, names = assignment.partition("=")
+                key, _, names = assignment.partition("=")
                 step = next(
-                    (s for s in draft.steps if s.ref.split(".")[-1] == ref.strip() or s.ref == ref.strip()),
+                    (s for s in draft.steps if key.strip() in (s.key, s.ref, s.ref.split(".")[-1])),
                     None,
                 )
                 if step is None:
-                    raise ConfigError(f"import: --owner {assignment!r}: no step {ref}")
+                    raise ConfigError(f"import: --owner {assignment!r}: no step {key}")
                 found, unknown = parties.resolve_parties(session=session, names=names.split(","))
                 if unknown:
                     raise ConfigError(f"import: --owner {assignment!r}: unknown party {', '.join(unknown)}")
-                step.owners = found
-            name = args.meeting or draft.meeting_name or "?"
-            when = meeting_date or draft.meeting_date
-            print(f"{name} — {when or 'date unknown'}{', ' + draft.place if draft.place else ''}")
-            for number, step in enumerate(draft.steps, start=1):
+                step.owners, step.unknown_owners = found, []
+            when = draft.meeting_date
+            print(
+                f"{draft.meeting_name or '⚠ NO MEETING NAME — give --meeting NAME'} — "
+                f"{when or '⚠ NO DATE — give --date YYYY-MM-DD'}{', ' + draft.place if draft.place else ''}"
+            )
+            for step in draft.steps:
                 owners = ", ".join(p.name for p in step.owners) or "⚠ NO OWNER — assign with --owner"
-                if step.unknown_owner:
-                    owners += f" (report says: {step.unknown_owner})"
+                if step.unknown_owners:
+                    owners += (
+                        f" (new in the report: {'; '.join(step.unknown_owners)} — --add-parties adds them)"
+                    )
                 due = step.deadline.text if step.deadline else "before the next meeting (default)"
                 resolved = f" -> {step.deadline.due_date}" if step.deadline and step.deadline.due_date else ""
-                print(f"{number}. [{step.ref}] {step.text}\n   owners: {owners}\n   due: {due}{resolved}")
+                flag = f"\n   ⚠ doubtful: {step.why}" if step.doubtful else ""
+                print(f"{step.key}. [{step.ref}] {step.text}")
+                print(f"   owners: {owners}\n   due: {due}{resolved}{flag}")
             if not args.yes:
                 print(f"Dry run: {len(draft.steps)} step(s) found, nothing stored. Add --yes to import.")
                 return 0
-            result = store_report(
-                session=session,
-                draft=draft,
-                meeting_margin_days=margin,
-                meeting_name=args.meeting,
-                meeting_date=meeting_date,
-            )
+            if draft.missing:
+                raise ConfigError(
+                    f"import: the report doesn't say the meeting's {' and '.join(draft.missing)}: "
+                    "give --meeting NAME --date YYYY-MM-DD"
+                )
+            result = store_report(session=session, draft=draft, meeting_margin_days=margin)
     except UserError as exc:
         print(f"import: {exc}", file=sys.stderr)
         return 2
+    numbers = ", ".join(f"#{i}" for i in result.created[:50]) or "-"
     print(
-        f"Imported {len(result.created)} step(s) as items {', '.join(f'#{i}' for i in result.created) or '-'}"
+        f"Imported {len(result.created)} step(s) as items {numbers}"
+        + (" …" if len(result.created) > 50 else "")
         + (f"; {len(result.skipped)} already imported" if result.skipped else "")
         + "."
     )
@@ -321,6 +341,9 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--date", help="the meeting's date, YYYY-MM-DD, if the report's header doesn't say")
     imp.add_argument(
         "--owner", action="append", help="assign owners to step N: --owner 3=Chairmanship,Sweden"
+    )
+    imp.add_argument(
+        "--add-parties", action="store_true", help="add the owners the report names that are no party yet"
     )
     imp.add_argument("--yes", action="store_true", help="store the steps (otherwise only preview them)")
     imp.set_defaults(func=cmd_import)

@@ -174,3 +174,36 @@ def test_import_the_istanbul_report_from_the_command_line(tmp_path: Path) -> Non
         assert len(session.exec(select(ItemOwner).where(ItemOwner.item_id == rows[4].id)).all()) == 3
         assert session.exec(select(Meeting.name)).all() == ["32nd Senior Officials Meeting"]
     db.dispose()
+
+
+def test_import_a_report_without_a_date_or_known_owners_from_the_command_line(tmp_path: Path) -> None:
+    from sqlmodel import select
+
+    from storage.db import Database
+    from storage.models import Item, Party
+
+    report = tmp_path / "minutes.md"
+    report.write_text(
+        "Coordination call\n\nAgreed actions\n"
+        "- The Bureau will circulate the revised terms of reference within 30 days.\n"
+        "- The Secretariat will update the website by end of June 2024.\n"
+    )
+    url = f"sqlite:///{tmp_path / 'i.db'}"
+    env = {"NEXTSTEPS_DATABASE__URL": url}
+    preview = run_cli("import", str(report), cwd=tmp_path, env=env)
+    assert preview.returncode == 0, preview.stderr
+    assert "⚠ NO DATE — give --date YYYY-MM-DD" in preview.stdout
+    assert "new in the report: Bureau" in preview.stdout or "new in the report: the Bureau" in preview.stdout
+
+    refused = run_cli("import", str(report), "--yes", "--add-parties", cwd=tmp_path, env=env)
+    assert refused.returncode != 0 and "date" in (refused.stderr + refused.stdout)
+    args = ("--yes", "--add-parties", "--meeting", "Coordination call 3", "--date", "2024-03-12")
+    done = run_cli("import", str(report), *args, cwd=tmp_path, env=env)
+    assert done.returncode == 0, done.stderr
+    assert "Imported 2 step(s)" in done.stdout
+    db = Database(url)
+    with db.session() as session:
+        rows = session.exec(select(Item).order_by(Item.id)).all()
+        assert rows[0].due_date is not None and rows[0].due_date.isoformat() == "2024-04-11"
+        assert len(session.exec(select(Party)).all()) == 2
+    db.dispose()
