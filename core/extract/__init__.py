@@ -243,21 +243,24 @@ def _scattered(
 
 
 def _dedupe(found: list[tuple[int, Action]]) -> list[Action]:
+    """One step for one action: a sentence found twice (a decision restated in an annex) is kept
+    once, the more confident reading. Steps of an action section are never merged together."""
     kept: list[tuple[int, Action, set[str]]] = []
     for index, action in sorted(found, key=lambda pair: pair[0]):
         tokens = _tokens(action.text)
-        duplicate = False
-        for i, (_, other, other_tokens) in enumerate(kept):
-            if action.why.startswith("in '") and other.why.startswith("in '"):
-                continue  # two steps of the action section are two steps, however alike
-            union = len(tokens | other_tokens) or 1
-            if len(tokens & other_tokens) / union >= 0.8:
-                duplicate = True
-                if action.confidence > other.confidence:
-                    kept[i] = (index, action, tokens)
-                break
-        if not duplicate:
+        in_section = action.why.startswith("in '")
+        duplicate = None
+        if not in_section or len(found) < 2_000:
+            for i, (_, other, other_tokens) in enumerate(kept):
+                if in_section and other.why.startswith("in '"):
+                    continue  # two steps of the action section are two steps, however alike
+                if len(tokens & other_tokens) / (len(tokens | other_tokens) or 1) >= 0.8:
+                    duplicate = i
+                    break
+        if duplicate is None:
             kept.append((index, action, tokens))
+        elif action.confidence > kept[duplicate][1].confidence:
+            kept[duplicate] = (index, action, tokens)
     return [action for _, action, _ in kept]
 
 
