@@ -45,7 +45,7 @@ BROADCAST_TEXT = Limit("A broadcast", 4000)  # visible characters; the header fi
 # lists
 ALIASES = Limit("aliases", 20)
 OWNERS = Limit("owners", 20)
-REPORT_STEPS = Limit("next steps", 25)
+REPORT_STEPS = Limit("next steps", 20_000)  # a sanity cap per import, not a layout limit
 # report files (the byte size is the setting ``reports.max_size_mb``)
 REPORT_CHARS = 1_000_000  # text read from one report
 REPORT_PAGES = 300  # pages of a PDF

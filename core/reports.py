@@ -37,7 +37,7 @@ __all__ = [
     "store_report",
     "too_big",
 ]
-MAX_STEPS = 20_000  # a sanity cap: a work plan of 10,000 steps parses; a runaway file doesn't
+MAX_STEPS = limits.REPORT_STEPS.most  # a sanity cap: a 10,000-step work plan parses; a runaway file doesn't
 DOUBTFUL_BELOW = 0.6
 
 

@@ -133,3 +133,47 @@ def test_phrases_are_found_inside_sentences() -> None:
     )
     assert found and (found.text, found.due_date) == ("until early 2023", date(2023, 4, 30))
     assert find_deadline("The Chairmanship will reach out to specific countries;", today=TODAY) is None
+
+
+MEETING_DAY = date(2026, 1, 15)  # a Thursday
+
+
+@pytest.mark.parametrize(
+    ("phrase", "today", "expected"),
+    [
+        ("this week", MEETING_DAY, date(2026, 1, 18)),  # to Sunday
+        ("Next week", MEETING_DAY, date(2026, 1, 25)),
+        ("by end of March", MEETING_DAY, date(2026, 3, 31)),
+        ("before 1st September, 1950", date(1950, 5, 15), date(1950, 8, 31)),
+        ("by 1st September", date(1950, 5, 15), date(1950, 9, 1)),
+        ("not later than 15th July, 1950", date(1950, 5, 15), date(1950, 7, 15)),
+        ("early in September", date(1950, 5, 15), date(1950, 9, 10)),
+        ("in the Autumn of 1950", date(1950, 5, 15), date(1950, 11, 30)),
+        ("winter of 2024", MEETING_DAY, date(2025, 2, 28)),
+        ("before the middle of November", date(1950, 5, 15), date(1950, 11, 14)),
+        ("towards the end of September", date(1950, 5, 15), date(1950, 9, 30)),
+        ("before 1 January 1983", date(1982, 4, 14), date(1982, 12, 31)),
+        ("before March 2024", MEETING_DAY, date(2024, 2, 29)),
+        ("in the second half of 2022", MEETING_DAY, date(2022, 12, 31)),
+    ],
+)
+def test_phrases_of_real_reports(phrase: str, today: date, expected: date) -> None:
+    assert parse_deadline(phrase, today=today).due_date == expected
+
+
+@pytest.mark.parametrize(
+    "phrase",
+    ["Next subgroup meeting", "at the next meeting of the Committee", "at its fifty -seventh session"],
+)
+def test_the_bodys_next_meeting_in_other_words(phrase: str) -> None:
+    deadline = parse_deadline(phrase, today=MEETING_DAY)
+    assert deadline.meeting_linked and deadline.due_date is None
+
+
+def test_what_is_done_is_not_a_deadline() -> None:
+    from core.deadlines import find_deadline
+
+    assert find_deadline("Pakistan will host the next expert meeting", today=MEETING_DAY) is None
+    assert find_deadline("the programme budget for 2026", today=MEETING_DAY) is None
+    found = find_deadline("Austria will organise a visit before the next meeting", today=MEETING_DAY)
+    assert found and found.meeting_linked
