@@ -3,7 +3,7 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run demo test lint bench clean
+.PHONY: run demo test lint bench bench-import score-reports clean
 
 $(BIN)/nextsteps: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,12 @@ lint: $(BIN)/nextsteps
 
 bench: $(BIN)/nextsteps  ## throughput vs echo, sequential latency, /items during a 1,000-recipient broadcast
 	$(BIN)/python bench/bench_throughput.py $(BENCH_ARGS)
+
+bench-import: $(BIN)/nextsteps  ## report import speed: 200 and 10,000 steps, parse + store
+	$(BIN)/python bench/bench_import.py $(BENCH_ARGS)
+
+score-reports: $(BIN)/nextsteps  ## report extraction vs ../shared/reports/dev (recall, precision, deadlines, owners)
+	$(BIN)/python bench/score_reports.py $(SCORE_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
