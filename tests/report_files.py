@@ -48,3 +48,28 @@ def long_pdf(pages: int) -> bytes:
         pdf.add_page()
         pdf.cell(0, 8, f"Page {number + 1}: Next steps: Sweden will report by 2027.")
     return bytes(pdf.output())
+
+
+def pdf_with_page_furniture(title: str, paragraphs: list[str], *, furniture: str) -> bytes:
+    """A PDF as reports come: ``furniture`` as header and a page number as footer on every page,
+    paragraphs wrapped by the PDF at the page width (so lines break mid-sentence) across pages."""
+    from fpdf import FPDF
+
+    class Report(FPDF):
+        def header(self) -> None:
+            self.set_font("Helvetica", size=8)
+            self.cell(0, 6, furniture, new_x="LMARGIN", new_y="NEXT")
+
+        def footer(self) -> None:
+            self.set_y(-12)
+            self.set_font("Helvetica", size=8)
+            self.cell(0, 6, str(self.page_no()), align="C")
+
+    pdf = Report()
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=11)
+    pdf.multi_cell(0, 6, title, new_x="LMARGIN", new_y="NEXT")
+    for paragraph in paragraphs:
+        pdf.multi_cell(0, 6, paragraph, new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(2)
+    return bytes(pdf.output())

@@ -230,3 +230,44 @@ async def test_bad_files_get_a_clear_reply(tmp_path: Path) -> None:
             (reply,) = await world.client.replies(world.admin, 1)
             assert message in reply.text, name
         await assert_clean(world)
+
+
+async def test_a_pdf_with_lines_broken_mid_sentence_and_page_headers(tmp_path: Path) -> None:
+    from core.report_files import read_report
+    from tests.report_files import pdf_with_page_furniture
+
+    filler = [
+        f"{n}. The delegates discussed item {n} of the agenda at length; views were exchanged on the "
+        "methodology, the sources of data and the timeliness of national statistics."
+        for n in range(1, 41)
+    ]
+    tasks = [
+        "circulate the revised questionnaire to all members of the network",
+        "publish the compendium of national practices on the website",
+        "convene an online workshop for the national focal points",
+        "prepare a concept note on the pilot data exchange",
+        "report on the progress of the regional data portal",
+    ]
+    steps = [
+        f"{41 + n}. The Secretariat will {task}, together with the guidance notes agreed in plenary, "
+        "by 15 April 2024."
+        for n, task in enumerate(tasks)
+    ]
+    pdf = pdf_with_page_furniture(
+        "Report of the Working Group on Migration Data, second meeting\nVienna, 12-13 March 2024",
+        [*filler, "Next steps", *steps],
+        furniture="WG/MIG/2024/2 - Working Group on Migration Data",
+    )
+    text = read_report("report.pdf", pdf)
+    assert "WG/MIG/2024/2" in text  # the page furniture really is in the text the parser gets
+    async with bot_world(tmp_path) as world:
+        summary, (page,) = await upload(world, "report.pdf", pdf)
+        assert "5 step(s) to import" in summary.text, summary.text
+        assert "Report of the Working Group on Migration Data, second meeting" in summary.text
+        assert "📅 12 Mar 2024 · Vienna" in summary.text
+        for task in tasks:
+            assert (
+                f"{task}, together with the guidance notes agreed in plenary, by 15 April 2024." in page.text
+            )
+        assert "WG/MIG" not in page.text
+        await assert_clean(world)
