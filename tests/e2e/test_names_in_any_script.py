@@ -107,12 +107,12 @@ async def test_report_owners_and_party_buttons_in_any_script(tmp_path: Path, db_
             await client.ask(admin, f"/party add {name}")
         await client.skip()
         await client.send_document(admin, "report.md", report.encode())
-        (preview,) = await client.replies(admin, 1)
-        assert "👥 Україна\n" in preview.text
-        assert "👥 Ελλάδα, Азербайджан\n" in preview.text  # by name, in code point order: Greek first
-        assert "👥 საქართველო\n" in preview.text
-        assert "no owner" not in preview.text
-        _, (done,) = await client.press(admin, preview, "Import", expect=1)
+        summary, steps = await client.replies(admin, 2)
+        assert "👥 Україна\n" in steps.text
+        assert "👥 Ελλάδα, Азербайджан\n" in steps.text  # by name, in code point order: Greek first
+        assert "👥 საქართველო\n" in steps.text
+        assert "no owner" not in steps.text and "New parties" not in summary.text
+        _, (done,) = await client.press(admin, summary, "Import", expect=1)
         assert "Imported 3 step(s)" in done.text
         with world.db.session() as session:
             assert len(session.exec(select(ItemOwner)).all()) == 4
