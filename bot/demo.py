@@ -10,7 +10,6 @@ import asyncio
 import sys
 import tempfile
 from dataclasses import dataclass
-from datetime import timedelta
 from pathlib import Path
 
 from pydantic import SecretStr
@@ -20,7 +19,7 @@ from bot.emulator import Emulator, EmulatorClient, Sent
 from core import clock, members
 from core.config import DatabaseURL, Settings
 from core.permissions import Actor
-from core.seed import seed_istanbul
+from core.seed import DEMO_NEXT_MEETING, DEMO_NOW, DEMO_SEEDED_AT, seed_demo_history, seed_istanbul
 from storage.db import Database
 from storage.models import Role
 
@@ -55,25 +54,35 @@ HELP = """Type as in Telegram: /help, /items, /item 4, /status 5 done, or plain 
 
 
 def _prepare(db: Database, settings: Settings) -> None:
-    """Seed the Istanbul next steps and bind the demo people to their parties."""
-    system = Actor(0, 0, Role.SECRETARIAT, None, "demo", settings.secretariat.timezone)
+    """Seed the Istanbul next steps, bind the demo people to their parties, and play the weeks
+    after the meeting: the demo's clock then runs from a Monday in February 2023."""
+    clock.run_from(DEMO_SEEDED_AT)
+    zone = settings.secretariat.timezone
+    system = Actor(0, 0, Role.SECRETARIAT, None, "demo", zone)
     with db.session() as session:
-        seed_istanbul(
+        item_ids = seed_istanbul(
             session=session,
-            next_meeting_on=clock.today_in(settings.secretariat.timezone) + timedelta(days=45),
+            next_meeting_on=DEMO_NEXT_MEETING,
             meeting_margin_days=settings.deadlines.meeting_margin_days,
             system_actor=system,
         )
+        actors: dict[str, Actor] = {}
         for person in PERSONAS:
             if person.party is None or person.role is None:
                 continue
-            members.enroll(
+            member = members.enroll(
                 session=session,
                 user_id=person.user_id,
                 display_name=person.name,
                 party_name=person.party,
                 role=person.role,
             )
+            assert member.id is not None
+            actors[person.party] = Actor(
+                member.id, person.user_id, person.role, member.party_id, person.name, zone
+            )
+        seed_demo_history(session=session, item_ids=item_ids, actors=actors)
+    clock.run_from(DEMO_NOW)
 
 
 def _show(sent: Sent, label: str) -> None:
@@ -193,7 +202,9 @@ async def _demo(settings: Settings, db_path: Path) -> int:
             names = ", ".join(p.key for p in PERSONAS)
             print("NextSteps demo — the real bot talking to a local Telegram emulator")
             print(f"(Bot API at {emulator.base_url}<token>/…, data in {db_path}).")
-            print("Preloaded: the 32nd SOM in Istanbul and its five next steps (§13).")
+            print("Preloaded: the 32nd SOM in Istanbul (1 Dec 2022), its five next steps (§13) and the")
+            print(f"weeks after it: the demo's clock reads {clock.now():%A %d %B %Y}, the 33rd SOM is on")
+            print(f"{DEMO_NEXT_MEETING:%d %B %Y}.")
             print(HELP.format(names=names))
             print(f"\nYou are {chat.persona.name}, {chat.persona.about}. Try /items all")
             while True:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 from sqlmodel import Session, select
 
-from core import items, meetings, parties
+from core import clock, items, meetings, parties
 from core.permissions import Actor
-from storage.models import Item, Meeting
+from storage.models import Item, ItemEvent, Meeting, Status
 
 PARTIES: list[tuple[str, list[str]]] = [
     ("Chairmanship (Türkiye)", ["Chairmanship", "Chair", "Türkiye", "Turkey"]),
@@ -93,3 +93,62 @@ def seed_istanbul(
         )
         ids.append(card.number)
     return ids
+
+
+# The demo runs as of a Monday ten weeks after Istanbul, with the 33rd SOM ahead and a little
+# history behind: what a secretariat would see while preparing the progress report.
+DEMO_NOW = datetime(2023, 2, 13, 8, 30, tzinfo=UTC)
+DEMO_SEEDED_AT = datetime(2022, 12, 1, 16, 0, tzinfo=UTC)  # the next steps were agreed that afternoon
+DEMO_NEXT_MEETING = date(2023, 5, 10)
+# (when, item number, who (party alias), status or None, note)
+DEMO_HISTORY: list[tuple[datetime, int, str, Status | None, str | None]] = [
+    (
+        datetime(2022, 12, 12, 9, 15, tzinfo=UTC),
+        2,
+        "Chairmanship",
+        Status.IN_PROGRESS,
+        "Letters sent to the four countries suggested for the expansion.",
+    ),
+    (
+        datetime(2023, 1, 9, 14, 0, tzinfo=UTC),
+        1,
+        "Chairmanship",
+        Status.DONE,
+        "No objections received by the deadline; two partners sent suggestions.",
+    ),
+    (
+        datetime(2023, 1, 25, 10, 30, tzinfo=UTC),
+        5,
+        "Sweden",
+        Status.IN_PROGRESS,
+        "Meeting with the Chairmanship and Pakistan set for 7 March.",
+    ),
+    (
+        datetime(2023, 2, 6, 16, 45, tzinfo=UTC),
+        4,
+        "Chairmanship",
+        Status.BLOCKED,
+        "Waiting for the host country to confirm the venue.",
+    ),
+    (
+        datetime(2023, 2, 9, 11, 0, tzinfo=UTC),
+        2,
+        "Chairmanship",
+        None,
+        "Two of the four countries replied; follow-up calls next week.",
+    ),
+]
+
+
+def seed_demo_history(*, session: Session, item_ids: list[int], actors: dict[str, Actor]) -> None:
+    """Status changes and notes in the weeks after Istanbul, each at its own time (once)."""
+    if session.exec(select(ItemEvent.id).where(ItemEvent.kind != "created")).first() is not None:
+        return
+    for when, number, who, status, note in DEMO_HISTORY:
+        clock.run_from(when)
+        item_id, actor = item_ids[number - 1], actors[who]
+        if status is not None:
+            items.set_status(session=session, actor=actor, item_id=item_id, status=status, note=note)
+        elif note:
+            items.add_note(session=session, actor=actor, item_id=item_id, text=note)
+    clock.run_from(DEMO_NOW)

@@ -14,6 +14,7 @@ def test_demo_chat_from_the_terminal(tmp_path: Path) -> None:
     script = "\n".join(
         [
             "/items all",
+            "/item 2",
             ":as sven",
             "/item 5",
             "2",  # press [2] ✅ Done
@@ -37,6 +38,11 @@ def test_demo_chat_from_the_terminal(tmp_path: Path) -> None:
     out = result.stdout
     assert result.returncode == 0, result.stderr
     assert "All items (5)" in out
+    # the demo runs in the weeks after Istanbul, with some history: nothing is years overdue
+    assert "the demo's clock reads Monday 13 February 2023" in out
+    assert "⏰ before the next meeting (by 26 Apr 2023)" in out and "overdue" not in out.lower()
+    assert "12 Dec 2022 10:15 · Tarık: ⚪ open → 🔵 in progress" in out
+    assert "1 Dec 2022 17:00 · created by NextSteps" in out
     assert "[2] ✅ Done" in out and "#5 is now done." in out
     assert "#5 · ✅ done" in out
     assert "Note added to #5." in out and "Sven: 📝 “Agreed with Pakistan”" in out
