@@ -176,6 +176,8 @@ TELEGRAM_DOWNLOAD_LIMIT_MB = 20  # the Bot API lets bots download files of at mo
 
 class ReportSettings(_Section):
     max_size_mb: float = Field(default=5, gt=0)
+    # /report, /chart and exports for observers (read-only members): off unless the secretariat wants it
+    progress_for_observers: bool = False
 
     @field_validator("max_size_mb")
     @classmethod
