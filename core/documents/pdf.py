@@ -1,0 +1,139 @@
+"""The progress report as a PDF for circulation: landscape A4, DejaVu Sans embedded (every
+party's name in any script renders, and is extractable as text), a table per source meeting with
+wrapped cells and the header repeated on each page, "Page N of M" in the footer."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import matplotlib
+from fpdf import FPDF, FontFace
+from fpdf.enums import TableBordersLayout
+
+from core.progress.model import ProgressReport, ReportSection
+from core.progress.text import (
+    COLUMNS,
+    cells,
+    change_line,
+    fmt_date,
+    meeting_heading,
+    subtitle,
+    summary_line,
+)
+from storage.models import Status
+
+FONT = "DejaVu"
+COLUMN_WIDTHS_MM = (12, 15, 76, 32, 36, 20, 21, 55)  # landscape A4 less 15 mm margins: 267 mm
+TABLE_FONT_PT = 8
+STATUS_FILL = {  # light tints of the bot's emoji colours, as in the Word version
+    Status.IN_PROGRESS: (220, 232, 247),
+    Status.DONE: (221, 240, 221),
+    Status.BLOCKED: (248, 220, 220),
+    Status.DROPPED: (230, 230, 230),
+}
+HEADER_FILL = (217, 217, 217)
+HEADING_COLOUR = (31, 58, 95)
+
+
+@lru_cache(maxsize=1)
+def font_files() -> tuple[Path, Path]:
+    """matplotlib's own DejaVu Sans (regular, bold): a Unicode font every install has."""
+    folder = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
+    regular, bold = folder / "DejaVuSans.ttf", folder / "DejaVuSans-Bold.ttf"
+    if not (regular.is_file() and bold.is_file()):
+        raise FileNotFoundError(f"DejaVu Sans is missing from matplotlib's fonts in {folder}")
+    return regular, bold
+
+
+class _ReportPDF(FPDF):
+    """Footer on every page: the report's date and the page number."""
+
+    def __init__(self, footer_text: str) -> None:
+        super().__init__(orientation="landscape", unit="mm", format="A4")
+        self.footer_text = footer_text
+
+    def footer(self) -> None:
+        self.set_y(-12)
+        self.set_font(FONT, size=8)
+        self.set_text_color(90, 90, 90)
+        self.cell(0, 6, f"{self.footer_text} · Page {self.page_no()} of {{nb}}", align="C")
+
+
+def render_pdf(report: ProgressReport) -> bytes:
+    """The report as a .pdf file."""
+    regular, bold = font_files()
+    pdf = _ReportPDF(f"Status as of {fmt_date(report.as_of)}")
+    pdf.set_margins(15, 15, 15)
+    pdf.set_auto_page_break(auto=True, margin=16)
+    pdf.add_font(FONT, "", str(regular))
+    pdf.add_font(FONT, "B", str(bold))
+    pdf.set_title(report.title)
+    pdf.set_author(report.prepared_by)
+    pdf.set_creator("NextSteps")
+    pdf.add_page()
+
+    _heading(pdf, report.title, 15)
+    _paragraph(pdf, subtitle(report))
+    _heading(pdf, "Summary", 12)
+    _paragraph(pdf, summary_line(report))
+    for section in report.sections:
+        _heading(pdf, meeting_heading(section.meeting_name, section.held_on, section.place), 12)
+        _table(pdf, section)
+    _heading(pdf, f"Changes since {report.since_label}", 12)
+    for change in report.changes:
+        _paragraph(pdf, f"•  {change_line(change)}")
+    if not report.changes:
+        _paragraph(pdf, "No status changes or notes in this period.")
+    _heading(pdf, f"Not updated since {fmt_date(report.since_on)}", 12)
+    for quiet in report.quiet:
+        last = fmt_date(quiet.last_update) if quiet.last_update else "never"
+        steps = f"{quiet.open_items} open step{'s' if quiet.open_items != 1 else ''}"
+        _paragraph(pdf, f"•  {quiet.name} — {steps}, last update {last}")
+    if not report.quiet:
+        _paragraph(pdf, "Every owner with open steps has updated at least one of them.")
+    return bytes(pdf.output())
+
+
+def _heading(pdf: FPDF, text: str, size: int) -> None:
+    pdf.ln(2)
+    pdf.set_font(FONT, "B", size)
+    pdf.set_text_color(*HEADING_COLOUR)
+    pdf.multi_cell(0, size * 0.5, text, new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(1)
+
+
+def _paragraph(pdf: FPDF, text: str) -> None:
+    pdf.set_font(FONT, "", 10)
+    pdf.set_text_color(0, 0, 0)
+    pdf.multi_cell(0, 5, text, new_x="LMARGIN", new_y="NEXT")
+
+
+def _table(pdf: FPDF, section: ReportSection) -> None:
+    pdf.set_font(FONT, "", TABLE_FONT_PT)
+    pdf.set_text_color(0, 0, 0)
+    headings = FontFace(emphasis="BOLD", fill_color=HEADER_FILL)
+    overdue = FontFace(emphasis="BOLD", color=(160, 28, 28))
+    fills = {status: FontFace(fill_color=colour) for status, colour in STATUS_FILL.items()}
+    with pdf.table(
+        col_widths=COLUMN_WIDTHS_MM,
+        width=sum(COLUMN_WIDTHS_MM),
+        line_height=TABLE_FONT_PT * 0.45,
+        headings_style=headings,
+        repeat_headings=1,
+        borders_layout=TableBordersLayout.ALL,
+        padding=1,
+    ) as table:
+        header = table.row()
+        for title in COLUMNS:
+            header.cell(title)
+        for row in section.rows:
+            line = table.row()
+            for index, text in enumerate(cells(row)):
+                style = None
+                if index == 4 and row.overdue:
+                    style = overdue
+                elif index == 5:
+                    style = fills.get(row.status)
+                line.cell(text, style=style)
+    pdf.ln(2)

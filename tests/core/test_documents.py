@@ -1,0 +1,114 @@
+"""The progress report's files read back: the Word table with python-docx, the PDF's text layer
+with pypdf (party names in any script come out exactly), and the chat summary's length."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from datetime import date
+from io import BytesIO
+
+import pytest
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.oxml.ns import qn
+from pypdf import PdfReader
+
+from core.documents import render_docx, render_pdf, render_summary
+from core.documents.markdown import SUMMARY_LIMIT
+from core.progress import ProgressReport, build_progress_report
+from core.progress.text import COLUMNS, summary_line
+from storage.db import Database
+from tests.core.progress_data import STEPS, TZ, History, build_history
+
+NAMES = ("Türkiye", "Magyarország", "Україна")
+
+
+@pytest.fixture
+def history(sqlite_database: Database, monkeypatch: pytest.MonkeyPatch) -> History:
+    return build_history(sqlite_database, monkeypatch)
+
+
+def report_of(history: History, as_of: date = date(2023, 2, 20)) -> ProgressReport:
+    with history.db.session() as session:
+        return build_progress_report(session=session, actor=None, as_of=as_of, timezone=TZ, prepared_by="Ada")
+
+
+def pdf_text(data: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(BytesIO(data)).pages)
+
+
+def test_docx_has_a_real_table_with_every_row_and_the_summary(history: History) -> None:
+    report = report_of(history)
+    document = Document(BytesIO(render_docx(report)))
+    [table] = document.tables
+    rows = [[cell.text for cell in row.cells] for row in table.rows]
+    assert rows[0] == list(COLUMNS)
+    assert [row[1] for row in rows[1:]] == ["§13.1", "§13.2", "§13.3", "§13.4"]
+    assert [row[2] for row in rows[1:]] == [text for _, text, _, _ in STEPS]  # verbatim
+    assert rows[3][3] == "Türkiye, Україна"
+    assert rows[2][4] == "by 15 February 2023 (by 15 Feb 2023) — overdue"
+    assert [row[5] for row in rows[1:]] == ["done", "open", "open", "in progress"]
+    assert rows[2][7] == "Venue booked. (20 Jan 2023)"
+    paragraphs = [p.text for p in document.paragraphs]
+    assert summary_line(report) in paragraphs
+    assert "4 steps: 2 open, 1 in progress, 1 done. 25% done, 1 overdue." in summary_line(report)
+    assert any(
+        p.startswith("17 Feb 2023 · #4 §13.4 · Chair of Sweden: open → in progress") for p in paragraphs
+    )
+    assert "Magyarország — 1 open step, last update 20 Jan 2023" in paragraphs
+
+
+def test_docx_is_landscape_with_a_repeating_header_row_and_page_numbers(history: History) -> None:
+    document = Document(BytesIO(render_docx(report_of(history))))
+    section = document.sections[0]
+    assert section.orientation == WD_ORIENT.LANDSCAPE and section.page_width > section.page_height
+    header = document.tables[0].rows[0]._tr
+    assert header.trPr is not None and header.trPr.find(qn("w:tblHeader")) is not None
+    footer_xml = section.footer._element.xml
+    assert "PAGE" in footer_xml and "NUMPAGES" in footer_xml
+
+
+def test_pdf_text_layer_has_the_rows_and_non_latin_names_exactly(history: History) -> None:
+    report = report_of(history)
+    data = render_pdf(report)
+    assert data.startswith(b"%PDF-")
+    text = pdf_text(data)
+    for name in NAMES:
+        assert re.search(rf"(?<!\w){re.escape(name)}(?!\w)", text), name
+    for ref in ("§13.1", "§13.2", "§13.3", "§13.4"):
+        assert ref in text
+    assert "§13.5" not in text  # created after the report's date
+    flat = " ".join(text.split())
+    assert "25% done, 1 overdue" in flat
+    assert "Sweden will convene the Reference Group;" in flat
+    assert "Page 1 of 1" in flat
+
+
+def test_pdf_of_many_rows_runs_over_pages_with_headers_repeated(history: History) -> None:
+    report = report_of(history)
+    section = report.sections[0]
+    long = replace(report, sections=(replace(section, rows=section.rows * 30),))
+    reader = PdfReader(BytesIO(render_pdf(long)))
+    pages = [page.extract_text() for page in reader.pages]
+    assert len(pages) > 2
+    assert all("Latest note" in page for page in pages[:-1])
+    assert f"Page 2 of {len(pages)}" in " ".join(pages[1].split())
+
+
+def test_summary_fits_a_caption_and_names_the_overdue_steps(history: History) -> None:
+    report = report_of(history)
+    summary = render_summary(report)
+    assert len(summary) <= SUMMARY_LIMIT
+    assert summary_line(report) in summary
+    assert "#2 §13.2 Magyarország will host the thematic workshop" in summary
+    assert "Not updated since 15 Feb 2023: Magyarország, Türkiye, Україна" in summary
+
+
+def test_summary_of_a_long_report_stays_under_the_limit(history: History) -> None:
+    report = report_of(history, date(2023, 12, 1))  # every open step overdue by then
+    section = report.sections[0]
+    many = replace(report, sections=(replace(section, rows=section.rows * 200),))
+    summary = render_summary(many)
+    assert len(summary) <= SUMMARY_LIMIT
+    assert "more in the report" in summary
