@@ -1,0 +1,323 @@
+"""The status chart: items per status per party, and how many are overdue, as a PNG for a phone.
+
+Pure and synchronous (no ``telegram``): callers run ``status_chart`` off the event loop, e.g.
+``await asyncio.to_thread(status_chart, ...)``. matplotlib is imported on the first render, not
+when this module is imported, so the bot does not pay its ~0.5 s import at start; ``warm_up``
+pays it ahead of time (call it in a thread after start if the first /chart must be fast).
+
+Only the object-oriented ``Figure`` API with an explicit Agg canvas is used, never pyplot: pyplot
+keeps every figure alive in a global registry, a leak in a long-running process. Global
+``rcParams`` are never changed either; every text gets its font and size explicitly.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+import threading
+from collections.abc import Mapping
+from datetime import date
+from typing import TYPE_CHECKING
+
+from storage.models import Status
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import Locator
+
+# Stacking order, left to right: finished work first, then what is moving, then what is stuck.
+STATUS_ORDER = (Status.DONE, Status.IN_PROGRESS, Status.OPEN, Status.BLOCKED, Status.DROPPED)
+# Okabe–Ito colours (safe for the common colour-vision deficiencies), matched to the bot's
+# emoji: ✅ green, 🔵 blue, ⚪ light grey, ⛔ vermillion, ✖️ dark grey.
+STATUS_COLOUR = {
+    Status.DONE: "#009E73",
+    Status.IN_PROGRESS: "#0072B2",
+    Status.OPEN: "#D9D9D9",
+    Status.BLOCKED: "#D55E00",
+    Status.DROPPED: "#5F5F5F",
+}
+STATUS_NAME = {
+    Status.DONE: "Done",
+    Status.IN_PROGRESS: "In progress",
+    Status.OPEN: "Open",
+    Status.BLOCKED: "Blocked",
+    Status.DROPPED: "Dropped",
+}
+_DARK_TEXT_ON = {Status.OPEN}  # light fills take black counts; the rest white
+_OVERDUE_COLOUR = "#A13F00"  # a darker vermillion: reads as a warning, apart from "blocked"
+
+MAX_PARTIES = 25  # bars drawn one per party; the rest share one "others" bar
+NAME_CHARS = 24  # party names are shortened to this many characters on the axis
+WIDTH_PX = 1200  # Telegram shows photos up to 1280 px on a side; wide enough to stay sharp
+DPI = 100
+_WIDTH_IN = WIDTH_PX / DPI
+_BAR_IN = 0.52  # height per bar
+_EMPTY_HEIGHT_IN = 5.0
+# the first installed ones are used, in this order (matplotlib falls back glyph by glyph)
+FONT_FAMILIES = ("DejaVu Sans", "Noto Sans", "Noto Sans Georgian", "Noto Sans CJK JP", "Noto Sans Arabic")
+TITLE_PT = 24
+LABEL_PT = 19
+SMALL_PT = 16
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+# matplotlib's text layout and font cache are shared process-wide; one render at a time keeps
+# two chats asking at once from racing on them (a render takes ~0.2 s).
+_render_lock = threading.Lock()
+
+
+def status_chart(
+    *,
+    by_party: Mapping[str, Mapping[str, int]],
+    overdue_by_party: Mapping[str, int],
+    title: str,
+    as_of: date,
+) -> bytes:
+    """A PNG of horizontal stacked bars, one per party (largest first), with each party's
+    overdue count at the end of its bar; "No items yet" when there is nothing to draw.
+
+    ``by_party`` maps a party name to counts keyed by ``Status`` values; unknown status keys
+    are refused with ValueError, counts of 0 are fine.
+    """
+    rows = _rows(by_party, overdue_by_party)
+    with _render_lock:
+        figure = _empty_figure(title, as_of) if not rows else _bars_figure(rows, title, as_of)
+        buffer = io.BytesIO()
+        # no "Software"/date metadata: the same data gives the same bytes; light compression
+        # (flat colours compress well anyway) saves a third of the render time
+        figure.savefig(
+            buffer, format="png", dpi=DPI, metadata={"Software": None}, pil_kwargs={"compress_level": 1}
+        )
+    return buffer.getvalue()
+
+
+def warm_up() -> None:
+    """Import matplotlib and load the fonts now, so the first chart renders fast (blocking)."""
+    _new_figure(1.0)
+    _font_coverage()
+
+
+def drawable_label(text: str, limit: int = NAME_CHARS) -> str:
+    """``text`` as the chart draws it: shortened to ``limit`` characters with "…", and any
+    character no installed font has replaced by "?" (rather than a box and a warning)."""
+    text = " ".join(text.split())
+    if len(text) > limit:
+        text = text[: limit - 1].rstrip() + "…"
+    covered = _font_coverage()
+    return "".join(c if ord(c) in covered or not c.isprintable() else "?" for c in text)
+
+
+# -- data ----------------------------------------------------------------------------------------
+class _Row:
+    __slots__ = ("counts", "name", "overdue", "total")
+
+    def __init__(self, name: str, counts: dict[Status, int], overdue: int) -> None:
+        self.name = name
+        self.counts = counts
+        self.overdue = overdue
+        self.total = sum(counts.values())
+
+
+def _rows(by_party: Mapping[str, Mapping[str, int]], overdue_by_party: Mapping[str, int]) -> list[_Row]:
+    rows: list[_Row] = []
+    for name, counts in by_party.items():
+        typed = {s: 0 for s in STATUS_ORDER}
+        for key, count in counts.items():
+            try:
+                status = Status(key)
+            except ValueError:
+                raise ValueError(f"unknown status {key!r} for {name!r}") from None
+            if count < 0:
+                raise ValueError(f"negative count {count} for {name!r}")
+            typed[status] += count
+        row = _Row(name, typed, max(0, overdue_by_party.get(name, 0)))
+        if row.total:
+            rows.append(row)
+    rows.sort(key=lambda r: (-r.total, -r.overdue, r.name.casefold()))
+    if len(rows) > MAX_PARTIES:
+        kept, rest = rows[: MAX_PARTIES - 1], rows[MAX_PARTIES - 1 :]
+        merged = {s: sum(r.counts[s] for r in rest) for s in STATUS_ORDER}
+        kept.append(_Row(f"{len(rest)} other parties", merged, sum(r.overdue for r in rest)))
+        rows = kept
+    return rows
+
+
+# -- drawing --------------------------------------------------------------------------------------
+# The layout is computed here in inches rather than by matplotlib's constrained layout, which
+# measures every artist twice and would take half of the time budget.
+_TOP_IN = 1.75  # two title lines and the legend row
+_BOTTOM_IN = 0.95  # tick labels and the axis label
+_RIGHT_IN = 0.35
+_GAP_IN = 0.25  # between the party names and the bars
+
+
+def _bars_figure(rows: list[_Row], title: str, as_of: date) -> Figure:
+    from matplotlib.transforms import offset_copy
+
+    height = _TOP_IN + _BOTTOM_IN + _BAR_IN * len(rows)
+    figure = _new_figure(height)
+    axes = figure.add_subplot()
+    fonts = _fonts()
+    rows = rows[::-1]  # barh draws bottom-up; the largest party goes on top
+    positions = list(range(len(rows)))
+    names = [drawable_label(r.name) for r in rows]
+    left_in = _GAP_IN + max(_text_width_in(figure, name, LABEL_PT) for name in names)
+    figure.subplots_adjust(
+        left=left_in / _WIDTH_IN,
+        right=1 - _RIGHT_IN / _WIDTH_IN,
+        top=1 - _TOP_IN / height,
+        bottom=_BOTTOM_IN / height,
+    )
+    peak = max(r.total for r in rows)
+    starts = [0] * len(rows)
+    for status in STATUS_ORDER:
+        widths = [r.counts[status] for r in rows]
+        axes.barh(
+            positions,
+            widths,
+            left=starts,
+            height=0.72,
+            color=STATUS_COLOUR[status],
+            edgecolor="#8C8C8C" if status in _DARK_TEXT_ON else "#FFFFFF",
+            linewidth=1.0,
+            label=f"{STATUS_NAME[status]} {sum(widths)}",
+        )
+        for y, start, width in zip(positions, starts, widths, strict=True):
+            if width and width / peak >= 0.045 * len(str(width)):  # only where the count fits
+                axes.text(
+                    start + width / 2,
+                    y,
+                    str(width),
+                    ha="center",
+                    va="center",
+                    fontsize=SMALL_PT,
+                    fontfamily=fonts,
+                    color="#000000" if status in _DARK_TEXT_ON else "#FFFFFF",
+                )
+        starts = [a + w for a, w in zip(starts, widths, strict=True)]
+    after_bar = offset_copy(axes.transData, figure, x=8, y=0, units="points")
+    for y, row in zip(positions, rows, strict=True):
+        axes.text(
+            row.total,
+            y,
+            f"{row.total}" + (f"  ⚠ {row.overdue} overdue" if row.overdue else ""),
+            transform=after_bar,
+            va="center",
+            fontsize=SMALL_PT,
+            fontweight="bold" if row.overdue else "normal",
+            color=_OVERDUE_COLOUR if row.overdue else "#333333",
+            fontfamily=fonts,
+        )
+    overdue_total = sum(r.overdue for r in rows)
+    # room on the right for the "N ⚠ M overdue" after the longest bar
+    axes.set_xlim(0, peak * (1.4 if overdue_total else 1.1))
+    axes.set_ylim(-0.6, len(rows) - 0.4)
+    # parse_math=False: a "$" in a name is a dollar sign, not the start of a formula
+    axes.set_yticks(positions, names, fontsize=LABEL_PT, fontfamily=fonts, parse_math=False)
+    axes.tick_params(axis="y", length=0)
+    axes.tick_params(axis="x", labelsize=SMALL_PT)
+    axes.xaxis.set_major_locator(_integer_locator())
+    axes.grid(axis="x", color="#E5E5E5", linewidth=1)
+    axes.set_axisbelow(True)
+    for side in ("top", "right", "left"):
+        axes.spines[side].set_visible(False)
+    items = sum(r.total for r in rows)
+    axes.set_xlabel(
+        f"{items} items" + (f" · {overdue_total} overdue" if overdue_total else ""),
+        fontsize=SMALL_PT,
+        fontfamily=fonts,
+    )
+    figure.legend(
+        loc="upper center",
+        bbox_to_anchor=(0.5, 1 - 1.05 / height),
+        ncols=len(STATUS_ORDER),
+        frameon=False,
+        prop={"family": fonts, "size": SMALL_PT},
+        handlelength=1.1,
+        handletextpad=0.4,
+        columnspacing=1.2,
+    )
+    _title(figure, title, as_of, height)
+    return figure
+
+
+def _empty_figure(title: str, as_of: date) -> Figure:
+    figure = _new_figure(_EMPTY_HEIGHT_IN)
+    figure.text(
+        0.5,
+        0.45,
+        "No items yet",
+        ha="center",
+        va="center",
+        fontsize=TITLE_PT,
+        color="#666666",
+        fontfamily=_fonts(),
+    )
+    _title(figure, title, as_of, _EMPTY_HEIGHT_IN)
+    return figure
+
+
+def _title(figure: Figure, title: str, as_of: date, height_in: float) -> None:
+    when = f"Status as of {as_of.day} {_MONTHS[as_of.month - 1]} {as_of.year}"
+    figure.suptitle(
+        f"{drawable_label(title, 60)}\n{when}",
+        y=1 - 0.12 / height_in,
+        va="top",
+        fontsize=TITLE_PT - 2,
+        fontweight="bold",
+        fontfamily=_fonts(),
+        linespacing=1.3,
+        parse_math=False,
+    )
+
+
+def _text_width_in(figure: Figure, text: str, size: float) -> float:
+    from matplotlib.font_manager import FontProperties
+
+    renderer = figure.canvas.get_renderer()  # type: ignore[attr-defined]
+    props = FontProperties(family=_fonts(), size=size)
+    width, _height, _descent = renderer.get_text_width_height_descent(text, props, ismath=False)
+    return float(width) / DPI
+
+
+def _new_figure(height_in: float) -> Figure:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=(_WIDTH_IN, height_in), dpi=DPI)
+    FigureCanvasAgg(figure)  # attaches itself: savefig renders with Agg, no pyplot, no backend switch
+    return figure
+
+
+def _integer_locator() -> Locator:
+    from matplotlib.ticker import MaxNLocator
+
+    return MaxNLocator(integer=True, nbins=8)
+
+
+def _fonts() -> list[str]:
+    return list(_installed_fonts()[0])
+
+
+def _font_coverage() -> frozenset[int]:
+    return _installed_fonts()[1]
+
+
+@functools.cache
+def _installed_fonts() -> tuple[tuple[str, ...], frozenset[int]]:
+    """The chart's fonts that are installed, and the code points they can draw together
+    (the bold faces cover the same). Asking matplotlib for a missing family logs on every text,
+    so only installed ones are named."""
+    from matplotlib import font_manager
+    from matplotlib.ft2font import FT2Font
+
+    families: list[str] = []
+    covered: set[int] = set()
+    for family in FONT_FAMILIES:
+        try:
+            props = font_manager.FontProperties(family=family)
+            path = font_manager.findfont(props, fallback_to_default=False)
+        except ValueError:
+            continue
+        families.append(family)
+        covered |= set(FT2Font(path).get_charmap())
+    return tuple(families) or ("sans-serif",), frozenset(covered)

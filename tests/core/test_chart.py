@@ -1,0 +1,132 @@
+"""The status chart: a phone-readable PNG, any script in party names, never a crash on no data."""
+
+from __future__ import annotations
+
+import struct
+import subprocess
+import sys
+import warnings
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from core.chart import MAX_PARTIES, WIDTH_PX, drawable_label, status_chart
+
+AS_OF = date(2023, 2, 13)
+NON_LATIN = {
+    "Україна": {"open": 2, "done": 1},
+    "Türkiye": {"in_progress": 3},
+    "საქართველო": {"blocked": 1, "dropped": 1},
+    "Magyarország": {"done": 4},
+    "Ελλάδα": {"open": 1},
+    "Հայաստան": {"open": 1},
+    "Azərbaycan": {"done": 1},
+}
+
+
+def png_size(png: bytes) -> tuple[int, int]:
+    """Width and height from the IHDR chunk, which PNG requires to come first."""
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    length, kind = struct.unpack(">I4s", png[8:16])
+    assert (length, kind) == (13, b"IHDR")
+    width, height = struct.unpack(">II", png[16:24])
+    return width, height
+
+
+def chart(by_party: dict[str, dict[str, int]], overdue: dict[str, int] | None = None) -> bytes:
+    return status_chart(by_party=by_party, overdue_by_party=overdue or {}, title="32nd SOM", as_of=AS_OF)
+
+
+def missing_glyph_warnings(caught: list[warnings.WarningMessage]) -> list[str]:
+    return [str(w.message) for w in caught if "missing from font" in str(w.message)]
+
+
+def test_chart_is_a_png_at_least_1000_px_wide() -> None:
+    png = chart({"Türkiye": {"open": 3, "done": 2}}, {"Türkiye": 1})
+    width, height = png_size(png)
+    assert width == WIDTH_PX >= 1000
+    assert 300 < height < width
+    assert png.endswith(b"IEND\xaeB`\x82")
+
+
+def test_non_latin_party_names_render_without_missing_glyphs() -> None:
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        png = chart(NON_LATIN, {"საქართველო": 1, "Україна": 2})
+    assert png_size(png)[0] >= 1000
+    assert missing_glyph_warnings(caught) == []
+    for name in NON_LATIN:
+        assert drawable_label(name) == name  # drawn as written, not as "?"
+
+
+def test_matplotlib_warns_about_a_missing_glyph_so_the_check_above_can_fail() -> None:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    if drawable_label("中") == "中":
+        pytest.skip("a CJK font is installed here")
+    figure = Figure()
+    FigureCanvasAgg(figure)
+    figure.text(0.5, 0.5, "中", fontfamily="DejaVu Sans")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        figure.canvas.draw()
+    assert missing_glyph_warnings(caught)
+
+
+def test_characters_no_font_has_become_question_marks_without_warnings() -> None:
+    if drawable_label("中国") == "中国":
+        pytest.skip("a CJK font is installed here")
+    assert drawable_label("中国 Delegation") == "?? Delegation"
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        chart({"中国": {"open": 1}, "🇺🇦 Ukraine": {"done": 1}})
+    assert missing_glyph_warnings(caught) == []
+
+
+def test_long_names_are_shortened_and_dollar_signs_are_not_maths() -> None:
+    assert drawable_label("Permanent International Secretariat of the BSEC") == "Permanent International…"
+    png = chart({"Fund $5 $bn": {"open": 1}, "A" * 200: {"done": 2}})
+    assert png_size(png)[0] == WIDTH_PX
+
+
+def test_no_items_gives_a_no_items_image() -> None:
+    for by_party in ({}, {"Türkiye": {}}, {"Türkiye": {"open": 0}}):
+        width, height = png_size(chart(by_party))
+        assert width >= 1000 and height > 200
+
+
+def test_height_grows_with_parties_up_to_the_cap() -> None:
+    def height(parties: int) -> int:
+        return png_size(chart({f"Party {n}": {"open": n + 1} for n in range(parties)}))[1]
+
+    assert height(2) < height(10) < height(MAX_PARTIES)
+    # the rest share one "others" bar
+    assert height(MAX_PARTIES) == height(MAX_PARTIES + 40)
+
+
+def test_unknown_status_is_refused() -> None:
+    with pytest.raises(ValueError, match="unknown status 'finished'"):
+        chart({"Türkiye": {"finished": 1}})
+
+
+def test_same_data_gives_the_same_bytes() -> None:
+    assert chart(NON_LATIN, {"Україна": 1}) == chart(NON_LATIN, {"Україна": 1})
+
+
+def test_importing_the_chart_loads_no_matplotlib_and_rendering_no_pyplot() -> None:
+    script = (
+        "import sys\n"
+        "from datetime import date\n"
+        "import core.chart\n"
+        "assert 'matplotlib' not in sys.modules, 'imported at start'\n"
+        "core.chart.status_chart(by_party={'A': {'open': 1}}, overdue_by_party={}, title='t',"
+        " as_of=date(2023, 1, 1))\n"
+        "assert 'matplotlib.pyplot' not in sys.modules, 'pyplot used'\n"
+    )
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, cwd=root
+    )
+    assert done.returncode == 0, done.stderr
