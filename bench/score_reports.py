@@ -19,8 +19,10 @@ Definitions (fixed; change them only on purpose, the figures are compared over t
 - Owners right (over matched pairs): with expected owners, every expected owner is matched by a
   found owner (known party or as written; names compared as ``core.parties.normalise_name`` word
   sets, one containing the other); with none expected, none found.
-- Header: name right when >= 50% of the expected name's words are in the found name; date right
-  when equal; place right when one contains the other's first word (null == null).
+- Header: name right when >= 50% of the expected name's words are in the found name, or the found
+  name has >= 3 words and >= 80% of them are in the expected name (a shorter but faithful name, as
+  the title block writes it: the officer's name may add the parent body); date right when equal;
+  place right when one contains the other's first word (null == null).
 """
 
 from __future__ import annotations
@@ -119,7 +121,10 @@ def header_score(meeting: dict[str, object], draft: ReportDraft) -> tuple[int, l
     right, notes = 0, []
     name_words = words(str(meeting.get("name") or ""))
     found_words = words(draft.meeting_name or "")
-    if name_words and len(name_words & found_words) / len(name_words) >= 0.5:
+    common = len(name_words & found_words)
+    if name_words and (
+        common / len(name_words) >= 0.5 or (len(found_words) >= 3 and common / len(found_words) >= 0.8)
+    ):
         right += 1
     else:
         notes.append(f"name {draft.meeting_name!r}")
@@ -184,6 +189,7 @@ def score_report(db: Database, text: str, expected: dict[str, object], verbose: 
                 print(f"        owners: found {found_owners(step)} / expected {item['owners']}")
     score.header, notes = header_score(expected["meeting"], draft)  # type: ignore[arg-type]
     if verbose:
+        print(f"    read: name {draft.meeting_name!r} · date {draft.meeting_date} · place {draft.place!r}")
         for i, item in enumerate(items):
             if i not in used_items:
                 print(f"    - missed: {str(item['text'])[:100]!r}")

@@ -278,3 +278,125 @@ def test_no_date_in_the_report_is_said_and_relative_deadlines_stay_unresolved(
 def test_nothing_that_reads_like_an_action_is_refused(sqlite_database: Database) -> None:
     with sqlite_database.session() as session, pytest.raises(BadInput, match="couldn't find"):
         parse_report(session=session, text="Minutes\n\nWe talked about the weather.\n")
+
+
+# Title blocks as PDFs and word processors give them (invented bodies, the shapes of real ones).
+UN_LETTERHEAD = """X/99/7
+
+United Nations
+
+Report of the Committee on Water
+Statistics and Hydrology
+Thirty-first session
+(2–6 June 2031)
+
+General Assembly
+Official Records
+Ninetieth Session
+Supplement No. 7
+
+Chapter I
+Organization of the session
+
+1. The Committee on Water Statistics and Hydrology held its thirty-first session at the Palais des
+Nations from 2 to 6 June 2031.
+"""
+BODY_THEN_SESSION = """Y/2031/5-Y/CN.9/2031/2
+
+United Nations
+
+Commission on Soil Data
+Report on the twelfth session
+(10–13 March 2031)
+
+Economic and Social Council
+Official Records, 2031
+Supplement No. 3
+"""
+AT_ITS_SESSION = """Council of Coastal Agencies
+for Coordination
+
+CCA/2031/1
+Distr.: General
+9 May 2031
+
+English only
+
+Report of the Technical Committee on Tides at its
+seventh session
+(Harbour House, Lisbon, 3 and 4 April 2031)
+
+I. Introduction
+"""
+WRAPPED_WORKSHOP = """Report
+Second regional expert
+consultation workshop
+for the
+
+review of the fisheries
+monitoring guidelines
+Setting the scene
+5 to 7 May 2031, Accra, Ghana
+
+1. Introduction
+"""
+TRAILING_PLACE_AND_DATE = """Dakar, 4 February 1961
+
+CONFIDENTIAL
+
+Report of Regional Fisheries Advisory Council Dakar, 4th February, 1961
+
+INTRODUCTION
+"""
+MINUTES_SUMMARY = """= Meeting Summary: Task team 2 - 2031-02-03
+:revdate: 2031-02-03
+
+== Attendees
+"""
+PROSE_DATE_NO_PLACE = (
+    "Agreed Minutes of Meetings of the Joint Heads of Customs\n\n"
+    "In their discussions held 14-15 and 21-22 April 2031, Heads of Customs agreed that the "
+    "following points should be recorded for their Governments.\n"  # one line, as a paragraph
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "when", "place"),
+    [
+        (
+            UN_LETTERHEAD,
+            "Committee on Water Statistics and Hydrology, thirty-first session",
+            date(2031, 6, 2),
+            "Palais des Nations",
+        ),
+        (BODY_THEN_SESSION, "Commission on Soil Data, twelfth session", date(2031, 3, 10), None),
+        (
+            AT_ITS_SESSION,
+            "Technical Committee on Tides, seventh session",
+            date(2031, 4, 3),
+            "Harbour House, Lisbon",
+        ),
+        (
+            WRAPPED_WORKSHOP,
+            "Second regional expert consultation workshop for the review of the fisheries monitoring "
+            "guidelines",
+            date(2031, 5, 5),
+            "Accra, Ghana",
+        ),
+        (TRAILING_PLACE_AND_DATE, "Regional Fisheries Advisory Council, Dakar", date(1961, 2, 4), "Dakar"),
+        (MINUTES_SUMMARY, "Task team 2 meeting", date(2031, 2, 3), None),
+        (PROSE_DATE_NO_PLACE, "Meetings of the Joint Heads of Customs", date(2031, 4, 14), None),
+    ],
+)
+def test_title_blocks(text: str, name: str, when: date, place: str | None) -> None:
+    found = extract(text)
+    assert (found.name, found.meeting_date, found.place) == (name, when, place)
+
+
+def test_a_long_title_is_cut_on_a_word_boundary() -> None:
+    words = " ".join(f"topic{n} and" for n in range(40))
+    found = extract(f"Report of the Conference on {words} the rest\n12 May 2031\n")
+    assert found.name and len(found.name) <= 150
+    assert found.name.startswith("Conference on topic0 and topic1")
+    assert not found.name.endswith((" and", " of", " the", ","))
+    assert found.name.split()[-1].startswith("topic")
