@@ -298,6 +298,7 @@ def set_due(
     )
     item = card.item
     old = item.due_text or "none"
+    before = (item.due_text, item.due_date)
     item.due_text, item.due_precision, item.due_offset_days = (
         deadline.text,
         deadline.precision,
@@ -307,6 +308,8 @@ def set_due(
     item.due_date = (
         resolve_linked(due_meeting.held_on, deadline.offset_days) if due_meeting else deadline.due_date
     )
+    if (item.due_text, item.due_date) != before:
+        item.ical_sequence += 1  # calendars that imported the event take the new version
     item.updated_at = clock.now()
     _record(session, item, actor, "due", old_value=old, new_value=deadline.text)
     return _load_history(session, card)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import ColumnElement, or_, update
+from sqlalchemy import ColumnElement, case, or_, update
 from sqlmodel import Session, col, select
 
 from core.deadlines import resolve_linked
@@ -77,7 +77,8 @@ def linked_item_ids(*, session: Session, meeting_id: int) -> list[int]:
 
 
 def reresolve_linked_items(*, session: Session, meeting: Meeting) -> int:
-    """Recompute the due date of every item tied to ``meeting``; one UPDATE per offset."""
+    """Recompute the due date of every item tied to ``meeting``; one UPDATE per offset. An item whose
+    date moves gets its calendar SEQUENCE raised."""
     linked = col(Item.due_meeting_id) == meeting.id
     offsets = session.exec(select(Item.due_offset_days).where(linked).distinct()).all()
     total = 0
@@ -85,8 +86,13 @@ def reresolve_linked_items(*, session: Session, meeting: Meeting) -> int:
         same_offset = (
             col(Item.due_offset_days).is_(None) if offset is None else col(Item.due_offset_days) == offset
         )
+        due = resolve_linked(meeting.held_on, offset)
+        moved = col(Item.due_date).is_distinct_from(due)
         result = session.execute(
-            update(Item).where(linked, same_offset).values(due_date=resolve_linked(meeting.held_on, offset))
+            update(Item)
+            .where(linked, same_offset)
+            # a moved date is a new version of the item's calendar event
+            .values(due_date=due, ical_sequence=Item.ical_sequence + case((moved, 1), else_=0))
         )
         total += result.rowcount  # type: ignore[attr-defined]
     return total

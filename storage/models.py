@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
+from uuid import uuid4
 
 from sqlalchemy import JSON, BigInteger, Column, Index, UniqueConstraint
 from sqlalchemy import Enum as SAEnum
@@ -91,6 +92,11 @@ class Member(SQLModel, table=True):
     quiet_end: str | None = Field(default=None, max_length=5)
 
 
+def new_ical_uid() -> str:
+    """A globally unique iCalendar UID for an item."""
+    return f"{uuid4()}@nextsteps"
+
+
 class Item(SQLModel, table=True):
     """An agreed next step with its deadline as written and as resolved."""
 
@@ -106,6 +112,10 @@ class Item(SQLModel, table=True):
     due_offset_days: int | None = None
     created_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column())
     updated_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column())
+    # the item's calendar event: a UID that never changes (not the row id, which another
+    # database reuses) and a SEQUENCE raised whenever its text or resolved deadline changes
+    ical_uid: str = Field(default_factory=new_ical_uid, max_length=64, unique=True, index=True)
+    ical_sequence: int = 0
 
 
 class ItemOwner(SQLModel, table=True):
