@@ -1,0 +1,109 @@
+"""The items' deadlines as an iCalendar file (.ics) people import into their calendar.
+
+One all-day VEVENT per open item with a resolved deadline (calendars handle VTODO poorly), and
+one for the next meeting. An item's UID is stored with it, so a second import updates the event
+instead of doubling it; its SEQUENCE rises whenever the text or the resolved deadline changes
+(``core.items.set_due``, ``core.meetings.reresolve_linked_items``). Written with ``icalendar``'s
+classic ``add`` API, which 6.x and 7.x share.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import date, timedelta
+
+from icalendar import Calendar, Event
+
+from core import clock
+from core.exports import ExportRow
+from storage.models import Meeting
+
+PRODID = "-//NextSteps//Next steps of intergovernmental meetings//EN"
+SUMMARY_TEXT_CHARS = 60  # calendars show the start of a title; the full step is in the description
+# a fixed namespace: a meeting's UID is derived from the bot, the meeting's row and its creation
+_MEETING_UID_NAMESPACE = uuid.UUID("6f1c2f0e-5b7a-4c39-9a57-2f6e3d1b8c40")
+
+
+def item_url(bot_username: str, number: int) -> str:
+    """The link that opens item ``number`` in the bot (as ``bot.deeplinks`` writes it)."""
+    return f"https://t.me/{bot_username.lstrip('@')}?start=i{number}"
+
+
+def meeting_uid(meeting: Meeting, bot_username: str) -> str:
+    """A meeting's UID, the same in every export: from the bot, the meeting's id and when it was
+    created (so a reused id in a rebuilt database is another event), never from its date."""
+    key = f"{bot_username.lstrip('@').lower()}/meeting/{meeting.id}/{meeting.created_at.isoformat()}"
+    return f"meeting-{uuid.uuid5(_MEETING_UID_NAMESPACE, key)}@nextsteps"
+
+
+def _short(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    if " " in cut[limit // 2 :]:
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip(" ,;:.") + "…"
+
+
+def _all_day(event: Event, day: date) -> None:
+    event.add("dtstart", day)  # a date, so DTSTART;VALUE=DATE
+    event.add("dtend", day + timedelta(days=1))  # exclusive end: one whole day
+    event.add("transp", "TRANSPARENT")  # a deadline doesn't make anyone busy
+
+
+def _item_event(row: ExportRow, bot_username: str) -> Event:
+    assert row.due_date is not None
+    url = item_url(bot_username, row.number)
+    lines = [
+        row.text,
+        "",
+        f"Owners: {', '.join(row.owners) or 'none'}",
+        f"Deadline as agreed: {row.deadline or 'none'}",
+    ]
+    source = " ".join(part for part in (row.ref, row.meeting and f"({row.meeting})") if part)
+    if source:
+        lines.append(f"From: {source}")
+    lines += [f"Status: {row.status.value.replace('_', ' ')}", "", f"Open in Telegram: {url}"]
+    event = Event()
+    event.add("uid", row.ical_uid)
+    event.add("sequence", row.ical_sequence)
+    event.add("summary", f"#{row.number} {_short(row.text, SUMMARY_TEXT_CHARS)}")
+    event.add("description", "\n".join(lines))
+    event.add("url", url)
+    event.add("last-modified", row.last_update)
+    _all_day(event, row.due_date)
+    return event
+
+
+def _meeting_event(meeting: Meeting, bot_username: str) -> Event:
+    assert meeting.held_on is not None
+    event = Event()
+    event.add("uid", meeting_uid(meeting, bot_username))
+    event.add("summary", meeting.name)
+    if meeting.place:
+        event.add("location", meeting.place)
+    event.add("description", f"{meeting.kind}: the open next steps are reported here.")
+    _all_day(event, meeting.held_on)
+    return event
+
+
+def to_ics(
+    *, rows: Sequence[ExportRow], next_meeting: Meeting | None, bot_username: str, calendar_name: str
+) -> bytes:
+    """The calendar: the open items with a resolved deadline, and the next meeting if it has a date."""
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("name", calendar_name)  # RFC 7986
+    calendar.add("x-wr-calname", calendar_name)  # what Google Calendar and Outlook read
+    stamp = clock.now()
+    events = [_item_event(r, bot_username) for r in rows if r.is_active and r.due_date is not None]
+    if next_meeting is not None and next_meeting.held_on is not None:
+        events.append(_meeting_event(next_meeting, bot_username))
+    for event in events:
+        event.add("dtstamp", stamp)
+        calendar.add_component(event)
+    return bytes(calendar.to_ical())

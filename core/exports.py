@@ -1,0 +1,267 @@
+"""Exports of the items as tables people open elsewhere: CSV, XLSX (Excel) and JSON.
+
+``export_rows`` reads one row per item (what an actor may see); ``to_csv``, ``to_xlsx`` and
+``to_json`` turn rows into the bytes of a file. The calendar (.ics) is ``core.calendar_export``.
+The caller owns the session (as for every service here); nothing is written.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from core.errors import PermissionDenied
+from core.parties import normalise_name
+from core.permissions import Actor
+from storage.models import ACTIVE_STATUSES, Item, ItemEvent, ItemOwner, Meeting, Party, Role, Status
+
+OWNER_SEPARATOR = "; "
+# Excel (and LibreOffice) run a CSV cell that starts with one of these as a formula: such a cell
+# gets a leading apostrophe, the usual defence (OWASP "CSV injection"); XLSX cells are typed instead
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass(frozen=True, slots=True)
+class ExportRow:
+    """One item with every field an export shows; ``last_update`` is in the reader's timezone."""
+
+    number: int
+    ref: str | None
+    text: str
+    owners: tuple[str, ...]
+    deadline: str  # the phrase as agreed: "ahead of the next Senior Officials Meeting"
+    due_date: date | None  # the latest date the phrase allows
+    precision: str
+    status: Status
+    last_update: datetime
+    latest_note: str | None
+    meeting: str | None  # the meeting the step came from
+    ical_uid: str
+    ical_sequence: int
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in ACTIVE_STATUSES
+
+
+@dataclass(frozen=True)
+class _Column:
+    header: str
+    width: float  # in Excel's character units
+    wrap: bool = False
+
+
+COLUMNS = (
+    _Column("No.", 6),
+    _Column("Ref", 9),
+    _Column("Next step", 60, wrap=True),
+    _Column("Owners", 28, wrap=True),
+    _Column("Deadline (as agreed)", 28, wrap=True),
+    _Column("Due date", 12),
+    _Column("Precision", 10),
+    _Column("Status", 12),
+    _Column("Last update", 17),
+    _Column("Latest note", 45, wrap=True),
+    _Column("Meeting", 28, wrap=True),
+)
+HEADERS = tuple(c.header for c in COLUMNS)
+_DUE, _UPDATED = HEADERS.index("Due date"), HEADERS.index("Last update")
+
+
+def export_rows(*, session: Session, actor: Actor | None, observers: bool = False) -> list[ExportRow]:
+    """One row per item this actor may export, by number.
+
+    ``None`` (the CLI) and the secretariat get every item; a chair the items their party owns;
+    an observer the same, but only when ``observers`` (the setting reports.progress_for_observers)
+    allows it, else PermissionDenied. A member without a party gets no rows.
+    """
+    if actor is not None and actor.role is Role.OBSERVER and not observers:
+        raise PermissionDenied("Exports are for the secretariat and the chairs.")
+    query = select(Item, Meeting.name).outerjoin(Meeting, col(Meeting.id) == Item.meeting_id)
+    party_id: int | None = None
+    if actor is not None and not actor.is_secretariat:
+        if actor.party_id is None:
+            return []
+        party_id = actor.party_id
+        query = query.where(col(Item.id).in_(_items_of(party_id)))
+    found = session.exec(query.order_by(col(Item.id))).all()
+    owners = _owner_names(session, party_id)
+    notes = _latest_notes(session, party_id)
+    zone = ZoneInfo(actor.timezone if actor is not None else "UTC")
+    rows = []
+    for item, meeting_name in found:
+        assert item.id is not None
+        rows.append(
+            ExportRow(
+                number=item.id,
+                ref=item.paragraph_ref,
+                text=item.text,
+                owners=tuple(owners.get(item.id, ())),
+                deadline=item.due_text,
+                due_date=item.due_date,
+                precision=item.due_precision.value,
+                status=item.status,
+                last_update=item.updated_at.astimezone(zone),
+                latest_note=notes.get(item.id),
+                meeting=meeting_name,
+                ical_uid=item.ical_uid,
+                ical_sequence=item.ical_sequence,
+            )
+        )
+    return rows
+
+
+def _items_of(party_id: int) -> Any:
+    return select(ItemOwner.item_id).where(ItemOwner.party_id == party_id)
+
+
+def _owner_names(session: Session, party_id: int | None) -> dict[int, list[str]]:
+    """Owner names per item, in the order the bot lists parties (one query, no id list)."""
+    query = select(ItemOwner.item_id, Party.name).join(Party, col(Party.id) == ItemOwner.party_id)
+    if party_id is not None:
+        query = query.where(col(ItemOwner.item_id).in_(_items_of(party_id)))
+    owners: dict[int, list[str]] = defaultdict(list)
+    for item_id, name in sorted(session.exec(query).all(), key=lambda r: (normalise_name(r[1]), r[1])):
+        owners[item_id].append(name)
+    return owners
+
+
+def _latest_notes(session: Session, party_id: int | None) -> dict[int, str]:
+    """Each item's most recent note (from a note or a status change with a note)."""
+    rank = (
+        func.row_number()
+        .over(
+            partition_by=col(ItemEvent.item_id), order_by=(col(ItemEvent.at).desc(), col(ItemEvent.id).desc())
+        )
+        .label("rank")
+    )
+    noted = select(ItemEvent.item_id, ItemEvent.note, rank).where(col(ItemEvent.note).is_not(None))
+    if party_id is not None:
+        noted = noted.where(col(ItemEvent.item_id).in_(_items_of(party_id)))
+    latest = noted.subquery()
+    rows = session.execute(select(latest.c.item_id, latest.c.note).where(latest.c.rank == 1)).all()
+    return {item_id: note for item_id, note in rows}
+
+
+# -- the files ------------------------------------------------------------------------------------
+
+
+def _status_word(status: Status) -> str:
+    return status.value.replace("_", " ")
+
+
+def _cells(row: ExportRow) -> list[Any]:
+    """The row's values in column order: dates stay dates, the rest is text (or the number)."""
+    return [
+        row.number,
+        row.ref or "",
+        row.text,
+        OWNER_SEPARATOR.join(row.owners),
+        row.deadline,
+        row.due_date,
+        row.precision,
+        _status_word(row.status),
+        row.last_update.replace(tzinfo=None, second=0, microsecond=0),
+        row.latest_note or "",
+        row.meeting or "",
+    ]
+
+
+def _csv_safe(value: str) -> str:
+    return "'" + value if value.startswith(_FORMULA_START) else value
+
+
+def to_csv(rows: Sequence[ExportRow]) -> bytes:
+    """Comma-separated, UTF-8 with a BOM (so Excel reads the encoding), CRLF rows, quoted as needed."""
+    out = io.StringIO(newline="")
+    writer = csv.writer(out)
+    writer.writerow(HEADERS)
+    for row in rows:
+        cells = _cells(row)
+        cells[_DUE] = row.due_date.isoformat() if row.due_date else ""
+        cells[_UPDATED] = f"{cells[_UPDATED]:%Y-%m-%d %H:%M}"
+        writer.writerow([_csv_safe(c) if isinstance(c, str) else c for c in cells])
+    return out.getvalue().encode("utf-8-sig")
+
+
+def to_xlsx(rows: Sequence[ExportRow], *, title: str = "Next steps") -> bytes:
+    """One sheet: a bold header row that stays in view, sized columns, a filter on every column,
+    real date cells (shown as YYYY-MM-DD), long text wrapped. Written streaming (write-only)."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=title[:31])  # Excel's limit for a sheet name
+    assert isinstance(sheet, WriteOnlyWorksheet)
+    # set before the first row is written; a write-only sheet has these (from Worksheet._setup),
+    # its type stubs don't say so
+    layout: Any = sheet
+    for index, column in enumerate(COLUMNS, start=1):
+        layout.column_dimensions[get_column_letter(index)].width = column.width
+    layout.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{len(rows) + 1}"
+    sheet.freeze_panes = "A2"
+
+    bold = Font(bold=True)
+    header = []
+    for name in HEADERS:
+        cell = WriteOnlyCell(sheet, value=name)
+        cell.font = bold
+        header.append(cell)
+    sheet.append(header)
+
+    wrapped = Alignment(wrap_text=True, vertical="top")
+    top = Alignment(vertical="top")
+    for row in rows:
+        out = []
+        for column, value in zip(COLUMNS, _cells(row), strict=True):
+            if isinstance(value, str):
+                # control characters (a PDF's form feed) are not allowed in an XLSX cell
+                value = ILLEGAL_CHARACTERS_RE.sub("", value)
+            cell = WriteOnlyCell(sheet, value=value)
+            if isinstance(value, str) and value.startswith("="):
+                cell.data_type = "s"  # text, never a formula
+            elif isinstance(value, datetime):
+                cell.number_format = "yyyy-mm-dd hh:mm"
+            elif isinstance(value, date):
+                cell.number_format = "yyyy-mm-dd"
+            cell.alignment = wrapped if column.wrap else top
+            out.append(cell)
+        sheet.append(out)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def to_json(rows: Sequence[ExportRow]) -> bytes:
+    """A JSON array of objects with stable keys; dates ISO 8601, the last update with its offset."""
+    data = [
+        {
+            "number": r.number,
+            "ref": r.ref,
+            "text": r.text,
+            "owners": list(r.owners),
+            "deadline": r.deadline,
+            "due_date": r.due_date.isoformat() if r.due_date else None,
+            "precision": r.precision,
+            "status": r.status.value,
+            "last_update": r.last_update.isoformat(timespec="seconds"),
+            "latest_note": r.latest_note,
+            "meeting": r.meeting,
+            "ical_uid": r.ical_uid,
+        }
+        for r in rows
+    ]
+    return json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8")
