@@ -1,6 +1,7 @@
-"""The progress report as a PDF for circulation: landscape A4, DejaVu Sans embedded (every
-party's name in any script renders, and is extractable as text), a table per source meeting with
-wrapped cells and the header repeated on each page, "Page N of M" in the footer."""
+"""The progress report as a PDF for circulation: landscape A4, DejaVu Sans embedded (party names
+in Latin, Greek and Cyrillic scripts render, and come out of the text layer as written), a table
+per source meeting with wrapped cells and the header repeated on each page, "Page N of M" in the
+footer. The table and long paragraphs are laid out by ``core.documents.pdf_layout``."""
 
 from __future__ import annotations
 
@@ -8,9 +9,9 @@ from functools import lru_cache
 from pathlib import Path
 
 import matplotlib
-from fpdf import FPDF, FontFace
-from fpdf.enums import TableBordersLayout
+from fpdf import FPDF
 
+from core.documents.pdf_layout import TableCell, TableWriter, write_paragraph
 from core.progress.model import ProgressReport, ReportSection
 from core.progress.text import (
     COLUMNS,
@@ -34,6 +35,7 @@ STATUS_FILL = {  # light tints of the bot's emoji colours, as in the Word versio
 }
 HEADER_FILL = (217, 217, 217)
 HEADING_COLOUR = (31, 58, 95)
+OVERDUE_COLOUR = (160, 28, 28)
 
 
 @lru_cache(maxsize=1)
@@ -82,14 +84,14 @@ def render_pdf(report: ProgressReport) -> bytes:
         _table(pdf, section)
     _heading(pdf, f"Changes since {report.since_label}", 12)
     for change in report.changes:
-        _paragraph(pdf, f"•  {change_line(change)}")
+        _paragraph(pdf, change_line(change), bullet=True)
     if not report.changes:
         _paragraph(pdf, "No status changes or notes in this period.")
     _heading(pdf, f"Not updated since {fmt_date(report.since_on)}", 12)
     for quiet in report.quiet:
         last = fmt_date(quiet.last_update) if quiet.last_update else "never"
         steps = f"{quiet.open_items} open step{'s' if quiet.open_items != 1 else ''}"
-        _paragraph(pdf, f"•  {quiet.name} — {steps}, last update {last}")
+        _paragraph(pdf, f"{quiet.name} — {steps}, last update {last}", bullet=True)
     if not report.quiet:
         _paragraph(pdf, "Every owner with open steps has updated at least one of them.")
     return bytes(pdf.output())
@@ -103,37 +105,28 @@ def _heading(pdf: FPDF, text: str, size: int) -> None:
     pdf.ln(1)
 
 
-def _paragraph(pdf: FPDF, text: str) -> None:
+def _paragraph(pdf: FPDF, text: str, *, bullet: bool = False) -> None:
     pdf.set_font(FONT, "", 10)
     pdf.set_text_color(0, 0, 0)
-    pdf.multi_cell(0, 5, text, new_x="LMARGIN", new_y="NEXT")
+    write_paragraph(pdf, text, line_height=5, bullet=bullet)
 
 
 def _table(pdf: FPDF, section: ReportSection) -> None:
-    pdf.set_font(FONT, "", TABLE_FONT_PT)
     pdf.set_text_color(0, 0, 0)
-    headings = FontFace(emphasis="BOLD", fill_color=HEADER_FILL)
-    overdue = FontFace(emphasis="BOLD", color=(160, 28, 28))
-    fills = {status: FontFace(fill_color=colour) for status, colour in STATUS_FILL.items()}
-    with pdf.table(
-        col_widths=COLUMN_WIDTHS_MM,
-        width=sum(COLUMN_WIDTHS_MM),
+    writer = TableWriter(
+        pdf,
+        family=FONT,
+        size_pt=TABLE_FONT_PT,
+        widths=COLUMN_WIDTHS_MM,
+        header=[TableCell(title, fill=HEADER_FILL, bold=True) for title in COLUMNS],
         line_height=TABLE_FONT_PT * 0.45,
-        headings_style=headings,
-        repeat_headings=1,
-        borders_layout=TableBordersLayout.ALL,
-        padding=1,
-    ) as table:
-        header = table.row()
-        for title in COLUMNS:
-            header.cell(title)
-        for row in section.rows:
-            line = table.row()
-            for index, text in enumerate(cells(row)):
-                style = None
-                if index == 4 and row.overdue:
-                    style = overdue
-                elif index == 5:
-                    style = fills.get(row.status)
-                line.cell(text, style=style)
+    )
+
+    def row_cells(texts: tuple[str, ...], status: Status, overdue: bool) -> list[TableCell]:
+        row = [TableCell(text) for text in texts]
+        row[4] = TableCell(texts[4], bold=overdue, colour=OVERDUE_COLOUR if overdue else (0, 0, 0))
+        row[5] = TableCell(texts[5], fill=STATUS_FILL.get(status))
+        return row
+
+    writer.write(row_cells(cells(row), row.status, row.overdue) for row in section.rows)
     pdf.ln(2)

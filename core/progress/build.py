@@ -130,6 +130,7 @@ def build_progress_report(
             owners=tuple(p.name for p in item_owners),
             due_text=item.due_text,
             due_date=item.due_date,
+            due_precision=item.due_precision,
             status=state.status,
             overdue=state.status in ACTIVE_STATUSES and item.due_date is not None and item.due_date < as_of,
             last_update=local(state.last_update),

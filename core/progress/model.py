@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from storage.models import Status
+from storage.models import Precision, Status
 
 # The order statuses are counted and shown in: what is still to do first, then what is settled.
 STATUS_ORDER: tuple[Status, ...] = (
@@ -30,6 +30,7 @@ class ReportRow:
     owners: tuple[str, ...]
     due_text: str  # the deadline as agreed ("before the next meeting")
     due_date: date | None  # as resolved
+    due_precision: Precision  # how precisely the phrase gave the date (DAY: the phrase says it)
     status: Status  # as of the report's date, replayed from the history
     overdue: bool  # still active as of the date and its resolved deadline before it
     last_update: date | None  # local date of the latest change as of the date (creation counts)

@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import date
 
 from core.progress.model import STATUS_ORDER, STATUS_WORD, Change, ProgressReport, ReportRow
+from storage.models import Precision
 
 COLUMNS: tuple[str, ...] = (
     "No.",
@@ -27,11 +28,14 @@ def fmt_date(day: date) -> str:
 
 
 def deadline_cell(row: ReportRow) -> str:
-    """The phrase as agreed and, when it resolves to a date, that date; overdue said in words."""
+    """The phrase as agreed and, when it was vaguer than a day, the date it resolves to; overdue
+    said in words (as the bot shows a deadline)."""
     phrase = row.due_text or "no deadline"
     if row.due_date is None:
+        if row.due_precision is Precision.MEETING:
+            return f"{phrase} (meeting date not set yet)"
         return phrase
-    text = f"{phrase} (by {fmt_date(row.due_date)})"
+    text = phrase if row.due_precision is Precision.DAY else f"{phrase} (by {fmt_date(row.due_date)})"
     return f"{text} — overdue" if row.overdue else text
 
 

@@ -47,7 +47,8 @@ def test_docx_has_a_real_table_with_every_row_and_the_summary(history: History) 
     assert [row[1] for row in rows[1:]] == ["§13.1", "§13.2", "§13.3", "§13.4"]
     assert [row[2] for row in rows[1:]] == [text for _, text, _, _ in STEPS]  # verbatim
     assert rows[3][3] == "Türkiye, Україна"
-    assert rows[2][4] == "by 15 February 2023 (by 15 Feb 2023) — overdue"
+    assert rows[2][4] == "by 15 February 2023 — overdue"  # a day: the phrase says the date
+    assert rows[3][4] == "before the next meeting (by 26 Apr 2023)"
     assert [row[5] for row in rows[1:]] == ["done", "open", "open", "in progress"]
     assert rows[2][7] == "Venue booked. (20 Jan 2023)"
     paragraphs = [p.text for p in document.paragraphs]
@@ -112,3 +113,21 @@ def test_summary_of_a_long_report_stays_under_the_limit(history: History) -> Non
     summary = render_summary(many)
     assert len(summary) <= SUMMARY_LIMIT
     assert "more in the report" in summary
+
+
+def test_docx_cells_keep_markup_characters_and_line_breaks(history: History) -> None:
+    report = report_of(history)
+    section = report.sections[0]
+    odd = replace(section.rows[0], text="Draft <b>&</b> “quotes”\nsecond line\x07", ref="§1 & 2")
+    document = Document(BytesIO(render_docx(replace(report, sections=(replace(section, rows=(odd,)),)))))
+    row = document.tables[0].rows[1].cells
+    assert row[1].text == "§1 & 2"
+    assert row[2].text == "Draft <b>&</b> “quotes”\nsecond line"
+
+
+def test_overdue_deadlines_stand_out_in_the_docx(history: History) -> None:
+    document = Document(BytesIO(render_docx(report_of(history))))
+    overdue = document.tables[0].rows[2].cells[4].paragraphs[0].runs[0]
+    on_time = document.tables[0].rows[1].cells[4].paragraphs[0].runs[0]
+    assert overdue.bold and overdue.font.color.rgb is not None
+    assert not on_time.bold
