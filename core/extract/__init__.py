@@ -41,7 +41,7 @@ TIER2 = re.compile(
 )
 NEGATIVE = re.compile(
     r"\b(?:discussion|background|introduction|attendees|attendance|participants|agenda|opening|"
-    r"organi[sz]ation of the session|next meeting|schedule|dates? and (?:venue|location)|election|"
+    r"organi[sz]ation of the session|next (?:meeting|session)|dates? and (?:venue|location)|election|"
     r"welcome|apologies|present)\b",
     re.IGNORECASE,
 )
@@ -209,7 +209,16 @@ def _scattered(
             clause = block.text[start:end]
             if len(clause.split()) < 4:
                 continue
-            verdict = judge(clause, in_item=block.kind == "item" and start == 0, lead=block.lead)
+            lead = block.lead
+            if (
+                start > 0
+                and re.match(r"that\s", clause, re.IGNORECASE)
+                and re.search(
+                    r"\b(?:decided|agreed|resolved|decides|agrees|resolves)\s+that\b", block.text[:start]
+                )
+            ):
+                lead = block.text[:start]  # "It was decided that … by 1 May, and that meetings …"
+            verdict = judge(clause, in_item=block.kind == "item" and start == 0, lead=lead)
             if verdict.score <= 0:
                 continue
             score, why = verdict.score, [verdict.why]

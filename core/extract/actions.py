@@ -54,6 +54,7 @@ _MODAL = re.compile(
     r"(?:\s+(?P<after>[\w-]+))?",
     re.IGNORECASE,
 )
+_MODALS = {"will", "shall", "should", "must", "would", "is to", "are to"}
 _FINITE = re.compile(r"\b(?:is|are|was|were|has|have|had)\b", re.IGNORECASE)
 _SUBORDINATE = re.compile(
     r"\b(?:where|which|who|whom|whose|when|if|whether|as|once|until|unless|because|since|although|"
@@ -78,7 +79,8 @@ _NOTING = re.compile(
     re.IGNORECASE,
 )
 _SCHEDULING = re.compile(
-    r"\b(?:session|conference|meeting of (?:the )?states parties)\b[^;]{0,120}?\b(?:be held|held|take place|"
+    r"\b(?:session|conference|(?:next|[a-z]+(?:st|nd|rd|th)|first|second|third)\s+meeting)\b[^;]{0,120}?"
+    r"\b(?:be held|held|take place|"
     r"took place|convened?|suspended|resumed?)\b"
     r"|\b(?:to hold|decided to hold|hold)\s+the\s+[^;]{0,60}?\b(?:session|conference)\b"
     r"|\bdates? and (?:venue|location|place)\b|\bsession will take place\b",
@@ -86,14 +88,36 @@ _SCHEDULING = re.compile(
 )
 _APPOINTMENT = re.compile(
     r"\b(?:elect|elects|elected|appoint|appoints|appointed|co-?\s?chaired by|chaired by|nominated as|"
-    r"designated as)\b|(?<!capacity )\bas (?:president|vice-chair|rapporteur|coordinator|gender focal point|"
-    r"focal point|informal facilitators?)\b",
+    r"designated as)\b|(?<!capacity )\bas (?:president|(?:vice-)?chair|rapporteur|coordinator|"
+    r"(?:\w+ )?focal point|(?:\w+ )?facilitators?)\b",
     re.IGNORECASE,
 )
 _INTERPRETATION = re.compile(r"\b(?:interpreted|construed|understood to mean)\b", re.IGNORECASE)
 _RECORD = re.compile(r"\b(?:on|for) the record\b", re.IGNORECASE)
+# "it could be argued", not "programmes which might be expected to be completed"
 _SPECULATIVE = re.compile(
-    r"\b(?:could|might|may)\s+(?:be\s+)?(?:expected|said|argued|assumed)\b", re.IGNORECASE
+    r"(?<!which )(?<!that )(?<!who )\b(?:could|might|may)\s+(?:be\s+)?(?:expected|said|argued|assumed)\b",
+    re.IGNORECASE,
+)
+# an event happening, not someone doing something: "Both parts will take place in Rome"
+_EVENT = re.compile(r"\b(?:take place|be held|occur|happen)\b", re.IGNORECASE)
+# no change: "decided to maintain the current deadlines", "remain as per current practice"
+_STATUS_QUO = re.compile(
+    r"\b(?:maintain|retain|keep|remain)\b[^;.]{0,50}?\b(?:current|existing|present|usual)\b"
+    r"|\bremains?\s+unchanged\b",
+    re.IGNORECASE,
+)
+# a standing norm for how something is done, not a task: "that informal meetings be focused on …"
+_NORM = re.compile(
+    r"\bbe\s+(?:\w+ly\s+)?(?:accompanied|focused|focussed|based|guided|governed|limited|restricted)\s+"
+    r"(?:by|on|upon|to)\b",
+    re.IGNORECASE,
+)
+# the report speaking about itself: "The decisions in the present report will be implemented …"
+_ABOUT_REPORT = re.compile(
+    r"^(?:the\s+)?(?:decisions?|recommendations?|conclusions?)\b[^;.]{0,40}?\b(?:in|of|contained in)\s+"
+    r"(?:this|the present|the current)\s+(?:report|document)\b",
+    re.IGNORECASE,
 )
 _QUESTION = re.compile(r"\bwhether\b|\bquestion (?:was|were) raised\b|\?", re.IGNORECASE)
 _SPEAKER = re.compile(
@@ -147,6 +171,8 @@ def is_actor(phrase: str) -> bool:
     phrase = phrase.strip()
     if not phrase or phrase[0].isdigit() or len(phrase) > 120:
         return False
+    if re.match(r"(?:in|as|with|for|on|at|through|including|notably|possibly|if|when)\b", phrase):
+        return False  # "in his capacity as Chair": an aside, not a second owner
     head = re.split(
         r"\s+(?:of|for|on|in|with|from|at|to|under|regarding|between|among)\s+", phrase, maxsplit=1
     )[0]
@@ -261,6 +287,13 @@ def judge(clause: str, *, in_item: bool, lead: str) -> Verdict:
                 and is_actor(agent["agent"])
             ):
                 owners = split_owners(agent["agent"])
+            elif (
+                not first_modal
+                and (be := re.search(r"\bbe\s+[a-z]+(?:ed|en)\b", rest))
+                and (agent := _AGENT.search(rest, be.end()))
+                and is_actor(agent["agent"])
+            ):
+                owners = split_owners(agent["agent"])  # "agreed that the meeting be convened by Ghana"
             owners_too(owners)
             offer(0.5 if verb in ("expected", "understood") else 0.7, f"'{verb} that'", owners)
     if m := _DECIDED_TO.search(text):
@@ -305,13 +338,17 @@ def judge(clause: str, *, in_item: bool, lead: str) -> Verdict:
         best.owners += [o for o in _owners_from(clause) if o not in best.owners]
         penalties = [
             (_NOTING.match(stripped) and "'noted'" not in best.why and not _REQUEST_TO.search(text), 0.3),
-            (_SCHEDULING.search(text), 0.6),
+            (_SCHEDULING.search(text) and not best.owners, 0.6),  # "… be convened by Ceylon" is a task
             (_APPOINTMENT.search(text), 0.6),
             (_INTERPRETATION.search(text), 0.6),
             (_QUESTION.search(text), 0.4),
             (_SPEAKER.match(stripped) and "will" not in best.why, 0.3),
             (_RECORD.search(text), 0.6),
             (_SPECULATIVE.search(text), 0.3),
+            (_EVENT.search(text) and best.why.startswith("'") and best.why.split("'")[1] in _MODALS, 0.3),
+            (_STATUS_QUO.search(text), 0.4),
+            (_NORM.search(text) and not best.owners, 0.4),
+            (_ABOUT_REPORT.match(stripped), 0.5),
         ]
         for hit, cost in penalties:
             if hit:

@@ -89,12 +89,29 @@ def _sentence_ends(text: str) -> list[int]:
     return ends
 
 
+_VERBISH = re.compile(
+    r"\b(?:is|are|was|were|be|been|has|have|had|will|shall|should|would|must|may|can|could|might|do|does|"
+    r"did|to\s+[a-z]+)\b|\b(?:" + REPORTING + r")\b",
+    re.IGNORECASE,
+)
+
+
+def _fragment(text: str, start: int, sentence_ends: set[int]) -> bool:
+    """A stray semicolon before a piece with no verb ("… from the United Nations; its Regional
+    Commissions and other sources.") joins it to the clause before instead of cutting there."""
+    semicolon = text.find(";", start)
+    end = min([i for i in (semicolon, *sentence_ends) if i > start], default=len(text))
+    piece = text[start:end].strip()
+    return bool(piece) and piece[0].islower() and not _VERBISH.search(piece)
+
+
 def clauses(text: str) -> list[tuple[int, int]]:
     """(start, end) of each clause of ``text``, in order."""
     cuts: set[int] = set(_sentence_ends(text))
     masked = mask_quotes(text)
     for m in re.finditer(r";\s*", masked):
-        cuts.add(m.end())
+        if not _fragment(masked, m.end(), cuts):
+            cuts.add(m.end())
     for m in _COORDINATED.finditer(masked):
         cuts.add(m.start())
         cuts.add(m.end())

@@ -400,3 +400,47 @@ def test_a_long_title_is_cut_on_a_word_boundary() -> None:
     assert found.name.startswith("Conference on topic0 and topic1")
     assert not found.name.endswith((" and", " of", " the", ","))
     assert found.name.split()[-1].startswith("topic")
+
+
+GENERAL_RULES = """Council on River Basins
+Report on the ninth session
+(Lagos, 3–5 March 2031)
+
+Decisions and recommendations
+
+1. The decisions and recommendations in the present report will be implemented by the
+Secretariat in the light of the deliberations.
+
+2. The Council decided to maintain the current deadlines for the posting of documents.
+
+3. The Council advised that each technical briefing be accompanied by a short note and that the
+format of the annual report remain as per current practice.
+
+4. Both segments will take place in person at the headquarters of the Council.
+
+5. The Council advised that indicative budgets be provided with new policies.
+
+6. It was decided that the basin plans must be submitted by the members by 1 September 2031, and
+that consultations should subsequently take place before the middle of November.
+
+7. The Council recommended that members should share their flood data with the United
+Nations; its regional commissions and all other partners.
+
+8. It was agreed that the first meeting of the expert group be convened by the Government of
+Ghana not later than 15 July 2031.
+"""
+
+
+def test_general_rules_against_non_actions() -> None:
+    found = extract(GENERAL_RULES)
+    by_ref = {a.ref.split()[0]: a for a in found.actions}
+    # the report about itself, status quo, working-method norms and events are not tasks
+    assert not {"¶1", "¶2", "¶3", "¶4"} & set(by_ref)
+    assert by_ref["¶5"].text.startswith("The Council advised that indicative budgets be provided")
+    continued = [a for a in found.actions if a.text.startswith("that consultations should")]
+    assert continued and continued[0].deadline and continued[0].deadline.due_date == date(2031, 11, 14)
+    shared = [a for a in found.actions if "flood data" in a.text]
+    assert shared and shared[0].text.endswith("all other partners.")  # a stray ";" does not cut it
+    convened = by_ref["¶8"]
+    assert convened.owners == ["Government of Ghana"]
+    assert convened.deadline and convened.deadline.due_date == date(2031, 7, 15)
