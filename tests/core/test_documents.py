@@ -131,3 +131,29 @@ def test_overdue_deadlines_stand_out_in_the_docx(history: History) -> None:
     on_time = document.tables[0].rows[1].cells[4].paragraphs[0].runs[0]
     assert overdue.bold and overdue.font.color.rgb is not None
     assert not on_time.bold
+
+
+def test_a_step_longer_than_a_page_is_split_over_pages_with_nothing_lost(history: History) -> None:
+    report = report_of(history)
+    section = report.sections[0]
+    words = [f"word{n}" for n in range(1200)]
+    huge = replace(section.rows[0], text=" ".join(words) + " " + "x" * 400)  # and one unbreakable word
+    data = render_pdf(replace(report, sections=(replace(section, rows=(huge, *section.rows[1:])),)))
+    reader = PdfReader(BytesIO(data))
+    text = "".join(page.extract_text() for page in reader.pages)
+    assert len(reader.pages) >= 2
+    found = re.findall(r"word\d+", text)
+    assert found == words
+    assert text.replace("\n", "").count("x" * 400) == 1
+
+
+def test_a_chair_without_a_party_gets_an_empty_report_in_every_format(history: History) -> None:
+    nobody = replace(history.chairs["Sweden"], party_id=None)
+    with history.db.session() as session:
+        report = build_progress_report(
+            session=session, actor=nobody, as_of=date(2023, 4, 3), timezone=TZ, prepared_by="x"
+        )
+    assert report.rows == [] and report.total == 0 and report.percent_done == 0
+    assert Document(BytesIO(render_docx(report))).tables == []
+    assert "No status changes or notes" in pdf_text(render_pdf(report))
+    assert render_summary(report).startswith("Progress on the next steps")
