@@ -12,6 +12,7 @@ import io
 import json
 from collections import defaultdict
 from collections.abc import Sequence
+from copy import copy
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -21,9 +22,11 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from sqlalchemy import func
+from sqlalchemy import select as select_columns  # sqlmodel's select types up to four columns
 from sqlmodel import Session, col, select
 
 from core.errors import PermissionDenied
@@ -93,38 +96,60 @@ def export_rows(*, session: Session, actor: Actor | None, observers: bool = Fals
     """
     if actor is not None and actor.role is Role.OBSERVER and not observers:
         raise PermissionDenied("Exports are for the secretariat and the chairs.")
-    query = select(Item, Meeting.name).outerjoin(Meeting, col(Meeting.id) == Item.meeting_id)
+    # columns, not Item objects: building 10,000 ORM objects is most of an export's time
+    query = select_columns(
+        col(Item.id),
+        col(Item.paragraph_ref),
+        col(Item.text),
+        col(Item.due_text),
+        col(Item.due_date),
+        col(Item.due_precision),
+        col(Item.status),
+        col(Item.updated_at),
+        col(Item.ical_uid),
+        col(Item.ical_sequence),
+        col(Meeting.name),
+    ).outerjoin(Meeting, col(Meeting.id) == Item.meeting_id)
     party_id: int | None = None
     if actor is not None and not actor.is_secretariat:
         if actor.party_id is None:
             return []
         party_id = actor.party_id
         query = query.where(col(Item.id).in_(_items_of(party_id)))
-    found = session.exec(query.order_by(col(Item.id))).all()
+    found = session.execute(query.order_by(col(Item.id))).all()
     owners = _owner_names(session, party_id)
     notes = _latest_notes(session, party_id)
-    zone = ZoneInfo(actor.timezone if actor is not None else "UTC")
-    rows = []
-    for item, meeting_name in found:
-        assert item.id is not None
-        rows.append(
-            ExportRow(
-                number=item.id,
-                ref=item.paragraph_ref,
-                text=item.text,
-                owners=tuple(owners.get(item.id, ())),
-                deadline=item.due_text,
-                due_date=item.due_date,
-                precision=item.due_precision.value,
-                status=item.status,
-                last_update=item.updated_at.astimezone(zone),
-                latest_note=notes.get(item.id),
-                meeting=meeting_name,
-                ical_uid=item.ical_uid,
-                ical_sequence=item.ical_sequence,
-            )
+    zone = ZoneInfo(actor.timezone) if actor is not None and actor.timezone != "UTC" else None
+    return [
+        ExportRow(
+            number=number,
+            ref=ref,
+            text=text,
+            owners=tuple(owners.get(number, ())),
+            deadline=due_text,
+            due_date=due_date,
+            precision=precision.value,
+            status=status,
+            last_update=updated_at.astimezone(zone) if zone else updated_at,
+            latest_note=notes.get(number),
+            meeting=meeting_name,
+            ical_uid=uid,
+            ical_sequence=sequence,
         )
-    return rows
+        for (
+            number,
+            ref,
+            text,
+            due_text,
+            due_date,
+            precision,
+            status,
+            updated_at,
+            uid,
+            sequence,
+            meeting_name,
+        ) in found
+    ]
 
 
 def _items_of(party_id: int) -> Any:
@@ -222,27 +247,35 @@ def to_xlsx(rows: Sequence[ExportRow], *, title: str = "Next steps") -> bytes:
         header.append(cell)
     sheet.append(header)
 
-    wrapped = Alignment(wrap_text=True, vertical="top")
-    top = Alignment(vertical="top")
+    # each column's cell style, made once: styling 100,000 cells one by one costs seconds
+    styles = [_cell_style(sheet, column) for column in COLUMNS]
     for row in rows:
         out = []
-        for column, value in zip(COLUMNS, _cells(row), strict=True):
+        for style, value in zip(styles, _cells(row), strict=True):
             if isinstance(value, str):
                 # control characters (a PDF's form feed) are not allowed in an XLSX cell
                 value = ILLEGAL_CHARACTERS_RE.sub("", value)
             cell = WriteOnlyCell(sheet, value=value)
             if isinstance(value, str) and value.startswith("="):
                 cell.data_type = "s"  # text, never a formula
-            elif isinstance(value, datetime):
-                cell.number_format = "yyyy-mm-dd hh:mm"
-            elif isinstance(value, date):
-                cell.number_format = "yyyy-mm-dd"
-            cell.alignment = wrapped if column.wrap else top
+            cell._style = copy(style)  # type: ignore[attr-defined]  # (not in the stubs)
             out.append(cell)
         sheet.append(out)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def _cell_style(sheet: WriteOnlyWorksheet, column: _Column) -> StyleArray:
+    """The style of a column's cells: wrapped or not, top-aligned, dates as YYYY-MM-DD."""
+    model = WriteOnlyCell(sheet)
+    model.alignment = Alignment(wrap_text=column.wrap or None, vertical="top")
+    if column.header == "Due date":
+        model.number_format = "yyyy-mm-dd"
+    elif column.header == "Last update":
+        model.number_format = "yyyy-mm-dd hh:mm"
+    style: StyleArray = model._style  # type: ignore[attr-defined]
+    return style
 
 
 def to_json(rows: Sequence[ExportRow]) -> bytes:
