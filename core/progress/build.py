@@ -14,6 +14,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from core import clock
 from core.errors import NotFound
@@ -95,22 +96,10 @@ def build_progress_report(
 
     where = _item_filter(party_id, chair, meeting_id, cutoff)
     items = list(session.exec(select(Item).where(*where).order_by(col(Item.id))).all())
-    item_ids = select(Item.id).where(*where)
-    owners: dict[int, list[Party]] = defaultdict(list)
-    for item_id, owner in session.exec(
-        select(ItemOwner.item_id, Party)
-        .join(Party, col(Party.id) == ItemOwner.party_id)
-        .where(col(ItemOwner.item_id).in_(item_ids))
-    ).all():
-        owners[item_id].append(owner)
-    events: dict[int, list[ItemEvent]] = defaultdict(list)
-    for event in session.exec(
-        select(ItemEvent).where(col(ItemEvent.item_id).in_(item_ids), col(ItemEvent.at) < cutoff)
-    ).all():
-        events[event.item_id].append(event)
+    owners, events = _owners_and_history(session, select(Item.id).where(*where), cutoff)
 
     sources = [meetings[m] for m in {i.meeting_id for i in items} if m is not None]
-    since, since_label = _period_start(session, sources, items, party_id if chair else None, cutoff, timezone)
+    since, since_label = _period_start(session, sources, items, party_id, cutoff, timezone)
 
     def local(at: datetime | None) -> date | None:
         return at.astimezone(zone).date() if at is not None else None
@@ -149,16 +138,7 @@ def build_progress_report(
     sections = _sections(rows_by_meeting, meetings)
     rows = [row for section in sections for row in section.rows]
     counts = Counter(row.status for row in rows)
-    by_party: dict[str, dict[str, int]] = {}
-    overdue_by_party: dict[str, int] = {}
-    open_by_party: Counter[str] = Counter()
-    for row in rows:
-        for name in row.owners:
-            by_party.setdefault(name, {s.value: 0 for s in STATUS_ORDER})[row.status.value] += 1
-            overdue_by_party[name] = overdue_by_party.get(name, 0) + row.overdue
-            open_by_party[name] += row.status in ACTIVE_STATUSES
-    by_party = {name: by_party[name] for name in sorted(by_party, key=lambda n: (normalise_name(n), n))}
-    overdue_by_party = {name: overdue_by_party[name] for name in by_party}
+    by_party, overdue_by_party, open_by_party = _tally_by_party(rows)
     changes.sort(key=lambda c: (c.at, c.item_id))
     quiet = tuple(
         QuietParty(name=name, open_items=open_by_party[name], last_update=local(party_last.get(name)))
@@ -190,6 +170,41 @@ def build_progress_report(
         by_party=by_party,
         overdue_by_party=overdue_by_party,
     )
+
+
+def _owners_and_history(
+    session: Session, item_ids: SelectOfScalar[int] | SelectOfScalar[None], cutoff: datetime
+) -> tuple[dict[int, list[Party]], dict[int, list[ItemEvent]]]:
+    """Each step's owners, and its history before the cutoff (one query each, any number of steps)."""
+    owners: dict[int, list[Party]] = defaultdict(list)
+    for item_id, owner in session.exec(
+        select(ItemOwner.item_id, Party)
+        .join(Party, col(Party.id) == ItemOwner.party_id)
+        .where(col(ItemOwner.item_id).in_(item_ids))
+    ).all():
+        owners[item_id].append(owner)
+    events: dict[int, list[ItemEvent]] = defaultdict(list)
+    for event in session.exec(
+        select(ItemEvent).where(col(ItemEvent.item_id).in_(item_ids), col(ItemEvent.at) < cutoff)
+    ).all():
+        events[event.item_id].append(event)
+    return owners, events
+
+
+def _tally_by_party(
+    rows: Sequence[ReportRow],
+) -> tuple[dict[str, dict[str, int]], dict[str, int], Counter[str]]:
+    """Per owner, by name: steps per status (every status present), overdue steps, open steps."""
+    by_party: dict[str, dict[str, int]] = {}
+    overdue: Counter[str] = Counter()
+    still_open: Counter[str] = Counter()
+    for row in rows:
+        for name in row.owners:
+            by_party.setdefault(name, {s.value: 0 for s in STATUS_ORDER})[row.status.value] += 1
+            overdue[name] += row.overdue
+            still_open[name] += row.status in ACTIVE_STATUSES
+    names = sorted(by_party, key=lambda n: (normalise_name(n), n))
+    return {n: by_party[n] for n in names}, {n: overdue[n] for n in names}, still_open
 
 
 def _period_start(
