@@ -36,6 +36,7 @@ STATUS_FILL = {  # light tints of the bot's emoji colours, as in the Word versio
 HEADER_FILL = (217, 217, 217)
 HEADING_COLOUR = (31, 58, 95)
 OVERDUE_COLOUR = (160, 28, 28)
+KEEP_WITH_HEADING_MM = 25  # room a heading needs below it for a few lines of what it heads
 
 
 @lru_cache(maxsize=1)
@@ -98,7 +99,10 @@ def render_pdf(report: ProgressReport) -> bytes:
 
 
 def _heading(pdf: FPDF, text: str, size: int) -> None:
-    pdf.ln(2)
+    if pdf.get_y() + KEEP_WITH_HEADING_MM > pdf.page_break_trigger:
+        pdf.add_page()  # no heading alone at the foot of a page
+    else:
+        pdf.ln(2)
     pdf.set_font(FONT, "B", size)
     pdf.set_text_color(*HEADING_COLOUR)
     pdf.multi_cell(0, size * 0.5, text, new_x="LMARGIN", new_y="NEXT")
