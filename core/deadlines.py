@@ -343,8 +343,10 @@ def find_deadline(sentence: str, *, today: date, meeting_margin_days: int = 14) 
                 found = parse_deadline(candidate, today=today, meeting_margin_days=meeting_margin_days)
             except BadInput:
                 continue
-            if found.precision is Precision.DAY and not re.search(r"\d|middle of", candidate, re.IGNORECASE):
-                continue  # a weekday or "today" read by the fallback; "before the middle of May" is a day
+            if found.precision is Precision.DAY and not re.search(
+                r"\d|middle of|\b(?:days?|weeks?)\b", candidate, re.I
+            ):
+                continue  # a weekday read by the fallback; "within two weeks" is a day
             if found.meeting_linked and re.match(r"(?:the\s+)?next\b", candidate, re.IGNORECASE):
                 continue  # "host the next expert meeting": what is done, not by when
             if best is None or len(found.text) > len(best.text):

@@ -144,8 +144,13 @@ def _section_steps(doc: list[Block], reference: date | None, margin: int) -> lis
     steps: list[tuple[int, Action]] = []
     counters: dict[str, int] = {}
     for block in doc:
-        if block.kind == "heading" or _section_kind(block) != "action":
-            continue
+        task_table = (
+            block.row is not None
+            and block.row.header
+            and (block.row.owner is not None or block.row.due is not None)
+        )
+        if block.kind == "heading" or (_section_kind(block) != "action" and not task_table):
+            continue  # a table with a responsible or due column is a list of tasks wherever it stands
         if block.kind in ("para", "item") and re.search(r":\s*[-—–]?$", block.text):
             continue  # a lead-in, not a step
         if block.kind == "para" and len(block.text.split()) < 3:
@@ -159,7 +164,15 @@ def _section_steps(doc: list[Block], reference: date | None, margin: int) -> lis
         ref = (
             f"§{parent}.{counters[parent]}"
             if parent and re.fullmatch(r"[\d.]+", parent)
-            else (f"#{block.label}" if block.label and block.style == "num" else f"#{counters[parent]}")
+            else block.label
+            if block.style == "code"
+            else f"#{block.label}"
+            if block.label and block.style == "num"
+            else f"#{block.lead_label} ({block.label})"
+            if block.label
+            and block.lead_label
+            and block.style in ("close", "paren", "close-roman", "paren-roman")
+            else f"#{counters[parent]}"
         )
         text, owners, due_text = block.text, [], None
         if block.row is not None:
@@ -174,6 +187,12 @@ def _section_steps(doc: list[Block], reference: date | None, margin: int) -> lis
             continue  # "Thank you all." after the list
         if not owners:
             owners = verdict.owners
+        if not owners and block.lead:  # "The Secretariat will: (a) circulate …; (b) organise …"
+            last = re.split(r"(?<=[.;])\s+", block.lead.strip())[-1]
+            if (
+                who := re.match(r"^(?P<who>.{2,80}?)\s+(?:will|shall|should|must|is to|are to)\s*:", last)
+            ) and (is_actor(who["who"])):
+                owners = split_owners(who["who"])
         deadline: Deadline | None
         if due_text:
             deadline = _deadline(due_text, reference, margin, whole=True) or Deadline(

@@ -157,6 +157,19 @@ _LEADING_DET = re.compile(
 )
 
 
+# minutes' action lines: "Action: Secretariat to circulate …", "ACTION – Chair to write …"
+_ACTION_LABEL = re.compile(
+    r"^(?:actions?(?:\s+(?:items?|points?))?|to-?dos?|follow-?up)\s*(?:\d{1,3}\s*)?[:–—-]\s*", re.IGNORECASE
+)
+_VERB_IN_SUBJECT = re.compile(
+    r"\b(?:will|shall|should|would|must|may|can|is|are|was|were|has|have|had|been|"
+    + _REQUEST_VERB
+    + r"|decided|decides|agreed|agrees|noted|notes|welcomed|welcomes)\b",
+    re.IGNORECASE,
+)
+_TO_DO = re.compile(r"^(?P<who>[^,;:()]{2,80}?)\s+to\s+(?!be\b)(?P<verb>[a-z]+)\b")
+
+
 @dataclass
 class Verdict:
     """How much a clause reads like an agreed action, why, and who it names as owners."""
@@ -332,6 +345,22 @@ def judge(clause: str, *, in_item: bool, lead: str) -> Verdict:
             offer(0.65, "'that …' under a decision", owners)
     if in_item and _IMPERATIVE.match(stripped):
         offer(0.35, "imperative item", [])
+    labelled = _ACTION_LABEL.match(stripped)
+    task = stripped[labelled.end() :] if labelled else stripped
+    if (
+        (labelled or in_item)
+        and (m := _TO_DO.match(task))
+        and len(m["who"].split()) <= 5
+        and not re.fullmatch(_DET, m["verb"], re.IGNORECASE)
+        and is_actor(m["who"])
+        and not _SUBORDINATE.search(m["who"])
+        and not _VERB_IN_SUBJECT.search(m["who"])
+    ):
+        owners = split_owners(m["who"])
+        owners_too(owners)
+        offer(0.8 if labelled else 0.65, f"'{m['who'][:20]} to {m['verb']}'", owners)
+    elif labelled and len(task.split()) >= 3:
+        offer(0.6, "'Action:' line", [])
     best.owners = owners_all or best.owners
 
     if best.score:

@@ -369,6 +369,7 @@ def read_title(lines: list[str], place: str | None = None) -> str | None:
 def read_header(lines: list[str]) -> tuple[str | None, date | None, str | None]:
     """(name, first day, place) from the first lines, the opening paragraphs and the last lines."""
     plain = [" ".join(line.replace("**", "").split()) for line in lines]
+    plain = ["" if line.startswith("|") else line for line in plain]  # a table's dates are its tasks' dates
     head = [line for line in plain if line][:60]
     tail = [line for line in plain if line][-6:]
     best: tuple[int, int, date] | None = None

@@ -20,7 +20,13 @@ _MULTI = re.compile(r"^(?P<label>\d{1,4}(?:\.\d{1,4})+)\.?\s+")
 _PAREN = re.compile(r"^\((?P<label>[a-z]{1,2}|[ivxlc]{1,6}|\d{1,4})\)\s+", re.IGNORECASE)
 _CLOSE = re.compile(r"^(?P<label>[a-z]|[ivxlc]{1,6})[.)]\s+(?=\S)")
 _UPPER = re.compile(r"^(?P<label>[IVXLC]{1,6}|[A-Z])\.\s+(?=[A-Z])")
-_BULLET = re.compile(r"^(?:[-*•▪◦‣–—·●■□➢>+]|\*{1,3}|\.{1,3}(?=\s))\s+")
+_BULLET = re.compile(
+    r"^(?:[-*•▪◦‣–—·●○■□➢►▸❖✓✔⁃∙⦁>+\uf0a7\uf0b7\uf0d8\uf076]|\*{1,3}|\.{1,3}(?=\s)|o(?=\s+[A-Z]))\s+"
+)  # "\uf0b7" and friends: Word's Symbol-font bullets; "o": its second-level bullet
+# action-point codes: "AP1:", "AP 2 -", "A3.", "AI-4 (Chair):"
+_CODE = re.compile(
+    r"^(?P<label>(?:AP|AI|A)[\s-]?\d{1,3}(?:\.\d{1,3})?)\s*(?:\((?P<who>[^()]{2,60})\))?\s*[:.)–—-]\s+(?=\S)"
+)
 _MD_HEADING = re.compile(r"^(?:#{1,6}|={1,6})\s+(?P<text>.+?)\s*#*$")
 _BOLD_LINE = re.compile(r"^\*\*(?P<text>[^*]{2,100})\*\*:?$")
 _PAGE_NUMBER = re.compile(
@@ -78,6 +84,9 @@ def _label(line: str) -> tuple[str, str, str]:
             if style in ("paren", "close"):
                 style += "-roman" if re.fullmatch(r"[ivxlc]+", label, re.IGNORECASE) and label != "c" else ""
             return style, label, rest
+    if m := _CODE.match(line):
+        rest = line[m.end() :].strip()
+        return "code", " ".join(m["label"].split()), f"{rest} ({m['who']})" if m["who"] else rest
     if m := _BULLET.match(line):
         rest = line[m.end() :].strip()
         if rest:
@@ -192,7 +201,12 @@ def blocks(text: str) -> list[Block]:
                     heading_stack[-1] = f"{heading_stack[-1]} / {title}"
                 else:
                     heading_stack = [title]
-                if num := re.match(r"^(\d{1,4}(?:\.\d{1,4})*|\d{1,4}/\d{1,4})\.?(?:\s|$)", title):
+                if num := re.match(
+                    r"^(?:(?:decision|resolution|recommendation|item)\s+)?"
+                    r"(\d{1,4}(?:\.\d{1,4})*|\d{1,4}/\d{1,4})[.:]?(?:\s|$)",
+                    title,
+                    re.IGNORECASE,
+                ):
                     heading_label = num[1]
                 elif not (last_kind == "heading" and gap <= 1):
                     heading_label = ""

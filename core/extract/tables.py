@@ -7,7 +7,9 @@ import re
 from dataclasses import dataclass, field
 
 _TEXT_COLUMN = re.compile(r"action|step|what|task|item|activit|description|follow", re.IGNORECASE)
-_OWNER_COLUMN = re.compile(r"owner|responsib|who|lead|actor|assign|by whom", re.IGNORECASE)
+_OWNER_COLUMN = re.compile(
+    r"owner|responsib|who|lead|actor|assign|by whom|focal point|in charge|accountable", re.IGNORECASE
+)
 _DUE_COLUMN = re.compile(r"due|deadline|when|date|timeline|time ?frame|by when|target", re.IGNORECASE)
 
 

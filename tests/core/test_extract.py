@@ -444,3 +444,167 @@ def test_general_rules_against_non_actions() -> None:
     convened = by_ref["¶8"]
     assert convened.owners == ["Government of Ghana"]
     assert convened.deadline and convened.deadline.due_date == date(2031, 7, 15)
+
+
+# Variety a secretariat will send: minutes' action lines, action-point codes, decision headings,
+# bilingual headers, Windows line endings, task tables without a heading, nested lists, bullets.
+VARIETY: dict[str, str] = {}
+VARIETY["action_lines"] = """Minutes of the Data Task Team meeting
+Date: 4 February 2031
+
+1. Review of the glossary
+The team went through the glossary.
+Action: Secretariat to circulate the revised glossary by 20 February 2031.
+
+2. Workplan
+Discussion on the workplan.
+ACTION: Maria Lopez to draft the workplan outline by end of March 2031.
+Action - Chair to contact the donors before the next meeting.
+"""
+VARIETY["ap_codes"] = """Steering Group meeting, Nairobi, 5 May 2031
+
+Action points
+AP1: Secretariat to update the risk register by 30 May 2031.
+AP2 - Kenya to host the next workshop in September 2031.
+AP3 (Chair): write to the partners within two weeks.
+"""
+VARIETY["decision_headings"] = """Conference of the Parties, third session
+Geneva, 2–4 June 2031
+
+Decision 3/1: Budget
+The Conference of the Parties requests the Secretariat to prepare a revised budget by 1 October 2031.
+
+Decision 3/2: Reporting
+The Conference of the Parties invites Parties to submit their national reports by 31 December 2031.
+"""
+VARIETY["bilingual"] = """Comité des pêches / Committee on Fisheries
+Rapport de la dixième session / Report of the tenth session
+Rome, 2–4 juin 2031 / Rome, 2–4 June 2031
+
+Décisions / Decisions
+Le Comité a demandé au Secrétariat de préparer un rapport.
+The Committee requested the Secretariat to prepare a report on catches by 30 November 2031.
+"""
+VARIETY["crlf_nbsp"] = (
+    "Working\u00a0Group Meeting\r\nDate:\u00a012\u00a0March\u00a02031\r\n\r\nNext steps\r\n\r\n"
+    "-\u00a0The Secretariat will circulate the\u00a0notes by 20\u00a0March\u00a02031.\r\n"
+    "-\u00a0Members will send comments within\u00a02\u00a0weeks.\r\n"
+)
+VARIETY["md_lead"] = """| Activity | Lead | Timeline |
+|---|---|---|
+| Draft the terms of reference | Secretariat | 30 April 2031 |
+| Map existing data sources | Focal points | Q3 2031 |
+"""
+VARIETY["md_focal"] = """| Task | Focal point | Target date |
+|---|---|---|
+| Draft the terms of reference | Secretariat | 30 April 2031 |
+| Map existing data sources | Ghana | end of June 2031 |
+"""
+VARIETY["nested"] = """Expert Group meeting
+Vienna, 3 March 2031
+
+Next steps
+1) The Secretariat will:
+   a) circulate the draft report by 15 March 2031;
+   b) organise a webinar in April 2031;
+2) Members will send their data by 30 June 2031.
+"""
+VARIETY["bullets"] = """Regional Forum meeting
+Lima, 3 March 2031
+
+Next steps
+● The Secretariat will circulate the summary by 10 March 2031.
+○ Peru will host the next forum in 2032.
+ Members will nominate focal points by 1 April 2031.
+– The Chair will write to the partners within one month.
+◦ The Bureau will review the workplan by 30 June 2031.
+"""
+
+
+def steps(key: str) -> list[tuple[str, list[str], date | None, str]]:
+    found = extract(VARIETY[key])
+    return [(a.ref, a.owners, a.deadline.due_date if a.deadline else None, a.text) for a in found.actions]
+
+
+def test_minutes_action_lines() -> None:
+    found = steps("action_lines")
+    assert [(owners, due) for _, owners, due, _ in found] == [
+        (["Secretariat"], date(2031, 2, 20)),
+        (["Maria Lopez"], date(2031, 3, 31)),
+        (["Chair"], None),
+    ]
+    last = extract(VARIETY["action_lines"]).actions[-1].deadline
+    assert last and last.meeting_linked
+
+
+def test_action_point_codes_are_the_references() -> None:
+    assert steps("ap_codes") == [
+        (
+            "AP1",
+            ["Secretariat"],
+            date(2031, 5, 30),
+            "Secretariat to update the risk register by 30 May 2031.",
+        ),
+        ("AP2", ["Kenya"], date(2031, 9, 30), "Kenya to host the next workshop in September 2031."),
+        ("AP3", ["Chair"], date(2031, 5, 19), "write to the partners within two weeks."),
+    ]
+
+
+def test_decision_headings_give_the_reference() -> None:
+    found = extract(VARIETY["decision_headings"])
+    assert found.name == "Conference of the Parties, third session" and found.place == "Geneva"
+    assert [(a.ref, a.owners) for a in found.actions] == [("3/1", ["Secretariat"]), ("3/2", ["Parties"])]
+
+
+def test_bilingual_header_still_finds_the_english_actions() -> None:
+    found = extract(VARIETY["bilingual"])
+    assert found.name and "Committee on Fisheries" in found.name
+    assert found.meeting_date == date(2031, 6, 2)
+    assert [(a.owners, a.deadline.due_date if a.deadline else None) for a in found.actions] == [
+        (["Secretariat"], date(2031, 11, 30))
+    ]
+
+
+def test_windows_line_endings_and_non_breaking_spaces() -> None:
+    found = extract(VARIETY["crlf_nbsp"])
+    assert (found.name, found.meeting_date) == ("Working Group Meeting", date(2031, 3, 12))
+    assert [a.text for a in found.actions] == [
+        "The Secretariat will circulate the notes by 20 March 2031.",
+        "Members will send comments within 2 weeks.",
+    ]
+    assert found.actions[1].deadline and found.actions[1].deadline.due_date == date(2031, 3, 26)
+
+
+@pytest.mark.parametrize(
+    ("key", "owners", "due"),
+    [
+        ("md_lead", [["Secretariat"], ["Focal points"]], [date(2031, 4, 30), date(2031, 9, 30)]),
+        ("md_focal", [["Secretariat"], ["Ghana"]], [date(2031, 4, 30), date(2031, 6, 30)]),
+    ],
+)
+def test_a_report_that_is_only_a_task_table(key: str, owners: list[list[str]], due: list[date]) -> None:
+    found = extract(VARIETY[key])
+    assert [a.text for a in found.actions] == ["Draft the terms of reference", "Map existing data sources"]
+    assert [a.owners for a in found.actions] == owners
+    assert [a.deadline.due_date for a in found.actions if a.deadline] == due
+    assert found.meeting_date is None  # a task's date is not the meeting's: the preview asks
+
+
+def test_nested_numbered_lists_inherit_the_lead_in_owner() -> None:
+    assert [(ref, owners) for ref, owners, _, _ in steps("nested")] == [
+        ("#1 (a)", ["Secretariat"]),
+        ("#1 (b)", ["Secretariat"]),
+        ("#2", ["Members"]),
+    ]
+
+
+def test_bullet_characters() -> None:
+    found = steps("bullets")
+    assert [owners for _, owners, _, _ in found] == [
+        ["Secretariat"],
+        ["Peru"],
+        ["Members"],
+        ["Chair"],
+        ["Bureau"],
+    ]
+    assert all(text[0].isupper() and text[0] not in "●○◦–" for _, _, _, text in found)
