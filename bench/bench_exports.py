@@ -111,6 +111,7 @@ def timed(label: str, make: Callable[[], bytes]) -> float:
 
 
 def run(db: Database, count: int) -> None:
+    print(f"peak RSS with the exporters imported: {peak_rss_mb():.0f} MB")
     started = time.perf_counter()
     seed(db, count)
     print(f"{count:,} items seeded in {time.perf_counter() - started:.2f} s; peak RSS {peak_rss_mb():.0f} MB")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from datetime import date, timedelta
+from datetime import UTC, date, timedelta
 
 from icalendar import Calendar, Event
 
@@ -72,7 +72,7 @@ def _item_event(row: ExportRow, bot_username: str) -> Event:
     event.add("summary", f"#{row.number} {_short(row.text, SUMMARY_TEXT_CHARS)}")
     event.add("description", "\n".join(lines))
     event.add("url", url)
-    event.add("last-modified", row.last_update)
+    event.add("last-modified", row.last_update.astimezone(UTC))  # always UTC, so no VTIMEZONE
     _all_day(event, row.due_date)
     return event
 

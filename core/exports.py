@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections import defaultdict
 from collections.abc import Sequence
 from copy import copy
@@ -38,6 +39,7 @@ OWNER_SEPARATOR = "; "
 # Excel (and LibreOffice) run a CSV cell that starts with one of these as a formula: such a cell
 # gets a leading apostrophe, the usual defence (OWASP "CSV injection"); XLSX cells are typed instead
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_SHEET_NAME_UNSAFE = re.compile(r"[\[\]:*?/\\]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -229,7 +231,8 @@ def to_xlsx(rows: Sequence[ExportRow], *, title: str = "Next steps") -> bytes:
     """One sheet: a bold header row that stays in view, sized columns, a filter on every column,
     real date cells (shown as YYYY-MM-DD), long text wrapped. Written streaming (write-only)."""
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=title[:31])  # Excel's limit for a sheet name
+    # a sheet name has at most 31 characters and none of []:*?/\
+    sheet = workbook.create_sheet(title=_SHEET_NAME_UNSAFE.sub(" ", title)[:31].strip() or "Next steps")
     assert isinstance(sheet, WriteOnlyWorksheet)
     # set before the first row is written; a write-only sheet has these (from Worksheet._setup),
     # its type stubs don't say so

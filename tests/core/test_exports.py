@@ -319,3 +319,24 @@ def test_dtstamp_comes_from_the_clock(db: Database) -> None:
         assert event.decoded("DTSTAMP").date() == date(2023, 2, 13)
     finally:
         clock._offset = clock.timedelta(0)  # type: ignore[attr-defined]
+
+
+def test_ics_times_are_utc_whatever_the_readers_timezone(db: Database) -> None:
+    vienna = actor(db, 900, "Secretariat", Role.SECRETARIAT, "Europe/Vienna")
+    with db.session() as session:
+        data = to_ics(
+            rows=export_rows(session=session, actor=vienna),
+            next_meeting=None,
+            bot_username=BOT,
+            calendar_name="x",
+        )
+    assert b"TZID" not in data  # no VTIMEZONE needed: dates, and UTC stamps
+    event = item_events(Calendar.from_ical(data))[2]
+    assert event.decoded("LAST-MODIFIED").utcoffset().total_seconds() == 0
+
+
+def test_xlsx_sheet_takes_any_title(db: Database) -> None:
+    workbook = load_workbook(
+        io.BytesIO(to_xlsx(rows_for(db)[:1], title="Istanbul [32nd SOM]: next steps / 2022-12"))
+    )
+    assert workbook.sheetnames == ["Istanbul  32nd SOM   next steps"]
