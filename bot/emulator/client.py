@@ -25,7 +25,15 @@ class Sent:
     entities: list[dict[str, Any]] = field(default_factory=list)
     reply_markup: dict[str, Any] | None = None
     reply_to_message_id: int | None = None
+    # a sent file: Document (file_id, file_name, mime_type, file_size) or the largest PhotoSize
+    # (file_id, width, height, file_size); ``EmulatorClient.download`` fetches the bytes
     document: dict[str, Any] | None = None
+    photo: dict[str, Any] | None = None
+
+    @property
+    def file_id(self) -> str | None:
+        media = self.document or self.photo
+        return str(media["file_id"]) if media else None
 
     @property
     def buttons(self) -> list[str]:
@@ -124,6 +132,14 @@ class EmulatorClient:
             mime_type=mime_type,
         )
         return int(result["message_id"])
+
+    async def download(self, sent: Sent | str) -> bytes:
+        """The bytes of a document or photo the bot sent (a ``Sent`` or a file_id)."""
+        file_id = sent if isinstance(sent, str) else sent.file_id
+        if file_id is None:
+            raise ControlError("that message has no file")
+        result = await self.call("files", file_id=file_id)
+        return base64.b64decode(result["content_b64"])
 
     async def events(
         self, *, after: int | None = None, timeout: float = 0.0, chat_id: int | None = None

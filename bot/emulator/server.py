@@ -8,6 +8,7 @@ import contextlib
 import json
 import re
 import secrets
+import struct
 import time
 from typing import Any
 
@@ -30,6 +31,16 @@ from bot.emulator.state import (
 TEXT_LIMIT = 4096
 CAPTION_LIMIT = 1024
 CALLBACK_ANSWER_LIMIT = 200
+# Uploads (multipart/form-data): https://core.telegram.org/bots/api#sending-files
+UPLOAD_MAX_BYTES = 50 * 1024 * 1024  # any file; above it Telegram's front end answers 413
+PHOTO_MAX_BYTES = 10 * 1024 * 1024
+PHOTO_MAX_SIDES = 10_000  # width + height
+PHOTO_MAX_RATIO = 20  # the longer side over the shorter
+PHOTO_THUMB_SIDES = (90, 320, 800)  # the smaller PhotoSizes Telegram adds ("s", "m", "x")
+PHOTO_MAX_SIDE = 2560  # Telegram keeps photos at most this large on their longer side
+_PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+# what python-telegram-bot names an upload given as bytes without a file name
+_NAMELESS_UPLOADS = {"application.octet-stream", ""}
 _JSON_PARAMS = {
     "reply_markup",
     "entities",
@@ -39,10 +50,57 @@ _JSON_PARAMS = {
     "reply_parameters",
     "link_preview_options",
     "allowed_updates",
+    "media",
 }
 _COMMAND = re.compile(r"(?<![\w/])/[A-Za-z0-9_]{1,32}(?:@[A-Za-z0-9_]{3,32})?")
 _COMMAND_NAME = re.compile(r"^[a-z0-9_]{1,32}$")
-_MESSAGE_METHODS = {"sendmessage", "senddocument", "editmessagetext", "editmessagereplymarkup"}
+_MESSAGE_METHODS = {
+    "sendmessage",
+    "senddocument",
+    "sendphoto",
+    "sendmediagroup",
+    "editmessagetext",
+    "editmessagereplymarkup",
+}
+
+
+def image_size(content: bytes) -> tuple[str, int, int] | None:
+    """(MIME type, width, height) of a PNG or JPEG, read from its header; None if neither."""
+    if content.startswith(_PNG_SIGNATURE) and content[12:16] == b"IHDR" and len(content) >= 24:
+        width, height = struct.unpack(">II", content[16:24])
+        return "image/png", width, height
+    if content.startswith(b"\xff\xd8"):
+        found = _jpeg_size(content)
+        return ("image/jpeg", *found) if found else None
+    return None
+
+
+def _jpeg_size(content: bytes) -> tuple[int, int] | None:
+    """Width and height from a JPEG's first start-of-frame segment."""
+    at = 2
+    while at + 9 <= len(content):
+        if content[at] != 0xFF:
+            return None
+        marker = content[at + 1]
+        if marker == 0xFF:  # fill byte
+            at += 1
+            continue
+        if marker == 0x01 or 0xD0 <= marker <= 0xD7:  # segments without a length
+            at += 2
+            continue
+        if 0xC0 <= marker <= 0xCF and marker not in (0xC4, 0xC8, 0xCC):
+            height, width = struct.unpack(">HH", content[at + 5 : at + 9])
+            return width, height
+        at += 2 + struct.unpack(">H", content[at + 2 : at + 4])[0]
+    return None
+
+
+def _scaled(width: int, height: int, side: int) -> tuple[int, int]:
+    """``width`` x ``height`` shrunk to fit ``side`` on the longer side (never enlarged)."""
+    longer = max(width, height)
+    if longer <= side:
+        return width, height
+    return max(1, round(width * side / longer)), max(1, round(height * side / longer))
 
 
 def _ok(result: Any) -> web.Response:
@@ -54,6 +112,10 @@ def _error(exc: ApiError) -> web.Response:
     if exc.parameters:
         body["parameters"] = exc.parameters
     return web.json_response(body, status=exc.code)
+
+
+def _is_media(message: StoredMessage) -> bool:
+    return message.document is not None or message.photo is not None
 
 
 class Emulator:
@@ -187,7 +249,11 @@ class Emulator:
                 if isinstance(body, dict):
                     params.update(body)
             else:
-                for key, value in (await request.post()).items():
+                try:
+                    form = await request.post()
+                except web.HTTPRequestEntityTooLarge:
+                    raise ApiError(413, "Request Entity Too Large") from None
+                for key, value in form.items():
                     params[key] = value
         for key in _JSON_PARAMS & params.keys():
             if isinstance(params[key], str):
@@ -407,11 +473,12 @@ class Emulator:
                 kind=kind,
                 chat_id=message.chat_id,
                 message_id=message.message_id,
-                text=message.caption or "" if message.document else message.text,
+                text=(message.caption or "") if _is_media(message) else message.text,
                 entities=message.entities,
                 reply_markup=message.reply_markup,
                 reply_to_message_id=message.reply_to_message_id,
                 document=message.document,
+                photo=message.photo[-1] if message.photo else None,
                 at=time.monotonic(),
             )
         )
@@ -446,26 +513,61 @@ class Emulator:
 
     async def api_senddocument(self, params: dict[str, Any]) -> dict[str, Any]:
         chat = self._reachable_chat(params.get("chat_id"))
+        caption, entities = self._caption(params)
         document = params.get("document")
         if document is None or document == "":
             raise bad_request("there is no document in the request")
         if isinstance(document, str):
-            if document not in self.world.files:
-                raise bad_request("wrong file identifier/HTTP URL specified")
-            meta, _content = self.world.files[document]
+            meta, _content = self._stored_file(document, "document")
         else:
-            content = document.file.read()
-            meta = self._store_file(document.filename or "file", content, document.content_type)
-        caption, entities = "", list[Any]()
-        if params.get("caption"):
-            caption, entities = self._formatted(
-                params["caption"],
-                params.get("parse_mode"),
-                params.get("caption_entities"),
-                CAPTION_LIMIT,
-                "message caption",
-            )
+            if isinstance(document, (bytes, bytearray)) or document.filename in _NAMELESS_UPLOADS:
+                # Telegram would show it as "application.octet-stream"; the emulator's own rule
+                raise bad_request("document has no file name (give the upload a filename)")
+            content = self._uploaded(document)
+            meta = self._store_file(document.filename, content, document.content_type)
         return self._bot_sends(chat, params, entities=entities, document=meta, caption=caption or None)
+
+    async def api_sendphoto(self, params: dict[str, Any]) -> dict[str, Any]:
+        chat = self._reachable_chat(params.get("chat_id"))
+        caption, entities = self._caption(params)
+        photo = params.get("photo")
+        if photo is None or photo == "":
+            raise bad_request("there is no photo in the request")
+        if isinstance(photo, str):
+            self._stored_file(photo, "photo")
+            sizes = self.world.photos[photo]
+        else:
+            content = self._uploaded(photo)
+            sizes = self._store_photo(content)
+        return self._bot_sends(chat, params, entities=entities, photo=sizes, caption=caption or None)
+
+    def _caption(self, params: dict[str, Any]) -> tuple[str, list[Any]]:
+        if not params.get("caption"):
+            return "", []
+        return self._formatted(
+            params["caption"],
+            params.get("parse_mode"),
+            params.get("caption_entities"),
+            CAPTION_LIMIT,
+            "message caption",
+        )
+
+    def _stored_file(self, file_id: str, kind: str) -> tuple[dict[str, Any], bytes]:
+        if file_id not in self.world.files:
+            raise bad_request("wrong file identifier/HTTP URL specified")
+        stored = self.world.file_kinds.get(file_id, "document")
+        if stored != kind:
+            raise bad_request(f"can't use file of type {stored.title()} as {kind.title()}")
+        return self.world.files[file_id]
+
+    @staticmethod
+    def _uploaded(upload: Any) -> bytes:
+        content = bytes(upload) if isinstance(upload, (bytes, bytearray)) else upload.file.read()
+        if not content:
+            raise bad_request("file must be non-empty")
+        if len(content) > UPLOAD_MAX_BYTES:
+            raise ApiError(413, "Request Entity Too Large")
+        return content
 
     def _bot_message(self, params: dict[str, Any]) -> StoredMessage:
         if params.get("inline_message_id"):
@@ -489,7 +591,7 @@ class Emulator:
 
     async def api_editmessagetext(self, params: dict[str, Any]) -> dict[str, Any]:
         message = self._bot_message(params)
-        if message.document is not None:
+        if _is_media(message):
             raise bad_request("there is no text in the message to edit")
         text, entities = self._formatted(
             params.get("text"), params.get("parse_mode"), params.get("entities"), TEXT_LIMIT, "message text"
@@ -537,11 +639,12 @@ class Emulator:
         if file_id not in self.world.files:
             raise bad_request("invalid file_id")
         meta, content = self.world.files[file_id]
+        folder = "photos" if self.world.file_kinds.get(file_id) == "photo" else "documents"
         return {
             "file_id": file_id,
             "file_unique_id": meta["file_unique_id"],
             "file_size": len(content),
-            "file_path": f"documents/{file_id}",
+            "file_path": f"{folder}/{file_id}",
         }
 
     async def api_getchat(self, params: dict[str, Any]) -> dict[str, Any]:
@@ -559,7 +662,7 @@ class Emulator:
     async def _file(self, request: web.Request) -> web.Response:
         if request.match_info["token"] != self.token:
             return _error(ApiError(401, "Unauthorized"))
-        file_id = request.match_info["path"].removeprefix("documents/")
+        file_id = request.match_info["path"].removeprefix("documents/").removeprefix("photos/")
         if file_id not in self.world.files:
             return _error(ApiError(404, "Not Found"))
         return web.Response(body=self.world.files[file_id][1])
@@ -574,7 +677,45 @@ class Emulator:
             "file_size": len(content),
         }
         self.world.files[file_id] = (meta, content)
+        self.world.file_kinds[file_id] = "document"
         return meta
+
+    def _store_photo(self, content: bytes) -> list[dict[str, Any]]:
+        """Check an uploaded photo as Telegram does and store it; its PhotoSizes, smallest first.
+
+        Every size is the same bytes: the emulator reports the sizes Telegram would make but
+        does not resize the image.
+        """
+        if len(content) > PHOTO_MAX_BYTES:
+            raise bad_request("PHOTO_SAVE_FILE_INVALID")
+        found = image_size(content)
+        if found is None or min(found[1:]) < 1:
+            raise bad_request("IMAGE_PROCESS_FAILED")
+        _mime, width, height = found
+        if width + height > PHOTO_MAX_SIDES or max(width, height) > PHOTO_MAX_RATIO * min(width, height):
+            raise bad_request("PHOTO_INVALID_DIMENSIONS")
+        dimensions = [_scaled(width, height, side) for side in PHOTO_THUMB_SIDES if side < max(width, height)]
+        dimensions.append(_scaled(width, height, PHOTO_MAX_SIDE))
+        sizes: list[dict[str, Any]] = []
+        for w, h in dimensions:
+            file_id = "AgAC" + secrets.token_urlsafe(24)
+            size: dict[str, Any] = {
+                "file_id": file_id,
+                "file_unique_id": secrets.token_hex(8),
+                "file_size": len(content),
+                "width": w,
+                "height": h,
+            }
+            self.world.files[file_id] = (size, content)
+            self.world.file_kinds[file_id] = "photo"
+            sizes.append(size)
+        for size in sizes:  # any size's file_id sends the whole photo again
+            self.world.photos[size["file_id"]] = sizes
+        return sizes
+
+    def file_bytes(self, file_id: str) -> bytes:
+        """The bytes of a file the bot sent (or a user uploaded), by its file_id."""
+        return self.world.files[file_id][1]
 
     # -- acting as users -------------------------------------------------------------------
     def _push_update(self, update: dict[str, Any]) -> int:
@@ -839,6 +980,16 @@ class Emulator:
                 "chat_id": message.chat_id,
                 "update_id": update_id,
                 "seq": len(w.events),
+            }
+        if action == "files":
+            file_id = str(p["file_id"])
+            if file_id not in w.files:
+                raise bad_request("invalid file_id")
+            meta, content = w.files[file_id]
+            return {
+                "kind": w.file_kinds.get(file_id, "document"),
+                "meta": meta,
+                "content_b64": base64.b64encode(content).decode(),
             }
         if action == "press":
             query_id, update_id = self.press(

@@ -73,6 +73,7 @@ class StoredMessage:
     reply_markup: dict[str, Any] | None = None
     reply_to_message_id: int | None = None
     document: dict[str, Any] | None = None
+    photo: list[dict[str, Any]] | None = None  # PhotoSize objects, smallest first
     caption: str | None = None
     edit_date: int | None = None
     inaccessible: bool = False  # too old for the bot to see or edit (Bot API's InaccessibleMessage)
@@ -104,6 +105,7 @@ class SentEvent:
     reply_markup: dict[str, Any] | None
     reply_to_message_id: int | None
     document: dict[str, Any] | None = None
+    photo: dict[str, Any] | None = None  # the largest PhotoSize (file_id, width, height, file_size)
     at: float = 0.0  # time.monotonic() when the emulator accepted it
 
     def to_api(self) -> dict[str, Any]:
@@ -210,7 +212,9 @@ class World:
     chats: dict[int, Chat] = field(default_factory=dict)
     messages: dict[tuple[int, int], StoredMessage] = field(default_factory=dict)
     callbacks: dict[str, CallbackQuery] = field(default_factory=dict)
-    files: dict[str, tuple[dict[str, Any], bytes]] = field(default_factory=dict)
+    files: dict[str, tuple[dict[str, Any], bytes]] = field(default_factory=dict)  # id -> (meta, bytes)
+    file_kinds: dict[str, str] = field(default_factory=dict)  # id -> "document" | "photo"
+    photos: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # any size's id -> sizes
     commands: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     events: list[SentEvent] = field(default_factory=list)
     errors: list[dict[str, Any]] = field(default_factory=list)
@@ -252,14 +256,18 @@ class World:
             }
         elif message.from_user_id is not None:
             data["from"] = self.users[message.from_user_id].to_api()
+        media = message.document is not None or message.photo is not None
         if message.document is not None:
             data["document"] = message.document
+        if message.photo is not None:
+            data["photo"] = message.photo
+        if media:
             if message.caption:
                 data["caption"] = message.caption
         else:
             data["text"] = message.text
         if message.entities:
-            data["caption_entities" if message.document else "entities"] = message.entities
+            data["caption_entities" if media else "entities"] = message.entities
         if message.reply_markup and "inline_keyboard" in message.reply_markup:
             data["reply_markup"] = message.reply_markup
         if message.edit_date:

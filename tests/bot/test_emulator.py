@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import json
+import struct
+import zlib
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -192,3 +195,190 @@ async def test_control_client_sees_what_users_see(emu: Emulator) -> None:
         assert sent.text == "Hello & welcome" and sent.entities == [
             {"type": "bold", "offset": 0, "length": 5}
         ]
+
+
+# -- files: sendPhoto and sendDocument ------------------------------------------------------------
+def png(width: int, height: int) -> bytes:
+    """A real (black, 1-bit grayscale) PNG of that size."""
+    row = b"\x00" + bytes((width + 7) // 8)
+    ihdr = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", ihdr)
+        + chunk(b"IDAT", zlib.compress(row * height))
+        + chunk(b"IEND", b"")
+    )
+
+
+def jpeg_header(width: int, height: int) -> bytes:
+    """The start of a baseline JPEG: SOI, an APP0 segment, then SOF0 with the size."""
+    app0 = b"\xff\xe0" + struct.pack(">H", 16) + b"JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00"
+    sof0 = b"\xff\xc0" + struct.pack(">HBHHB", 11, 8, height, width, 1) + b"\x01\x11\x00"
+    return b"\xff\xd8" + app0 + sof0 + b"\xff\xd9"
+
+
+async def upload(
+    emu: Emulator, method: str, field: str, content: bytes, filename: str | None = "file.bin", **params: Any
+) -> tuple[int, dict[str, Any]]:
+    files = {field: (filename, content, "application/octet-stream")}
+    data = {k: v if isinstance(v, str) else json.dumps(v) for k, v in params.items()}
+    async with httpx.AsyncClient(timeout=60) as http:
+        response = await http.post(f"{emu.base_url}{emu.token}/{method}", data=data, files=files)
+        return response.status_code, response.json()
+
+
+async def test_a_photo_is_stored_with_telegram_sizes_and_can_be_fetched_back(emu: Emulator) -> None:
+    chat = await started_user(emu)
+    image = png(1200, 1600)
+    code, body = await upload(
+        emu, "sendPhoto", "photo", image, chat_id=str(chat), caption="<b>Status</b> chart", parse_mode="HTML"
+    )
+    assert code == 200, body
+    sizes = body["result"]["photo"]
+    assert [(s["width"], s["height"]) for s in sizes] == [(68, 90), (240, 320), (600, 800), (1200, 1600)]
+    assert body["result"]["caption"] == "Status chart"
+    async with EmulatorClient(emu.control_url) as client:
+        (sent,) = await client.replies(chat)
+        assert sent.photo is not None and (sent.photo["width"], sent.photo["height"]) == (1200, 1600)
+        assert sent.text == "Status chart" and sent.entities[0]["type"] == "bold"
+        assert await client.download(sent) == image
+    # as the bot would read it back: getFile, then the file URL
+    _, info = await call(emu, "getFile", file_id=sent.file_id)
+    async with httpx.AsyncClient() as http:
+        response = await http.get(f"{emu.file_url}{emu.token}/{info['result']['file_path']}")
+    assert response.content == image
+    # sent again by file_id, no upload
+    code, body = await call(emu, "sendPhoto", chat_id=chat, photo=sizes[0]["file_id"])
+    assert code == 200 and body["result"]["photo"] == sizes
+
+
+async def test_a_jpeg_is_a_photo_and_anything_else_is_not(emu: Emulator) -> None:
+    chat = await started_user(emu)
+    code, body = await upload(emu, "sendPhoto", "photo", jpeg_header(640, 480), chat_id=str(chat))
+    largest = body["result"]["photo"][-1]
+    assert (code, largest["width"], largest["height"]) == (200, 640, 480)
+    for content in (b"GIF89a not supported here", b"%PDF-1.7", png(10, 10)[:20]):
+        code, body = await upload(emu, "sendPhoto", "photo", content, chat_id=str(chat))
+        assert (code, body["description"]) == (400, "Bad Request: IMAGE_PROCESS_FAILED")
+    code, body = await upload(emu, "sendPhoto", "photo", b"", chat_id=str(chat))
+    assert (code, body["description"]) == (400, "Bad Request: file must be non-empty")
+    code, body = await call(emu, "sendPhoto", chat_id=chat)
+    assert body["description"] == "Bad Request: there is no photo in the request"
+
+
+@pytest.mark.parametrize(
+    ("width", "height", "accepted"),
+    [
+        (5000, 5000, True),  # width + height = 10,000: the most allowed
+        (5001, 5000, False),
+        (2000, 100, True),  # ratio 20
+        (2001, 100, False),
+        (100, 2001, False),
+    ],
+)
+async def test_photo_dimensions_are_limited(emu: Emulator, width: int, height: int, accepted: bool) -> None:
+    chat = await started_user(emu)
+    code, body = await upload(emu, "sendPhoto", "photo", png(width, height), chat_id=str(chat))
+    if accepted:
+        assert code == 200, body
+    else:
+        assert (code, body["description"]) == (400, "Bad Request: PHOTO_INVALID_DIMENSIONS")
+
+
+async def test_a_photo_over_10_mb_is_refused(emu: Emulator) -> None:
+    chat = await started_user(emu)
+    image = png(800, 600)
+    heavy = image + b"\x00" * (10 * 1024 * 1024 + 1 - len(image))  # trailing bytes: still 800x600
+    code, body = await upload(emu, "sendPhoto", "photo", heavy, chat_id=str(chat))
+    assert (code, body["description"]) == (400, "Bad Request: PHOTO_SAVE_FILE_INVALID")
+    code, _ = await upload(emu, "sendPhoto", "photo", heavy[:-1], chat_id=str(chat))
+    assert code == 200
+
+
+@pytest.mark.parametrize("method", ["sendPhoto", "sendDocument"])
+async def test_captions_are_limited_to_1024_after_entity_parsing(emu: Emulator, method: str) -> None:
+    chat = await started_user(emu)
+    field = "photo" if method == "sendPhoto" else "document"
+    fits = "<i>" + "a" * 1024 + "</i>"
+    code, _ = await upload(
+        emu, method, field, png(100, 100), chat_id=str(chat), caption=fits, parse_mode="HTML"
+    )
+    assert code == 200
+    code, body = await upload(emu, method, field, png(100, 100), chat_id=str(chat), caption="a" * 1025)
+    assert (code, body["description"]) == (400, "Bad Request: message caption is too long")
+    code, body = await upload(
+        emu, method, field, png(100, 100), chat_id=str(chat), caption="a < b", parse_mode="HTML"
+    )
+    assert code == 400 and "can't parse entities" in body["description"]
+
+
+async def test_a_document_keeps_its_name_and_bytes(emu: Emulator) -> None:
+    chat = await started_user(emu)
+    content = b"PK\x03\x04 a report"
+    code, body = await upload(
+        emu, "sendDocument", "document", content, "Report 13 Feb.docx", chat_id=str(chat)
+    )
+    assert code == 200, body
+    async with EmulatorClient(emu.control_url) as client:
+        (sent,) = await client.replies(chat)
+        assert sent.document is not None and sent.photo is None
+        assert (sent.document["file_name"], sent.document["file_size"]) == (
+            "Report 13 Feb.docx",
+            len(content),
+        )
+        assert sent.document["mime_type"] == "application/octet-stream"
+        assert await client.download(sent) == content == emu.file_bytes(sent.document["file_id"])
+        # a document is not a photo, nor the other way round
+        code, body = await call(emu, "sendPhoto", chat_id=chat, photo=sent.file_id)
+        assert body["description"] == "Bad Request: can't use file of type Document as Photo"
+
+
+async def test_a_document_needs_a_file_name_and_some_bytes(emu: Emulator) -> None:
+    chat = await started_user(emu)
+    for nameless in (None, "application.octet-stream"):  # the second is what PTB sends for bare bytes
+        code, body = await upload(emu, "sendDocument", "document", b"data", nameless, chat_id=str(chat))
+        assert code == 400 and "no file name" in body["description"], nameless
+    code, body = await upload(emu, "sendDocument", "document", b"", "empty.csv", chat_id=str(chat))
+    assert (code, body["description"]) == (400, "Bad Request: file must be non-empty")
+
+
+async def test_uploads_over_50_mb_are_too_large(emu: Emulator) -> None:
+    chat = await started_user(emu)
+    code, body = await upload(
+        emu, "sendDocument", "document", b"x" * (50 * 1024 * 1024 + 1), "big.pdf", chat_id=str(chat)
+    )
+    assert (code, body) == (413, {"ok": False, "error_code": 413, "description": "Request Entity Too Large"})
+    # past what the emulator's HTTP server reads at all: the same answer, not a crash
+    code, body = await upload(
+        emu, "sendDocument", "document", b"x" * (65 * 1024 * 1024), "bigger.pdf", chat_id=str(chat)
+    )
+    assert (code, body["description"]) == (413, "Request Entity Too Large")
+
+
+async def test_photos_count_against_flood_limits() -> None:
+    async with Emulator(flood=FloodPolicy()) as emu:
+        chat = emu.add_user("Ann", started=True).id
+        image = png(200, 100)
+        codes = [(await upload(emu, "sendPhoto", "photo", image, chat_id=str(chat)))[0] for _ in range(4)]
+        assert codes == [200, 200, 200, 429]
+
+
+async def test_python_telegram_bot_uploads_are_accepted(emu: Emulator) -> None:
+    from telegram import Bot
+    from telegram.error import BadRequest
+
+    chat = await started_user(emu)
+    async with Bot(emu.token, base_url=emu.base_url, base_file_url=emu.file_url) as bot:
+        message = await bot.send_photo(chat, photo=png(1200, 900), caption="<b>Chart</b>", parse_mode="HTML")
+        assert (message.photo[-1].width, message.photo[-1].height) == (1200, 900)
+        message = await bot.send_document(chat, document=b"a,b\n1,2\n", filename="items.csv")
+        assert message.document is not None and message.document.file_name == "items.csv"
+        assert message.document.mime_type == "text/csv"
+        downloaded = await (await bot.get_file(message.document.file_id)).download_as_bytearray()
+        assert bytes(downloaded) == b"a,b\n1,2\n"
+        with pytest.raises(BadRequest, match="no file name"):
+            await bot.send_document(chat, document=b"a,b\n")
