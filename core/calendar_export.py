@@ -21,7 +21,7 @@ from storage.models import Meeting
 
 PRODID = "-//NextSteps//Next steps of intergovernmental meetings//EN"
 SUMMARY_TEXT_CHARS = 60  # calendars show the start of a title; the full step is in the description
-# a fixed namespace: a meeting's UID is derived from the bot, the meeting's row and its creation
+# a fixed namespace: a meeting's UID is derived from the meeting's row and its creation
 _MEETING_UID_NAMESPACE = uuid.UUID("6f1c2f0e-5b7a-4c39-9a57-2f6e3d1b8c40")
 
 
@@ -30,10 +30,10 @@ def item_url(bot_username: str, number: int) -> str:
     return f"https://t.me/{bot_username.lstrip('@')}?start=i{number}"
 
 
-def meeting_uid(meeting: Meeting, bot_username: str) -> str:
-    """A meeting's UID, the same in every export: from the bot, the meeting's id and when it was
-    created (so a reused id in a rebuilt database is another event), never from its date."""
-    key = f"{bot_username.lstrip('@').lower()}/meeting/{meeting.id}/{meeting.created_at.isoformat()}"
+def meeting_uid(meeting: Meeting) -> str:
+    """A meeting's UID, the same in every export (bot or CLI): from its id and the moment it was
+    created, so a reused id in another or a rebuilt database is another event; never its date."""
+    key = f"meeting/{meeting.id}/{meeting.created_at.isoformat()}"
     return f"meeting-{uuid.uuid5(_MEETING_UID_NAMESPACE, key)}@nextsteps"
 
 
@@ -77,10 +77,10 @@ def _item_event(row: ExportRow, bot_username: str) -> Event:
     return event
 
 
-def _meeting_event(meeting: Meeting, bot_username: str) -> Event:
+def _meeting_event(meeting: Meeting) -> Event:
     assert meeting.held_on is not None
     event = Event()
-    event.add("uid", meeting_uid(meeting, bot_username))
+    event.add("uid", meeting_uid(meeting))
     event.add("summary", meeting.name)
     if meeting.place:
         event.add("location", meeting.place)
@@ -102,7 +102,7 @@ def to_ics(
     stamp = clock.now()
     events = [_item_event(r, bot_username) for r in rows if r.is_active and r.due_date is not None]
     if next_meeting is not None and next_meeting.held_on is not None:
-        events.append(_meeting_event(next_meeting, bot_username))
+        events.append(_meeting_event(next_meeting))
     for event in events:
         event.add("dtstamp", stamp)
         calendar.add_component(event)
