@@ -520,11 +520,7 @@ class Emulator:
         if isinstance(document, str):
             meta, _content = self._stored_file(document, "document")
         else:
-            if isinstance(document, (bytes, bytearray)) or document.filename in _NAMELESS_UPLOADS:
-                # Telegram would show it as "application.octet-stream"; the emulator's own rule
-                raise bad_request("document has no file name (give the upload a filename)")
-            content = self._uploaded(document)
-            meta = self._store_file(document.filename, content, document.content_type)
+            meta = self._store_document(document)
         return self._bot_sends(chat, params, entities=entities, document=meta, caption=caption or None)
 
     async def api_sendphoto(self, params: dict[str, Any]) -> dict[str, Any]:
@@ -540,6 +536,60 @@ class Emulator:
             content = self._uploaded(photo)
             sizes = self._store_photo(content)
         return self._bot_sends(chat, params, entities=entities, photo=sizes, caption=caption or None)
+
+    async def api_sendmediagroup(self, params: dict[str, Any]) -> list[dict[str, Any]]:
+        """An album of 2-10 photos or 2-10 documents (the kinds NextSteps sends); it counts as
+        one send against the flood limits here, and each item may carry its own caption."""
+        chat = self._reachable_chat(params.get("chat_id"))
+        media = params.get("media")
+        if not isinstance(media, list) or not all(isinstance(m, dict) for m in media):
+            raise bad_request("can't parse media JSON object")
+        if not 2 <= len(media) <= 10:
+            raise bad_request("wrong number of media")
+        kinds = {str(m.get("type")) for m in media}
+        if not kinds <= {"photo", "document"}:
+            raise bad_request(f"unsupported media type in this emulator: {sorted(kinds)}")
+        if len(kinds) > 1:
+            raise bad_request("document can't be mixed with other media types")
+        contents: list[dict[str, Any]] = []
+        for item in media:
+            caption, entities = self._caption(item)
+            source = item.get("media")
+            upload = params.get(source.removeprefix("attach://")) if isinstance(source, str) else None
+            if isinstance(source, str) and source.startswith("attach://") and upload is None:
+                raise bad_request("can't parse InputMedia: media not found")
+            content: dict[str, Any] = {"caption": caption or None, "entities": entities}
+            if item["type"] == "photo":
+                if upload is None:
+                    self._stored_file(str(source), "photo")
+                    content["photo"] = self.world.photos[str(source)]
+                else:
+                    content["photo"] = self._store_photo(self._uploaded(upload))
+            elif upload is None:
+                content["document"] = self._stored_file(str(source), "document")[0]
+            else:
+                content["document"] = self._store_document(upload)
+            contents.append(content)
+        reply_to = self._reply_to(chat, params)
+        self.flood.check(chat)
+        group_id = str(secrets.randbits(62))
+        sent = []
+        for content in contents:
+            message = self.world.store(
+                StoredMessage(
+                    chat_id=chat.id,
+                    message_id=self.world.new_message_id(chat),
+                    date=int(time.time()),
+                    from_bot=True,
+                    from_user_id=None,
+                    reply_to_message_id=reply_to,
+                    media_group_id=group_id,
+                    **content,
+                )
+            )
+            self._record("send", message)
+            sent.append(self.world.message_to_api(message))
+        return sent
 
     def _caption(self, params: dict[str, Any]) -> tuple[str, list[Any]]:
         if not params.get("caption"):
@@ -559,6 +609,12 @@ class Emulator:
         if stored != kind:
             raise bad_request(f"can't use file of type {stored.title()} as {kind.title()}")
         return self.world.files[file_id]
+
+    def _store_document(self, upload: Any) -> dict[str, Any]:
+        if isinstance(upload, (bytes, bytearray)) or upload.filename in _NAMELESS_UPLOADS:
+            # Telegram would show it as "application.octet-stream"; the emulator's own rule
+            raise bad_request("document has no file name (give the upload a filename)")
+        return self._store_file(upload.filename, self._uploaded(upload), upload.content_type)
 
     @staticmethod
     def _uploaded(upload: Any) -> bytes:

@@ -74,6 +74,7 @@ class StoredMessage:
     reply_to_message_id: int | None = None
     document: dict[str, Any] | None = None
     photo: list[dict[str, Any]] | None = None  # PhotoSize objects, smallest first
+    media_group_id: str | None = None  # an album sent with sendMediaGroup
     caption: str | None = None
     edit_date: int | None = None
     inaccessible: bool = False  # too old for the bot to see or edit (Bot API's InaccessibleMessage)
@@ -261,6 +262,8 @@ class World:
             data["document"] = message.document
         if message.photo is not None:
             data["photo"] = message.photo
+        if message.media_group_id is not None:
+            data["media_group_id"] = message.media_group_id
         if media:
             if message.caption:
                 data["caption"] = message.caption

@@ -382,3 +382,31 @@ async def test_python_telegram_bot_uploads_are_accepted(emu: Emulator) -> None:
         assert bytes(downloaded) == b"a,b\n1,2\n"
         with pytest.raises(BadRequest, match="no file name"):
             await bot.send_document(chat, document=b"a,b\n")
+
+
+async def test_an_album_of_documents_arrives_as_one_group(emu: Emulator) -> None:
+    from telegram import Bot, InputMediaDocument, InputMediaPhoto
+    from telegram.error import BadRequest
+
+    chat = await started_user(emu)
+    async with Bot(emu.token, base_url=emu.base_url) as bot:
+        messages = await bot.send_media_group(
+            chat,
+            [
+                InputMediaDocument(b"docx bytes", filename="report.docx"),
+                InputMediaDocument(
+                    b"pdf bytes", filename="report.pdf", caption="<b>As of 13 Feb</b>", parse_mode="HTML"
+                ),
+            ],
+        )
+        assert [m.document.file_name for m in messages if m.document] == ["report.docx", "report.pdf"]
+        assert len({m.media_group_id for m in messages}) == 1 and messages[0].media_group_id
+        with pytest.raises(BadRequest, match=r"(?i)document can't be mixed with other media types"):
+            await bot.send_media_group(
+                chat, [InputMediaDocument(b"x", filename="a.txt"), InputMediaPhoto(png(100, 100))]
+            )
+        with pytest.raises(BadRequest, match=r"(?i)wrong number of media"):
+            await bot.send_media_group(chat, [InputMediaPhoto(png(100, 100))])
+    async with EmulatorClient(emu.control_url) as client:
+        docx, pdf = await client.replies(chat, 2)
+        assert await client.download(docx) == b"docx bytes" and pdf.text == "As of 13 Feb"
