@@ -259,12 +259,12 @@ def cmd_import(args: argparse.Namespace) -> int:
                 import_previews.set_meeting_name(preview=preview, text=args.meeting)
             if args.add_parties:
                 for party in import_previews.add_unknown_parties(session=session, preview=preview):
-                    print(f"Added party {party.name}")
+                    print(f"{'Added' if args.yes else 'Would add'} party {party.name}")
             for assignment in args.owner or []:
                 key, _, names = assignment.partition("=")
-                step = next(
-                    (s for s in draft.steps if key.strip() in (s.key, s.ref, s.ref.split(".")[-1])),
-                    None,
+                wanted = key.strip()
+                step = next((s for s in draft.steps if s.key == wanted), None) or next(
+                    (s for s in draft.steps if wanted in (s.ref, s.ref.split(".")[-1])), None
                 )
                 if step is None:
                     raise ConfigError(f"import: --owner {assignment!r}: no step {key}")
@@ -289,6 +289,7 @@ def cmd_import(args: argparse.Namespace) -> int:
                 print(f"{step.key}. [{step.ref}] {step.text}")
                 print(f"   owners: {owners}\n   due: {due}{resolved}{flag}")
             if not args.yes:
+                session.rollback()  # a dry run stores nothing, not even the parties --add-parties made
                 print(f"Dry run: {len(draft.steps)} step(s) found, nothing stored. Add --yes to import.")
                 return 0
             if draft.missing:

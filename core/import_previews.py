@@ -249,7 +249,7 @@ def _keys(preview: Preview, text: str) -> list[str]:
 def set_owners(*, session: Session, preview: Preview, keys: str, names_text: str) -> list[str]:
     """Owners for one or more steps ("2, 5: Chairmanship, Sweden"); every name must be a party."""
     chosen = _keys(preview, keys)
-    names = [n.strip() for n in re.split(r",|;|\band\b", names_text) if n.strip()]
+    names = _party_names(session=session, text=names_text)
     if not names:
         raise BadInput("Name at least one party, e.g. Chairmanship, Sweden.")
     found, unknown = parties.resolve_parties(session=session, names=names)
@@ -259,6 +259,21 @@ def set_owners(*, session: Session, preview: Preview, keys: str, names_text: str
         step = preview.step(key)
         step.owners, step.unknown_owners = list(found), []
     return chosen
+
+
+def _party_names(*, session: Session, text: str) -> list[str]:
+    """ "Sweden and Pakistan; Trinidad and Tobago" -> names: a piece that is a party keeps its
+    "and"; only a piece that isn't is split on it."""
+    names: list[str] = []
+    for piece in (p.strip() for p in re.split(r"[,;]", text)):
+        if not piece:
+            continue
+        _, unknown = parties.resolve_parties(session=session, names=[piece])
+        if unknown and re.search(r"\band\b", piece, re.IGNORECASE):
+            names += [n.strip() for n in re.split(r"\band\b", piece, flags=re.IGNORECASE) if n.strip()]
+        else:
+            names.append(piece)
+    return names
 
 
 def set_deadline(*, preview: Preview, key: str, phrase: str, today: date, margin_days: int) -> Deadline:

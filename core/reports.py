@@ -135,42 +135,44 @@ def parse_report(
             f"That report has {len(found.actions):,} steps; I import at most {MAX_STEPS:,} at a time. "
             "Send it in parts."
         )
-    _check_lengths(found.name, found.place, [(a.ref, a.text) for a in found.actions])
     known = sorted_parties(session.exec(select(Party)).all())
     steps = []
     for number, action in enumerate(found.actions, start=1):
         owners, unknown = _owners(action.owners, action.text, known)
-        steps.append(
-            StepDraft(
-                key=str(number),
-                ref=action.ref,
-                text=action.text,
-                owners=owners,
-                unknown_owners=unknown,
-                deadline=action.deadline,
-                deadline_phrase=action.deadline_phrase,
-                confidence=action.confidence,
-                why=action.why,
-            )
+        step = StepDraft(
+            key=str(number),
+            ref=_shortened(limits.REF, action.ref),
+            text=_shortened(limits.ITEM_TEXT, action.text),
+            owners=owners,
+            unknown_owners=unknown,
+            deadline=action.deadline,
+            deadline_phrase=action.deadline_phrase,
+            confidence=action.confidence,
+            why=action.why,
         )
+        if step.text != action.text:  # one overlong step never costs the whole report
+            step.confidence = min(step.confidence, DOUBTFUL_BELOW / 2)
+            step.why = f"shortened from {len(action.text):,} characters: check it against the report"
+        steps.append(step)
     return ReportDraft(
-        meeting_name=found.name, meeting_date=found.meeting_date, place=found.place, steps=steps
+        meeting_name=_fits(limits.MEETING_NAME, found.name),
+        meeting_date=found.meeting_date,
+        place=_fits(limits.PLACE, found.place),
+        steps=steps,
     )
 
 
-def _check_lengths(name: str | None, place: str | None, steps: list[tuple[str, str]]) -> None:
-    """Everything an import would store fits its column, on every database; else say which part."""
-    try:
-        limits.check_length(limits.MEETING_NAME, name or "")
-        limits.check_length(limits.PLACE, place or "")
-    except BadInput as exc:
-        raise BadInput(f"In the report's header: {exc}") from None
-    for ref, text in steps:
-        try:
-            limits.check_length(limits.REF, ref)
-            limits.check_length(limits.ITEM_TEXT, text)
-        except BadInput as exc:
-            raise BadInput(f"Step {ref}: {exc}") from None
+def _fits(limit: limits.Limit, text: str | None) -> str | None:
+    """``text`` if it fits ``limit``; a header field that doesn't is treated as unread (then asked)."""
+    return text if text is not None and len(text) <= limit.most else None
+
+
+def _shortened(limit: limits.Limit, text: str) -> str:
+    """``text`` cut at a word boundary to fit ``limit``, ending with "…"."""
+    if len(text) <= limit.most:
+        return text
+    cut = text[: limit.most - 1].rsplit(" ", 1)[0].rstrip(" ,;:")
+    return cut + "…"
 
 
 @dataclass

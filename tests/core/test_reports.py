@@ -194,3 +194,20 @@ def test_storing_twice_does_not_duplicate(db: Database) -> None:
     assert len(first.created) == 5 and again.created == [] and len(again.skipped) == 5
     with db.session() as session:
         assert len(session.exec(select(Item)).all()) == 5
+
+
+def test_one_overlong_step_is_shortened_and_flagged_not_the_whole_report_refused(db: Database) -> None:
+    detail = "a very detailed analysis of the situation " * 60
+    long_step = f"The Secretariat will prepare {detail}by June 2024."
+    text = (
+        "Coordination meeting\nVienna, 12 March 2024\n\nAgreed actions\n"
+        f"1. {long_step}\n2. The Chairmanship will circulate the agenda by 30 April 2024.\n"
+    )
+    with db.session() as session:
+        draft = parse_report(session=session, text=text)
+    assert len(draft.steps) == 2
+    first, second = draft.steps
+    assert len(first.text) <= 1500 and first.text.endswith("…")
+    assert first.text.startswith("The Secretariat will")
+    assert first.doubtful and "shortened from" in first.why
+    assert not second.doubtful and second.text.startswith("The Chairmanship will circulate")

@@ -195,8 +195,14 @@ def test_import_a_report_without_a_date_or_known_owners_from_the_command_line(tm
     assert "⚠ NO DATE — give --date YYYY-MM-DD" in preview.stdout
     assert "new in the report: Bureau" in preview.stdout or "new in the report: the Bureau" in preview.stdout
 
+    dry = run_cli("import", str(report), "--add-parties", cwd=tmp_path, env=env)
+    assert dry.returncode == 0 and "Would add party" in dry.stdout and "Dry run" in dry.stdout
     refused = run_cli("import", str(report), "--yes", "--add-parties", cwd=tmp_path, env=env)
     assert refused.returncode != 0 and "date" in (refused.stderr + refused.stdout)
+    db = Database(url)
+    with db.session() as session:
+        assert session.exec(select(Party)).all() == []  # neither the dry run nor the refusal added any
+    db.dispose()
     args = ("--yes", "--add-parties", "--meeting", "Coordination call 3", "--date", "2024-03-12")
     done = run_cli("import", str(report), *args, cwd=tmp_path, env=env)
     assert done.returncode == 0, done.stderr
