@@ -1,10 +1,18 @@
-"""The progress report's short chat summary: plain lines (no markup; the bot escapes them for
-HTML) that fit under the attached document as its caption."""
+"""The progress report as text: the short chat summary (plain lines, no markup; the bot escapes
+them for HTML) and the whole report as Markdown (``nextsteps report --format md``)."""
 
 from __future__ import annotations
 
 from core.progress.model import ProgressReport, ReportRow
-from core.progress.text import fmt_date, subtitle, summary_line
+from core.progress.text import (
+    COLUMNS,
+    cells,
+    change_line,
+    fmt_date,
+    meeting_heading,
+    subtitle,
+    summary_line,
+)
 
 SUMMARY_LIMIT = 900  # under Telegram's 1,024-character caption, with room for the bot's markup
 STEP_CHARS = 70
@@ -54,3 +62,31 @@ def render_summary(report: ProgressReport) -> str:
 def _shorten_lines(text: str, limit: int) -> str:
     """A last guard for very long titles or party lists: cut at ``limit`` with an ellipsis."""
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _cell(text: str) -> str:
+    """A table cell: one line, pipes escaped (GitHub-flavoured Markdown tables)."""
+    return " ".join(text.split()).replace("|", "\\|")
+
+
+def render_markdown(report: ProgressReport) -> str:
+    """The whole report, as the DOCX has it: title, subtitle, summary, a table per source
+    meeting, the period's changes and the owners who have been quiet."""
+    lines = [f"# {report.title}", "", subtitle(report), "", "## Summary", "", summary_line(report)]
+    for section in report.sections:
+        lines += ["", f"## {meeting_heading(section.meeting_name, section.held_on, section.place)}", ""]
+        lines.append("| " + " | ".join(COLUMNS) + " |")
+        lines.append("|" + "---|" * len(COLUMNS))
+        lines += ["| " + " | ".join(_cell(c) for c in cells(row)) + " |" for row in section.rows]
+    lines += ["", f"## Changes since {report.since_label}", ""]
+    lines += [f"- {change_line(change)}" for change in report.changes] or [
+        "No status changes or notes in this period."
+    ]
+    lines += ["", f"## Not updated since {fmt_date(report.since_on)}", ""]
+    for quiet in report.quiet:
+        last = fmt_date(quiet.last_update) if quiet.last_update else "never"
+        steps = f"{quiet.open_items} open step{'s' if quiet.open_items != 1 else ''}"
+        lines.append(f"- {quiet.name} — {steps}, last update {last}")
+    if not report.quiet:
+        lines.append("Every owner with open steps has updated at least one of them.")
+    return "\n".join(lines) + "\n"
