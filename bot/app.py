@@ -33,6 +33,7 @@ from bot.handlers import (
     onboarding,
     parties,
     reachability,
+    reports,
 )
 from bot.inbox import DurableUpdateQueue
 from bot.jobs import start_followups
@@ -68,12 +69,17 @@ def register_handlers(app: Application) -> None:  # type: ignore[type-arg]
     app.add_handler(CommandHandler("digest", followups.digest))
     app.add_handler(CommandHandler("quiet", followups.quiet))
     app.add_handler(CommandHandler("reminders", followups.reminders))
+    app.add_handler(CommandHandler("report", reports.report))
+    app.add_handler(CommandHandler("chart", reports.chart))
+    app.add_handler(CommandHandler("export", reports.export))
+    app.add_handler(CommandHandler("calendar", reports.calendar))
     app.add_handler(CommandHandler("broadcast", broadcasts.broadcast))
     app.add_handler(CommandHandler("broadcasts", broadcasts.list_broadcasts))
     app.add_handler(CallbackQueryHandler(broadcasts.broadcast_button, pattern=r"^bc:"))
     app.add_handler(CallbackQueryHandler(broadcasts.got_it, pattern=r"^ack:"))
     app.add_handler(CallbackQueryHandler(imports.import_button, pattern=r"^im:"))
     app.add_handler(CallbackQueryHandler(onboarding.invite_answer, pattern=r"^iv:"))
+    app.add_handler(CallbackQueryHandler(reports.export_button, pattern=r"^ex:"))
     app.add_handler(MessageHandler(filters.Document.ALL, imports.report_upload))
     app.add_handler(CallbackQueryHandler(items.button))
     app.add_handler(ChatMemberHandler(reachability.private_chat_status))

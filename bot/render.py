@@ -200,6 +200,9 @@ def meeting_text(meeting: Meeting | None, today: date) -> str:
 
 ROLE_NAMES = {Role.SECRETARIAT: "secretariat", Role.CHAIR: "chair", Role.OBSERVER: "observer"}
 
+# observers get these only when reports.progress_for_observers is on; the menu lists them for the
+# roles that always may
+_REPORT_ROLES = frozenset({Role.CHAIR, Role.SECRETARIAT})
 # (command, description, minimum role) in the order /help and the menu show them
 COMMANDS: list[tuple[str, str, frozenset[Role]]] = [
     ("items", "List next steps: mine, open, overdue or all", frozenset(Role)),
@@ -208,6 +211,10 @@ COMMANDS: list[tuple[str, str, frozenset[Role]]] = [
     ("note", "Add a progress note: /note N text", frozenset({Role.CHAIR, Role.SECRETARIAT})),
     ("meeting", "The next meeting and countdown", frozenset(Role)),
     ("parties", "Who owns what", frozenset(Role)),
+    ("report", "Progress report (Word, PDF, chart): /report [YYYY-MM-DD]", _REPORT_ROLES),
+    ("chart", "Status chart per party", _REPORT_ROLES),
+    ("export", "Items as a file: /export csv|xlsx|ics", _REPORT_ROLES),
+    ("calendar", "Your deadlines for your calendar (.ics)", frozenset(Role)),
     ("add", "Add an item: text | owner: P | due: phrase", frozenset({Role.SECRETARIAT})),
     ("due", "Change a deadline: /due N phrase", frozenset({Role.SECRETARIAT})),
     ("invite", "Invite link: /invite PARTY [role] [uses=N]", frozenset({Role.SECRETARIAT})),

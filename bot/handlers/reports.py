@@ -1,0 +1,248 @@
+"""/report, /chart, /export, /calendar: the progress report, the status chart and the exports as
+files in the chat.
+
+Who gets what: the secretariat everything, a chair their party's items, observers nothing unless
+``reports.progress_for_observers`` (then the report and chart of everything, the exports of their
+party); ``/calendar`` is everyone's own deadlines, observers included. The database is only read
+(in a database thread); documents, the chart and the XLSX are rendered in worker threads so other
+chats are answered meanwhile.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import re
+from datetime import date
+
+from telegram import InputMediaDocument, Message, Update
+from telegram.constants import ChatAction
+from telegram.error import TelegramError
+from telegram.ext import ContextTypes
+
+from bot.context import app_context
+from bot.handlers.common import friendly_errors, require_actor
+from bot.render_reports import (
+    CHAT_EXPORTS,
+    DOCX_CAPTION,
+    EXPORT_CALLBACK_PREFIX,
+    EXPORT_USAGE,
+    NOT_FOR_OBSERVERS,
+    PDF_CAPTION,
+    REPORT_USAGE,
+    chart_caption,
+    export_caption,
+    export_choices,
+    report_summary,
+    unknown_format,
+)
+from core import clock
+from core.chart import status_chart
+from core.documents import render_docx, render_pdf, render_summary
+from core.errors import BadInput, PermissionDenied
+from core.export_files import (
+    FILE_KIND,
+    ExportSource,
+    export_title,
+    file_name,
+    read_export,
+    render_export,
+)
+from core.permissions import Actor
+from core.progress import ProgressReport, build_progress_report
+from storage.models import Role
+
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+EARLIEST_REPORT = date(2000, 1, 1)
+
+
+def _check_reports_allowed(actor: Actor, context: ContextTypes.DEFAULT_TYPE) -> None:
+    if actor.role is Role.OBSERVER and not app_context(context).settings.reports.progress_for_observers:
+        raise PermissionDenied(NOT_FOR_OBSERVERS)
+
+
+def parse_as_of(args: list[str], today: date) -> date:
+    """The report's date: today, or the one day given as YYYY-MM-DD (not in the future)."""
+    if not args:
+        return today
+    if len(args) > 1 or not _ISO_DATE.fullmatch(args[0]):
+        raise BadInput(REPORT_USAGE)
+    try:
+        day = date.fromisoformat(args[0])
+    except ValueError:
+        raise BadInput(f"{args[0]} is not a date. {REPORT_USAGE}") from None
+    if day > today:
+        raise BadInput(f"{args[0]} is still to come: a report shows what happened up to a day.")
+    if day < EARLIEST_REPORT:
+        raise BadInput(f"{args[0]} is before anything NextSteps could know. {REPORT_USAGE}")
+    return day
+
+
+async def _uploading(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Show "sending a file…" while the files are made (a courtesy: never fails the command)."""
+    chat = update.effective_chat
+    if chat is not None:
+        with contextlib.suppress(TelegramError):
+            await context.bot.send_chat_action(chat.id, ChatAction.UPLOAD_DOCUMENT)
+
+
+async def _build_report(context: ContextTypes.DEFAULT_TYPE, actor: Actor, as_of: date) -> ProgressReport:
+    return await app_context(context).db.run(
+        lambda session: build_progress_report(
+            session=session,
+            actor=actor,
+            as_of=as_of,
+            timezone=actor.timezone,
+            prepared_by=actor.name or "NextSteps",
+        ),
+        completes_work=False,
+    )
+
+
+def _chart(report: ProgressReport) -> bytes:
+    return status_chart(
+        by_party=report.by_party,
+        overdue_by_party=report.overdue_by_party,
+        title=report.title,
+        as_of=report.as_of,
+    )
+
+
+def _report_files(report: ProgressReport) -> tuple[bytes, bytes, bytes]:
+    """DOCX, PDF and chart PNG (CPU-bound: for a worker thread)."""
+    return render_docx(report), render_pdf(report), _chart(report)
+
+
+def _message(update: Update) -> Message:
+    message = update.effective_message
+    assert message is not None
+    return message
+
+
+@friendly_errors
+async def report(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/report [YYYY-MM-DD]: summary, DOCX and PDF, and the chart."""
+    actor = await require_actor(update, context)
+    if actor is None:
+        return
+    _check_reports_allowed(actor, context)
+    as_of = parse_as_of(context.args or [], clock.today_in(actor.timezone))
+    await _uploading(update, context)
+    progress = await _build_report(context, actor, as_of)
+    docx, pdf, png = await asyncio.to_thread(_report_files, progress)
+    message = _message(update)
+    await message.reply_text(report_summary(render_summary(progress)))
+    await message.reply_media_group(
+        [
+            InputMediaDocument(
+                docx,
+                filename=file_name("progress", as_of, "docx", party=progress.party),
+                caption=DOCX_CAPTION,
+            ),
+            InputMediaDocument(
+                pdf,
+                filename=file_name("progress", as_of, "pdf", party=progress.party),
+                caption=PDF_CAPTION,
+            ),
+        ]
+    )
+    await message.reply_photo(
+        png,
+        caption=chart_caption(as_of, progress.party),
+        filename=file_name("chart", as_of, "png", party=progress.party),
+    )
+
+
+@friendly_errors
+async def chart(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/chart: the status chart as of today."""
+    actor = await require_actor(update, context)
+    if actor is None:
+        return
+    _check_reports_allowed(actor, context)
+    as_of = clock.today_in(actor.timezone)
+    progress = await _build_report(context, actor, as_of)
+    png = await asyncio.to_thread(_chart, progress)
+    await _message(update).reply_photo(
+        png,
+        caption=chart_caption(as_of, progress.party),
+        filename=file_name("chart", as_of, "png", party=progress.party),
+    )
+
+
+async def _read_export(context: ContextTypes.DEFAULT_TYPE, actor: Actor, *, observers: bool) -> ExportSource:
+    """The rows ``actor`` may export; BadInput when there are none (an empty file helps nobody)."""
+    source: ExportSource = await app_context(context).db.run(
+        lambda session: read_export(session=session, actor=actor, observers=observers),
+        completes_work=False,
+    )
+    if not source.rows:
+        raise BadInput("Nothing to export: no items are yours to see yet.")
+    return source
+
+
+async def _send_export(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, actor: Actor, source: ExportSource, fmt: str
+) -> None:
+    """Write ``fmt`` in a worker thread and send it as a document."""
+    await _uploading(update, context)
+    content = await asyncio.to_thread(
+        render_export, source, fmt, bot_username=context.bot.username, title=export_title(source.party)
+    )
+    today = clock.today_in(actor.timezone)
+    name = file_name(FILE_KIND[fmt], today, fmt, party=source.party)
+    chat = update.effective_chat
+    assert chat is not None
+    await context.bot.send_document(
+        chat.id, content, filename=name, caption=export_caption(fmt, source.rows, source.party)
+    )
+
+
+@friendly_errors
+async def export(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/export csv|xlsx|ics; without a format, buttons to choose one."""
+    actor = await require_actor(update, context)
+    if actor is None:
+        return
+    observers = app_context(context).settings.reports.progress_for_observers
+    _check_reports_allowed(actor, context)
+    args = context.args or []
+    if not args:
+        await _message(update).reply_text(EXPORT_USAGE, reply_markup=export_choices())
+        return
+    fmt = args[0].lower().lstrip(".")
+    if fmt not in CHAT_EXPORTS or len(args) > 1:
+        await _message(update).reply_text(unknown_format(" ".join(args)), reply_markup=export_choices())
+        return
+    source = await _read_export(context, actor, observers=observers)
+    await _send_export(update, context, actor, source, fmt)
+
+
+@friendly_errors
+async def export_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A format button under /export: the file, with the same rights as typing it."""
+    query = update.callback_query
+    assert query is not None
+    actor = await require_actor(update, context)
+    if actor is None:
+        return
+    fmt = (query.data or "").removeprefix(EXPORT_CALLBACK_PREFIX)
+    if fmt not in CHAT_EXPORTS:
+        await query.answer("That button is out of date. Use /export csv, xlsx or ics.", show_alert=True)
+        return
+    _check_reports_allowed(actor, context)
+    observers = app_context(context).settings.reports.progress_for_observers
+    source = await _read_export(context, actor, observers=observers)  # refusals answer the button
+    await query.answer(f"Preparing the {fmt.upper()} file…")
+    await _send_export(update, context, actor, source, fmt)
+
+
+@friendly_errors
+async def calendar(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/calendar: your party's open deadlines (everyone's for the secretariat) as an .ics file."""
+    actor = await require_actor(update, context)
+    if actor is None:
+        return
+    # a party's own deadlines are no secret to its observers: /items shows them too
+    source = await _read_export(context, actor, observers=True)
+    await _send_export(update, context, actor, source, "ics")
