@@ -9,6 +9,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.limits import SPLIT_TARGET
 from bot.render import esc, fmt_date, shorten, visible_length
+from core import parties
 from core.import_previews import Preview
 from core.reports import StepDraft
 
@@ -17,6 +18,7 @@ STEPS_PER_PAGE = 20  # one ✏️ button each: a page's keyboard stays short on 
 MAX_PAGE_MESSAGES = 10  # more pages than this: one message with ◀ ▶ instead of a flood of messages
 STEP_TEXT_WIDTHS = (300, 160, 80)
 BUTTONS_PER_ROW = 5
+MAX_CANDIDATES = 20  # new party names listed with a button each; "Add all" takes the rest too
 NO_DATE = (
     "⚠️ <b>No meeting date found.</b> Deadlines like “within 30 days” are counted from it: tap 📅 Set date."
 )
@@ -98,7 +100,8 @@ def summary(preview: Preview) -> tuple[str, InlineKeyboardMarkup]:
         lines.append(f"New parties named in the report: {names}.")
     lines.append(
         "<i>Nothing is stored until you tap Import. ✏️ under the steps edits one; or reply here "
-        "“3: Chairmanship” (owners), “3 due: March 2024” (deadline), “date: 12 March 2024”.</i>"
+        "“3: Chairmanship” (owners), “3 due: March 2024” (deadline), “date: 12 March 2024”, "
+        "“name: 33rd Senior Officials Meeting”.</i>"
     )
     rows = [
         [
@@ -106,18 +109,52 @@ def summary(preview: Preview) -> tuple[str, InlineKeyboardMarkup]:
             InlineKeyboardButton("✖ Cancel", callback_data=f"im:{token}:x"),
         ]
     ]
-    fixes = []
-    if not draft.meeting_date:
-        fixes.append(InlineKeyboardButton("📅 Set date", callback_data=f"im:{token}:dt"))
-    if not draft.meeting_name:
-        fixes.append(InlineKeyboardButton("📝 Set name", callback_data=f"im:{token}:nm"))
+    # a header read wrongly is as likely as one not read: both can always be changed
+    fixes = [
+        InlineKeyboardButton(
+            "📅 Date" if draft.meeting_date else "📅 Set date", callback_data=f"im:{token}:dt"
+        ),
+        InlineKeyboardButton(
+            "📝 Name" if draft.meeting_name else "📝 Set name", callback_data=f"im:{token}:nm"
+        ),
+    ]
     if unknown:
-        fixes.append(
-            InlineKeyboardButton(f"➕ Add {len(unknown)} new parties", callback_data=f"im:{token}:na")
-        )
-    if fixes:
-        rows.append(fixes)
+        fixes.append(InlineKeyboardButton(f"➕ New parties ({len(unknown)})", callback_data=f"im:{token}:na"))
+    rows.append(fixes)
     return "\n".join(lines), InlineKeyboardMarkup(rows)
+
+
+def party_chooser(preview: Preview, candidates: Sequence[str]) -> tuple[str, InlineKeyboardMarkup | None]:
+    """The owners the report names that are no party yet, to add one by one or all at once:
+    a guessed owner can be a phrase, not a body. Buttons index ``candidates`` (kept with the
+    preview), so a name added meanwhile never shifts another's button."""
+    pending = {parties.normalise_name(n) for s in preview.draft.steps for n in s.unknown_owners}
+    lines = ["➕ <b>New parties named in the report.</b> Add the ones that really are parties:"]
+    buttons = []
+    waiting = 0
+    for index, name in enumerate(candidates[:MAX_CANDIDATES]):
+        steps = [s.key for s in preview.draft.steps if name in s.unknown_owners]
+        kept = [k for k in steps if k not in preview.dropped]
+        where = f" — step {', '.join(kept[:5])}{' …' if len(kept) > 5 else ''}"
+        if parties.normalise_name(name) not in pending:
+            lines.append(f"{index + 1}. ✅ {esc(shorten(name, 60))}")
+        elif not kept:  # its steps were dropped: nothing to add it for
+            lines.append(f"{index + 1}. <s>{esc(shorten(name, 60))}</s> — only in dropped steps")
+        else:
+            waiting += 1
+            lines.append(f"{index + 1}. “{esc(shorten(name, 60))}”{where}")
+            buttons.append(
+                InlineKeyboardButton(f"➕ {index + 1}", callback_data=f"im:{preview.token}:a{index}")
+            )
+    if len(candidates) > MAX_CANDIDATES:
+        lines.append(f"… and {len(candidates) - MAX_CANDIDATES} more (➕ Add all adds them too).")
+    if not waiting:
+        lines.append("<i>Nothing left to add.</i>")
+    rows = [buttons[i : i + BUTTONS_PER_ROW] for i in range(0, len(buttons), BUTTONS_PER_ROW)]
+    if waiting:
+        rows.append([InlineKeyboardButton("➕ Add all", callback_data=f"im:{preview.token}:nall")])
+    # no keyboard rather than an empty one: an edit without one takes the buttons away
+    return "\n".join(lines), InlineKeyboardMarkup(rows) if rows else None
 
 
 def page(

@@ -22,6 +22,10 @@ from core.reports import ImportResult, ReportDraft, StepDraft, store_report
 from storage.models import ImportPreview, Party, Precision
 
 GONE = "This import is no longer pending: send the file again."
+ENDED = {
+    "imported": "This report is already imported: /items all lists its steps.",
+    "cancelled": "This import was cancelled: send the file again to start over.",
+}
 
 
 @dataclass
@@ -142,7 +146,9 @@ def create(
     now = now or clock.now()
     prune_expired(session=session, now=now)
     open_here = session.exec(
-        select(ImportPreview).where(ImportPreview.chat_id == chat_id).order_by(col(ImportPreview.created_at))
+        select(ImportPreview)
+        .where(ImportPreview.chat_id == chat_id, ImportPreview.expires_at > now)
+        .order_by(col(ImportPreview.created_at))
     ).all()
     for old in open_here[: max(0, len(open_here) - limits.REPORT_PREVIEWS_PER_CHAT + 1)]:
         session.delete(old)
@@ -168,6 +174,8 @@ def load(*, session: Session, token: str, chat_id: int, now: datetime | None = N
         .where(ImportPreview.token == token, ImportPreview.chat_id == chat_id)
         .with_for_update()
     ).first()
+    if row is not None and row.messages.get("ended") in ENDED:
+        raise BadInput(ENDED[row.messages["ended"]])
     if row is None or row.expires_at <= now:
         raise BadInput(GONE)
     ids = {i for s in row.draft["steps"] for i in s["owners"]}
@@ -187,32 +195,38 @@ def remember_messages(*, session: Session, preview: Preview, messages: dict[str,
     session.add(preview.row)
 
 
-def by_message(*, session: Session, chat_id: int, message_id: int, now: datetime | None = None) -> str | None:
-    """The token of the pending preview that sent ``message_id`` in this chat (summary, page, prompt)."""
-    now = now or clock.now()
-    rows = session.exec(
-        select(ImportPreview).where(ImportPreview.chat_id == chat_id, ImportPreview.expires_at > now)
-    ).all()
+def by_message(*, session: Session, chat_id: int, message_id: int) -> str | None:
+    """The token of the preview that sent ``message_id`` in this chat (summary, page, step card,
+    prompt), pending or recently ended: a reply to an ended one is told so by ``load``."""
+    rows = session.exec(select(ImportPreview).where(ImportPreview.chat_id == chat_id)).all()
     wanted = str(message_id)
     for row in rows:
         shown = row.messages
-        if (
-            shown.get("summary") == message_id
-            or wanted in shown.get("pages", {})
-            or wanted in shown.get("prompts", {})
+        if shown.get("summary") == message_id or any(
+            wanted in shown.get(kind, {}) for kind in ("pages", "prompts", "cards")
         ):
             return row.token
     return None
 
 
 def prune_expired(*, session: Session, now: datetime | None = None) -> int:
-    """Forget previews nobody finished within a day; returns how many."""
-    result = session.exec(delete(ImportPreview).where(col(ImportPreview.expires_at) <= (now or clock.now())))
+    """Forget previews that ended or expired a while ago; returns how many."""
+    cutoff = (now or clock.now()) - limits.REPORT_PREVIEW_KEPT_ENDED
+    result = session.exec(delete(ImportPreview).where(col(ImportPreview.expires_at) <= cutoff))
     return int(result.rowcount or 0)
 
 
+def _end(*, session: Session, preview: Preview, outcome: str) -> None:
+    """Keep the row a few days without its draft, so a late tap or reply is told what happened."""
+    row = preview.row
+    row.draft = {"steps": []}
+    row.messages = {**row.messages, "ended": outcome}
+    row.expires_at = min(row.expires_at, clock.now())
+    session.add(row)
+
+
 def discard(*, session: Session, preview: Preview) -> None:
-    session.delete(preview.row)
+    _end(session=session, preview=preview, outcome="cancelled")
 
 
 # -- changes -------------------------------------------------------------------------------------
@@ -277,6 +291,7 @@ def _party_names(*, session: Session, text: str) -> list[str]:
 
 
 def set_deadline(*, preview: Preview, key: str, phrase: str, today: date, margin_days: int) -> Deadline:
+    """A step's deadline as typed (read from the meeting's date); the caller warns if it has passed."""
     step = preview.step(key)
     deadline = parse_deadline(
         phrase, today=preview.draft.meeting_date or today, meeting_margin_days=margin_days
@@ -287,9 +302,13 @@ def set_deadline(*, preview: Preview, key: str, phrase: str, today: date, margin
 
 def set_meeting_date(*, preview: Preview, text: str, margin_days: int) -> date:
     """The meeting's date, typed by the secretariat; deadlines counted from it are read again."""
-    deadline = parse_deadline(text, today=clock.today_in("UTC"), meeting_margin_days=margin_days)
+    ask = "I couldn't read that as a day: give the meeting's first day, e.g. 12 March 2024 or 2024-03-12."
+    try:
+        deadline = parse_deadline(text, today=clock.today_in("UTC"), meeting_margin_days=margin_days)
+    except BadInput:  # its wording is about deadlines; this is a meeting's date
+        raise BadInput(ask) from None
     if deadline.due_date is None or deadline.precision is not Precision.DAY:
-        raise BadInput("Give the meeting's first day, e.g. 12 March 2024 or 2024-03-12.")
+        raise BadInput(ask)
     held = deadline.due_date
     preview.draft.meeting_date = held
     for step in preview.draft.steps:
@@ -312,10 +331,16 @@ def set_meeting_name(*, preview: Preview, text: str) -> str:
     return name
 
 
-def add_unknown_parties(*, session: Session, preview: Preview, key: str | None = None) -> list[Party]:
-    """Add the owners the report names but nobody knows as parties (one step's, or all)."""
+def add_unknown_parties(
+    *, session: Session, preview: Preview, key: str | None = None, names: list[str] | None = None
+) -> list[Party]:
+    """Add owners the report names but nobody knows as parties: one step's, the ``names`` chosen,
+    or all of them."""
     steps = [preview.step(key)] if key else preview.kept
+    chosen = None if names is None else {parties.normalise_name(n) for n in names}
     wanted = {parties.normalise_name(n): n for s in steps for n in s.unknown_owners}
+    if chosen is not None:
+        wanted = {k: n for k, n in wanted.items() if k in chosen}
     if not wanted:
         return []
     found, unknown = parties.resolve_parties(session=session, names=list(wanted.values()))
@@ -351,5 +376,5 @@ def finish(*, session: Session, preview: Preview, margin_days: int, today: date)
         steps=preview.kept,
     )
     result = store_report(session=session, draft=kept, meeting_margin_days=margin_days, today=today)
-    session.delete(preview.row)
+    _end(session=session, preview=preview, outcome="imported")
     return result

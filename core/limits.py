@@ -52,6 +52,9 @@ REPORT_PAGES = 300  # pages of a PDF
 REPORT_UNZIPPED_BYTES = 20 * 1024 * 1024  # what a DOCX (a zip) may unpack to
 REPORT_SECONDS = 20.0  # reading one DOCX or PDF
 REPORT_PREVIEW_TTL = timedelta(days=1)  # an import preview nobody finished is forgotten after this
+REPORT_PREVIEW_KEPT_ENDED = timedelta(
+    days=3
+)  # an ended preview is remembered this long: replies to it are answered
 REPORT_PREVIEWS_PER_CHAT = 5  # pending previews per chat; a sixth replaces the oldest
 
 

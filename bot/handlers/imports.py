@@ -13,6 +13,7 @@ import hashlib
 import logging
 import re
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 from sqlmodel import Session
@@ -23,8 +24,8 @@ from telegram.ext import ContextTypes
 from bot.context import app_context
 from bot.handlers.common import ask_for_reply, friendly_errors, require_actor, show_in_place
 from bot.jobs import replan_after
-from bot.render import esc
-from bot.render_imports import MAX_PAGE_MESSAGES, layout, page, page_of, step_card, summary
+from bot.render import esc, fmt_date
+from bot.render_imports import MAX_PAGE_MESSAGES, layout, page, page_of, party_chooser, step_card, summary
 from core import clock, import_previews
 from core.errors import BadInput, PermissionDenied
 from core.import_previews import Preview
@@ -34,15 +35,16 @@ from core.schedule import PlanScope
 
 log = logging.getLogger(__name__)
 
-_CALLBACK = re.compile(r"im:([0-9a-f]{8}):(ok|x|na|dt|nm|p\d{1,5}|[eourdn]\d{1,6})")
+_CALLBACK = re.compile(r"im:([0-9a-f]{8}):(ok|x|na|nall|dt|nm|a\d{1,2}|p\d{1,5}|[eourdn]\d{1,6})")
 _DATE_FIX = re.compile(r"^\s*date\s*:\s*(.+)$", re.IGNORECASE | re.DOTALL)
 _NAME_FIX = re.compile(r"^\s*name\s*:\s*(.+)$", re.IGNORECASE | re.DOTALL)
 _DUE_FIX = re.compile(r"^\s*(\d{1,6})\s+due\s*:\s*(.+)$", re.IGNORECASE | re.DOTALL)
 _OWNER_FIX = re.compile(r"^\s*(all|\d{1,6}(?:[\s,;]+\d{1,6})*)\s*:\s*(.+)$", re.IGNORECASE | re.DOTALL)
 HOW_TO_FIX = (
     "Reply “3: Chairmanship, Sweden” to set owners, “3 due: March 2024” for a deadline, "
-    "or “date: 12 March 2024”."
+    "“date: 12 March 2024” or “name: 33rd Senior Officials Meeting”."
 )
+CARD_HOW_TO_FIX = "Reply to a step with party names (“Chairmanship, Sweden”) or “due: March 2024”."
 QUESTIONS = {
     "o": "👥 Who owns step {key}? Reply with party names, e.g. Chairmanship, Sweden.",
     "u": "⏰ What is the deadline of step {key}? Reply with a phrase, e.g. end of March 2024.",
@@ -71,6 +73,9 @@ def _fingerprint(text: str, markup: InlineKeyboardMarkup | None) -> str:
 @friendly_errors
 async def report_upload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A document from the secretariat: read it as a meeting report and preview its steps."""
+    chat = update.effective_chat
+    if chat is None or chat.type != chat.PRIVATE:
+        return  # a file shared in a group is for the group, not an import: stay silent
     actor = await _secretariat(update, context)
     if actor is None:
         return
@@ -129,10 +134,15 @@ async def _refresh(
         return
     pages = shown["layout"]
     wanted = {n for k in keys if (n := page_of(pages, k)) is not None}
-    views: list[tuple[int, tuple[str, InlineKeyboardMarkup]]] = [(shown["summary"], summary(preview))]
+    views: list[tuple[int, tuple[str, InlineKeyboardMarkup | None]]] = [(shown["summary"], summary(preview))]
     for message_id, number in shown["pages"].items():
         if number in wanted:
             views.append((int(message_id), page(preview, pages, number, paged=shown["paged"])))
+    for message_id, key in shown.get("cards", {}).items():
+        if key in keys:
+            views.append((int(message_id), step_card(preview, key)))
+    if "chooser" in shown:
+        views.append((shown["chooser"], party_chooser(preview, shown.get("candidates", []))))
     changed: dict[str, str] = {}
     for message_id, (text, markup) in views:
         fingerprint = _fingerprint(text, markup)
@@ -204,13 +214,16 @@ async def import_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     chat_id = _chat_id(update)
     margin = ctx.settings.deadlines.meeting_margin_days
     if action == "x":
-        await ctx.db.run(
-            lambda session: import_previews.discard(
-                session=session, preview=import_previews.load(session=session, token=token, chat_id=chat_id)
-            )
-        )
+
+        def cancel(session: Session) -> Preview:
+            preview = import_previews.load(session=session, token=token, chat_id=chat_id)
+            import_previews.discard(session=session, preview=preview)
+            return preview
+
+        preview = await ctx.db.run(cancel)
         await query.answer()
         await show_in_place(update, context, "Import cancelled. Nothing was stored.")
+        await _retire_pages(context, chat_id, preview)
         return
     if action == "ok":
         today = clock.today_in(actor.timezone)
@@ -248,14 +261,10 @@ async def import_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         )
         return
     if action == "na":
-        preview, added = await _change(
-            update,
-            context,
-            token,
-            lambda session, p: import_previews.add_unknown_parties(session=session, preview=p),
-        )
-        await query.answer(_added(added))
-        await _refresh(context, chat_id, preview, [s.key for s in preview.draft.steps])
+        await _show_chooser(update, context, token)
+        return
+    if action == "nall" or action[0] == "a":
+        await _add_chosen(update, context, token, None if action == "nall" else int(action[1:]))
         return
     if action[0] == "p":
         await _show_page(update, context, token, int(action[1:]))
@@ -268,7 +277,17 @@ async def import_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         )
         text, markup = step_card(preview, key)
         await query.answer()
-        await context.bot.send_message(chat_id, text, reply_markup=markup)
+        card = await context.bot.send_message(chat_id, text, reply_markup=markup)
+        card_id, fingerprint = str(card.message_id), _fingerprint(text, markup)
+        await _remember(
+            context,
+            chat_id,
+            token,
+            lambda s: (
+                s.setdefault("cards", {}).update({card_id: key}),
+                s["shown"].update({card_id: fingerprint}),
+            ),
+        )
         return
     key = action[1:]
     answers: dict[str, Callable[[Session, Preview], Any]] = {
@@ -282,10 +301,27 @@ async def import_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     }
     preview, answer = await _change(update, context, token, answers[action[0]])
     await query.answer(answer)
-    text, markup = step_card(preview, key)
-    await show_in_place(update, context, text, reply_markup=markup)
     touched = [s.key for s in preview.draft.steps] if action[0] == "n" else [key]
-    await _refresh(context, chat_id, preview, touched)
+    await _refresh(context, chat_id, preview, touched)  # the card pressed is among the cards shown
+    cards = preview.row.messages.get("cards", {})
+    assert query.message is not None
+    if str(query.message.message_id) not in cards:  # a card from before cards were recorded
+        text, markup = step_card(preview, key)
+        await show_in_place(update, context, text, reply_markup=markup)
+
+
+def _due_reply(deadline: Any, held: date | None, today: date) -> str:
+    """The deadline as set, with a warning when its date is before the meeting or already past."""
+    text = esc(deadline.text)
+    due = deadline.due_date
+    if due is None:
+        return f"{text}." if deadline.meeting_linked else f"{text} ⚠️ (no date: I can't remind anyone of it)."
+    text += f" → {fmt_date(due)}"
+    if held is not None and due < held:
+        return f"{text} ⚠️ That is before the meeting ({fmt_date(held)}): check the year."
+    if due < today:
+        return f"{text} ⚠️ That date has passed."
+    return f"{text}."
 
 
 def _added(parties: list[Any]) -> str:
@@ -294,6 +330,49 @@ def _added(parties: list[Any]) -> str:
         if parties
         else "Nothing new to add."
     )
+
+
+async def _show_chooser(update: Update, context: ContextTypes.DEFAULT_TYPE, token: str) -> None:
+    """The new party names, each with its own ➕: a guessed owner may be a phrase, not a body."""
+    query = update.callback_query
+    assert query is not None
+    chat_id = _chat_id(update)
+    preview = await app_context(context).db.run(
+        lambda session: import_previews.load(session=session, token=token, chat_id=chat_id),
+        completes_work=False,
+    )
+    candidates = preview.unknown_owners()
+    await query.answer(None if candidates else "Every owner in the report is a party now.")
+    if not candidates:
+        return
+    text, markup = party_chooser(preview, candidates)
+    sent = await context.bot.send_message(chat_id, text, reply_markup=markup)
+    fingerprint = _fingerprint(text, markup)
+
+    def keep(shown: dict[str, Any]) -> None:
+        shown.update({"chooser": sent.message_id, "candidates": candidates})
+        shown["shown"][str(sent.message_id)] = fingerprint
+
+    await _remember(context, chat_id, token, keep)
+
+
+async def _add_chosen(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, token: str, index: int | None
+) -> None:
+    """➕ under a new party's name (``index`` into the names shown) or ➕ Add all."""
+    query = update.callback_query
+    assert query is not None
+
+    def add(session: Session, preview: Preview) -> list[Any]:
+        candidates = preview.row.messages.get("candidates", [])
+        if index is not None and not 0 <= index < len(candidates):
+            raise BadInput("That list is out of date: tap ➕ New parties again.")
+        names = None if index is None else [candidates[index]]
+        return import_previews.add_unknown_parties(session=session, preview=preview, names=names)
+
+    preview, added = await _change(update, context, token, add)
+    await query.answer(_added(added))
+    await _refresh(context, _chat_id(update), preview, [s.key for s in preview.draft.steps])
 
 
 async def _show_page(update: Update, context: ContextTypes.DEFAULT_TYPE, token: str, number: int) -> None:
@@ -322,8 +401,13 @@ async def _show_page(update: Update, context: ContextTypes.DEFAULT_TYPE, token: 
 
 
 async def _retire_pages(context: ContextTypes.DEFAULT_TYPE, chat_id: int, preview: Preview) -> None:
-    """After Import or Cancel the page buttons mean nothing: take them away (best effort)."""
-    for message_id in (preview.row.messages or {}).get("pages", {}):
+    """After Import or Cancel the buttons of pages, step cards and the party list mean nothing:
+    take them away (best effort)."""
+    shown = preview.row.messages or {}
+    retired = [*shown.get("pages", {}), *shown.get("cards", {})]
+    if "chooser" in shown:
+        retired.append(str(shown["chooser"]))
+    for message_id in retired:
         try:
             await context.bot.edit_message_reply_markup(
                 chat_id=chat_id, message_id=int(message_id), reply_markup=None
@@ -333,7 +417,8 @@ async def _retire_pages(context: ContextTypes.DEFAULT_TYPE, chat_id: int, previe
 
 
 async def pending_for_reply(context: ContextTypes.DEFAULT_TYPE, replied: Message) -> str | None:
-    """The import token if ``replied`` is a pending preview's summary, page or prompt."""
+    """The import token if ``replied`` is a preview's summary, page, step card or prompt (pending
+    or recently ended: a fix to an ended one is told so)."""
     return await app_context(context).db.run(
         lambda session: import_previews.by_message(
             session=session, chat_id=replied.chat_id, message_id=replied.message_id
@@ -357,7 +442,10 @@ async def fix_by_reply(update: Update, context: ContextTypes.DEFAULT_TYPE, token
     chat_id = _chat_id(update)
 
     def change(session: Session, preview: Preview) -> tuple[list[str], str]:
-        prompt = preview.row.messages.get("prompts", {}).get(str(replied.message_id)) if replied else None
+        shown = preview.row.messages
+        replied_id = str(replied.message_id) if replied else ""
+        prompt = shown.get("prompts", {}).get(replied_id)
+        card_key = shown.get("cards", {}).get(replied_id)
         line = text
         if prompt is not None:  # the answer to one of our questions: the value alone
             kind, key = prompt
@@ -367,6 +455,11 @@ async def fix_by_reply(update: Update, context: ContextTypes.DEFAULT_TYPE, token
                 "dt": f"date: {text}",
                 "nm": f"name: {text}",
             }[kind]
+        elif card_key is not None and not any(
+            r.match(text) for r in (_DATE_FIX, _NAME_FIX, _DUE_FIX, _OWNER_FIX)
+        ):  # a reply to one step's card: "due: …" or the owners
+            due = re.match(r"^\s*(?:due|deadline)\s*:?\s*(.+)$", text, re.IGNORECASE | re.DOTALL)
+            line = f"{card_key} due: {due[1]}" if due else f"{card_key}: {text}"
         if m := _DATE_FIX.match(line):
             held = import_previews.set_meeting_date(preview=preview, text=m[1], margin_days=margin)
             return [s.key for s in preview.draft.steps], f"📅 Meeting date set to {held.isoformat()}."
@@ -377,12 +470,12 @@ async def fix_by_reply(update: Update, context: ContextTypes.DEFAULT_TYPE, token
             deadline = import_previews.set_deadline(
                 preview=preview, key=m[1], phrase=m[2], today=today, margin_days=margin
             )
-            return [m[1]], f"⏰ Step {m[1]}: {esc(deadline.text)}."
+            return [m[1]], f"⏰ Step {m[1]}: {_due_reply(deadline, preview.draft.meeting_date, today)}"
         if m := _OWNER_FIX.match(line):
             keys = import_previews.set_owners(session=session, preview=preview, keys=m[1], names_text=m[2])
             owners = ", ".join(esc(p.name) for p in preview.step(keys[0]).owners)
             return keys, f"👥 Step {', '.join(keys[:10])}{' …' if len(keys) > 10 else ''}: {owners}."
-        raise BadInput(HOW_TO_FIX)
+        raise BadInput(CARD_HOW_TO_FIX if card_key is not None else HOW_TO_FIX)
 
     preview, (keys, done) = await _change(update, context, token, change)
     await message.reply_text(done)

@@ -68,7 +68,13 @@ async def test_upload_preview_fix_and_import_the_istanbul_report(tmp_path: Path)
         assert rows[0].due_text == "until early 2023" and rows[3].due_precision == "meeting"
         with world.db.session() as session:
             assert len(session.exec(select(ItemOwner).where(ItemOwner.item_id == rows[4].id)).all()) == 3
-            assert session.exec(select(ImportPreview)).all() == []  # a finished preview is gone
+            (ended,) = session.exec(select(ImportPreview)).all()  # remembered a while, without its draft
+            assert ended.draft == {"steps": []} and ended.messages["ended"] == "imported"
+        import_data = summary.callback_data[0]
+        again, _ = await client.press(admin, summary, data=import_data)  # a second tap on a stale summary
+        assert again["show_alert"] and "already imported" in again["text"]
+        (late,) = await client.say(admin, "3: Sweden", reply_to=steps.message_id, expect=1)
+        assert "already imported" in late.text and len(stored_items(world)) == 5
 
         # the same report again adds nothing
         summary, _ = await upload(world, ISTANBUL.name, ISTANBUL.read_bytes())
@@ -104,9 +110,12 @@ async def test_steps_keep_their_numbers_and_a_double_tap_drops_one(tmp_path: Pat
         assert answer["text"] == "Dropped."
         again, _ = await client.press(admin, card1, data=card1.callback_data[2])  # the stale Drop button
         assert again["text"] == "Step 1 is already dropped."
-        ok, page = await client.say(admin, "end of June 2024", reply_to=prompt.message_id, expect=2)
-        assert ok.text.startswith("⏰ Step 3: end of June 2024")
-        assert page.message_id == steps.message_id and "30 Jun 2024 (“end of June 2024”)" in page.text
+        ok, *edits = await client.say(admin, "end of June 2024", reply_to=prompt.message_id, expect=3)
+        assert ok.text.startswith("⏰ Step 3: end of June 2024 → 30 Jun 2024")
+        page = next(e for e in edits if e.message_id == steps.message_id)
+        assert "30 Jun 2024 (“end of June 2024”)" in page.text
+        card = next(e for e in edits if e.message_id == card3.message_id)  # the open card follows too
+        assert "30 Jun 2024" in card.text
 
         summary_now = await client.events(after=0, chat_id=admin)
         latest = [m for m in summary_now if m.message_id == summary.message_id][-1]
@@ -164,6 +173,7 @@ async def test_a_report_without_a_date_asks_for_it(tmp_path: Path) -> None:
         "Working Group Meeting\n\nAction points\n"
         "1. Sweden will send comments within 30 days.\n"
         "2. The Ministry of Magic will host the next meeting in 2025.\n"
+        "3. The Wizarding Council will consult widely by June 2024.\n"
     )
     async with bot_world(tmp_path, seed=False) as world:
         client, admin = world.client, world.admin
@@ -178,15 +188,31 @@ async def test_a_report_without_a_date_asks_for_it(tmp_path: Path) -> None:
         _, (question,) = await client.press(admin, summary, "Set date", expect=1)
         ok, *_ = await client.say(admin, "12 March 2024", reply_to=question.message_id, expect=3)
         assert ok.text == "📅 Meeting date set to 2024-03-12."
-        answer, (added, page) = await client.press(admin, summary, "Add 1 new parties", expect=2)
+        # each guessed owner is added only when chosen: a guess can be a phrase, not a body
+        _, (chooser,) = await client.press(admin, summary, "New parties (2)", expect=1)
+        assert "1. “Ministry of Magic” — step 2" in chooser.text and "2. “Wizarding Council”" in chooser.text
+        assert chooser.buttons == ["➕ 1", "➕ 2", "➕ Add all"]
+        answer, edits = await client.press(admin, chooser, "➕ 1", expect=3)
         assert answer["text"] == "Added 1 party."
-        assert "New parties" not in added.text and "👥 Ministry of Magic" in page.text
+        by_id = {e.message_id: e for e in edits}
+        assert "✅ Ministry of Magic" in by_id[chooser.message_id].text
+        assert by_id[chooser.message_id].buttons == ["➕ 2", "➕ Add all"]
+        assert "➕ New parties (1)" in by_id[summary.message_id].buttons
+        page = next(e for e in edits if e.message_id not in (chooser.message_id, summary.message_id))
+        assert "👥 Ministry of Magic" in page.text and "Wizarding Council" in page.text
+        stale, _ = await client.press(admin, chooser, data=chooser.callback_data[0])  # a double tap
+        assert stale["text"] == "Nothing new to add."
+        _, (card,) = await client.press(admin, page, "✏️ 3", expect=1)
+        _, edits = await client.press(admin, card, "Drop", expect=4)
+        listed = next(e for e in edits if e.message_id == chooser.message_id)
+        assert "only in dropped steps" in listed.text and listed.buttons == []
         _, (done,) = await client.press(admin, summary, "Import", expect=1)
         assert "Imported 2 step(s)" in done.text
         rows = stored_items(world)
         assert rows[0].due_date is not None and rows[0].due_date.isoformat() == "2024-04-11"
         with world.db.session() as session:
             assert session.exec(select(Party).where(Party.name == "Ministry of Magic")).first() is not None
+            assert session.exec(select(Party).where(Party.name == "Wizarding Council")).first() is None
         await assert_clean(world)
 
 
@@ -270,4 +296,59 @@ async def test_a_pdf_with_lines_broken_mid_sentence_and_page_headers(tmp_path: P
                 f"{task}, together with the guidance notes agreed in plenary, by 15 April 2024." in page.text
             )
         assert "WG/MIG" not in page.text
+        await assert_clean(world)
+
+
+async def test_a_step_card_takes_replies_and_follows_every_fix(tmp_path: Path) -> None:
+    async with bot_world(tmp_path, seed=False) as world:
+        client, admin = world.client, world.admin
+        await add_parties(world)
+        summary, (steps,) = await upload(world, "wg.md", REPORT.encode())
+        _, (card,) = await client.press(admin, steps, "✏️ 2", expect=1)
+        ok, *edits = await client.say(admin, "Sweden and Pakistan", reply_to=card.message_id, expect=3)
+        assert ok.text.startswith(
+            "👥 Step 2: Reference Group Chair — Sweden, Reference Group Chair — Pakistan"
+        )
+        shown = next(e for e in edits if e.message_id == card.message_id)
+        assert "👥 Reference Group Chair — Sweden, Reference Group Chair — Pakistan" in shown.text
+        ok, *_ = await client.say(admin, "due: 15 April 2024", reply_to=card.message_id, expect=3)
+        assert ok.text.startswith("⏰ Step 2: 15 April 2024 → 15 Apr 2024")
+        # a date before the meeting (14 March 2024) is taken, with a warning
+        ok, *_ = await client.say(admin, "due: 1 March 2024", reply_to=card.message_id, expect=3)
+        assert "before the meeting (14 Mar 2024)" in ok.text
+        (bad,) = await client.say(admin, "Narnia", reply_to=card.message_id, expect=1)
+        assert "I don't know: Narnia" in bad.text
+
+        # the header can be corrected even when it was read: 📝 and a "name:" reply
+        assert "📝 Name" in summary.buttons and "📅 Date" in summary.buttons
+        _, (question,) = await client.press(admin, summary, "📅 Date", expect=1)
+        (wrong,) = await client.say(admin, "sometime soon", reply_to=question.message_id, expect=1)
+        assert "couldn't read that as a day" in wrong.text
+        ok, *_ = await client.say(
+            admin, "name: Working Group, 3rd meeting", reply_to=summary.message_id, expect=2
+        )
+        assert ok.text == "📝 Meeting name set to Working Group, 3rd meeting."
+
+        # Cancel takes every button away; a late reply or tap is told the import ended
+        _, (cancelled, *retired) = await client.press(admin, summary, "Cancel", expect=3)
+        assert "Import cancelled" in cancelled.text
+        assert {m.message_id for m in retired} == {steps.message_id, card.message_id}
+        assert all(m.buttons == [] for m in retired)
+        (late,) = await client.say(admin, "Sweden", reply_to=card.message_id, expect=1)
+        assert "cancelled" in late.text
+        assert stored_items(world) == []
+        await assert_clean(world)
+
+
+async def test_a_report_shared_in_a_group_is_left_alone(tmp_path: Path) -> None:
+    async with bot_world(tmp_path) as world:
+        client, admin = world.client, world.admin
+        sven = await world.join("Sven", "Sweden")
+        group = await client.group("BP chairs", [admin, sven])
+        await client.ask(admin, "/group on", chat_id=group)
+        await client.send_document(admin, "wg.md", REPORT.encode(), chat_id=group)
+        await client.send_document(sven, "wg.md", REPORT.encode(), chat_id=group)
+        assert await client.quiet(group) == []
+        with world.db.session() as session:
+            assert session.exec(select(ImportPreview)).all() == []
         await assert_clean(world)
