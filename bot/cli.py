@@ -349,6 +349,10 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--yes", action="store_true", help="store the steps (otherwise only preview them)")
     imp.set_defaults(func=cmd_import)
 
+    from bot.cli_reports import add_report_commands  # report, export (issue 11)
+
+    add_report_commands(sub)
+
     migrate = sub.add_parser("migrate", help="create or upgrade the database schema")
     migrate.add_argument("--config", help="TOML config file (default ./config.toml)")
     migrate.set_defaults(func=cmd_migrate)

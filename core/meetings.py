@@ -96,3 +96,9 @@ def reresolve_linked_items(*, session: Session, meeting: Meeting) -> int:
         )
         total += result.rowcount  # type: ignore[attr-defined]
     return total
+
+
+def meeting_names(*, session: Session) -> list[str]:
+    """Every meeting's name, by date (undated last): e.g. to say which ones a name could mean."""
+    found = session.exec(select(Meeting)).all()
+    return [m.name for m in sorted(found, key=lambda m: (m.held_on is None, m.held_on, m.id or 0))]
