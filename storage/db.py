@@ -25,6 +25,9 @@ from sqlmodel import Session, create_engine
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 30000
 POSTGRES_WORKERS = 8  # threads doing database work for the event loop (SQLite: one, see Database)
+# PostgreSQL advisory lock keys (per database): one number per thing done by one instance at a time
+MIGRATION_LOCK = 0x4E53_0001  # "NS" 1: schema upgrades
+REPLAN_LOCK = 0x4E53_0002  # "NS" 2: follow-up re-plans (storage.leadership holds "NS" 3)
 T = TypeVar("T")
 P = ParamSpec("P")
 
@@ -179,8 +182,22 @@ class Database:
         return await loop.run_in_executor(self._executor, lambda: context.run(fn, *args, **kwargs))
 
     def migrate(self, revision: str = "head") -> None:
-        """Create or upgrade the schema with Alembic."""
-        upgrade(self.engine, revision)
+        """Create or upgrade the schema with Alembic.
+
+        On PostgreSQL the upgrade runs under a session advisory lock on its own connection, so
+        instances starting together migrate once: the others wait, then find the schema current.
+        """
+        if self.is_sqlite:  # one writer at a time anyway (BEGIN IMMEDIATE)
+            upgrade(self.engine, revision)
+            return
+        with self.engine.connect() as lock:
+            lock.execute(text("SELECT pg_advisory_lock(:key)"), {"key": MIGRATION_LOCK})
+            lock.commit()  # the lock is the session's; no transaction is kept open meanwhile
+            try:
+                upgrade(self.engine, revision)
+            finally:
+                lock.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": MIGRATION_LOCK})
+                lock.commit()
 
     def dispose(self) -> None:
         self._executor.shutdown(wait=True)
@@ -205,6 +222,13 @@ def insert_ignoring_conflicts(
         return 1 if returned.first() is not None else 0
     session.execute(statement, list(rows))
     return len(rows)
+
+
+def serialise_transaction(session: Session, key: int) -> None:
+    """Hold ``key`` until this transaction ends, across every instance on the same PostgreSQL
+    database (SQLite needs nothing: BEGIN IMMEDIATE already lets one writer in at a time)."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
 
 
 def alembic_config(engine: Engine) -> Config:
