@@ -3,7 +3,7 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run demo test lint bench bench-import score-reports clean
+.PHONY: run demo test lint bench bench-import bench-report score-reports clean
 
 $(BIN)/nextsteps: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,9 @@ bench: $(BIN)/nextsteps  ## throughput vs echo, sequential latency, /items durin
 
 bench-import: $(BIN)/nextsteps  ## report import speed: 200 and 10,000 steps, parse + store
 	$(BIN)/python bench/bench_import.py $(BENCH_ARGS)
+
+bench-report: $(BIN)/nextsteps  ## /report of 1,000 steps (DOCX + PDF + chart), XLSX of 10,000 items, peak RSS
+	$(BIN)/python bench/bench_report_all.py $(BENCH_ARGS)
 
 score-reports: $(BIN)/nextsteps  ## report extraction vs ../shared/reports/dev (recall, precision, deadlines, owners)
 	$(BIN)/python bench/score_reports.py $(SCORE_ARGS)
