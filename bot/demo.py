@@ -88,6 +88,10 @@ def _prepare(db: Database, settings: Settings) -> None:
 def _show(sent: Sent, label: str) -> None:
     marker = "✏️  (edited)" if sent.kind == "edit" else "🤖"
     print(f"\n{marker} NextSteps → {label}:")
+    if sent.document is not None:  # a terminal can't open it; say what it is
+        print(f"   📎 {sent.document['file_name']} ({sent.document['file_size'] / 1024:.0f} KB)")
+    if sent.photo is not None:
+        print(f"   🖼  a picture, {sent.photo['width']}×{sent.photo['height']} px")
     for line in sent.text.splitlines():
         print(f"   {line}")
     if sent.buttons:
