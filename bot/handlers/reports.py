@@ -78,12 +78,14 @@ def parse_as_of(args: list[str], today: date) -> date:
     return day
 
 
-async def _uploading(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def _uploading(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, action: str = ChatAction.UPLOAD_DOCUMENT
+) -> None:
     """Show "sending a file…" while the files are made (a courtesy: never fails the command)."""
     chat = update.effective_chat
     if chat is not None:
         with contextlib.suppress(TelegramError):
-            await context.bot.send_chat_action(chat.id, ChatAction.UPLOAD_DOCUMENT)
+            await context.bot.send_chat_action(chat.id, action)
 
 
 async def _build_report(context: ContextTypes.DEFAULT_TYPE, actor: Actor, as_of: date) -> ProgressReport:
@@ -161,6 +163,7 @@ async def chart(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     _check_reports_allowed(actor, context)
     as_of = clock.today_in(actor.timezone)
+    await _uploading(update, context, ChatAction.UPLOAD_PHOTO)
     progress = await _build_report(context, actor, as_of)
     png = await asyncio.to_thread(_chart, progress)
     await _message(update).reply_photo(
