@@ -32,7 +32,7 @@ bench-import: $(BIN)/nextsteps  ## report import speed: 200 and 10,000 steps, pa
 bench-report: $(BIN)/nextsteps  ## /report of 1,000 steps (DOCX + PDF + chart), XLSX of 10,000 items, peak RSS
 	$(BIN)/python bench/bench_report_all.py $(BENCH_ARGS)
 
-score-reports: $(BIN)/nextsteps  ## report extraction vs ../shared/reports/dev (recall, precision, deadlines, owners)
+score-reports: $(BIN)/nextsteps  ## report extraction vs ../shared/reports/dev (recall, precision, deadlines, owners); SCORE_ARGS=--pdf also as PDFs
 	$(BIN)/python bench/score_reports.py $(SCORE_ARGS)
 
 clean:

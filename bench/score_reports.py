@@ -1,6 +1,13 @@
 """Score the report import on a corpus of real reports: recall, precision, deadlines, owners, header.
 
-    .venv/bin/python bench/score_reports.py [--dir ../shared/reports/dev] [--verbose]
+    .venv/bin/python bench/score_reports.py [--dir ../shared/reports/dev] [--verbose] [--pdf]
+
+``--pdf`` also scores each report as a PDF would come: the text laid out by
+``tests.report_files.pdf_with_page_furniture`` (lines hard-wrapped at the page width, a running
+header and a page number on every page), read back through ``core.reports.read_report`` as an
+import reads an uploaded PDF. Characters the PDF's core font can't draw are replaced first (dashes,
+quotes, bullets) and blank lines dropped (a PDF's text layer has none). The PDF figures are printed
+under the text ones, per report and overall, so the PDF path is watched too.
 
 Each ``NN-*.txt`` has an ``NN-*.expected.json`` (meeting name/date/place and the items a careful
 officer would track: text, owners, deadline_phrase, due, relative_to). The text is run through
@@ -32,6 +39,7 @@ import json
 import re
 import sys
 import tempfile
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -41,7 +49,7 @@ sys.path.insert(0, str(ROOT))
 
 from core.errors import BadInput  # noqa: E402
 from core.parties import normalise_name  # noqa: E402
-from core.reports import ReportDraft, StepDraft, parse_report  # noqa: E402
+from core.reports import ReportDraft, StepDraft, parse_report, read_report  # noqa: E402
 from storage.db import Database  # noqa: E402
 
 DEFAULT_DIR = (ROOT / ".." / "shared" / "reports" / "dev").resolve()
@@ -148,6 +156,23 @@ def header_score(meeting: dict[str, object], draft: ReportDraft) -> tuple[int, l
     return right, notes
 
 
+_PDF_SAFE = str.maketrans(
+    {"•": "-", "▪": "-", "–": "-", "—": "-", "’": "'", "‘": "'", "“": '"', "”": '"', "…": "...", "£": "GBP "}
+)
+
+
+def as_pdf_text(stem: str, text: str) -> str:
+    """The text an import reads from ``text`` sent as a PDF with page furniture (deterministic)."""
+    from tests.report_files import pdf_with_page_furniture
+
+    safe = unicodedata.normalize("NFKD", text.translate(_PDF_SAFE))
+    safe = "".join(c for c in safe if not unicodedata.combining(c))  # "é" -> "e"
+    safe = safe.encode("latin-1", "replace").decode("latin-1")
+    lines = [line for line in safe.splitlines() if line.strip()]
+    pdf = pdf_with_page_furniture(lines[0], lines[1:], furniture=f"{stem[:20].upper()} - page header")
+    return read_report("report.pdf", pdf)
+
+
 def score_report(db: Database, text: str, expected: dict[str, object], verbose: bool) -> Score:
     items: list[dict[str, object]] = expected["items"]  # type: ignore[assignment]
     score = Score(expected=len(items), header_total=3)
@@ -205,23 +230,33 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--dir", type=Path, default=DEFAULT_DIR)
     parser.add_argument("--verbose", "-v", action="store_true")
+    parser.add_argument("--pdf", action="store_true", help="also score each report laid out as a PDF")
     args = parser.parse_args()
     reports = sorted(p for p in args.dir.glob("*.txt") if p.with_suffix(".expected.json").exists())
     if not reports:
         sys.exit(f"No reports with .expected.json in {args.dir}")
-    total = Score()
+    total, total_pdf = Score(), Score()
     with tempfile.TemporaryDirectory() as tmp:
         db = Database(f"sqlite:///{tmp}/score.sqlite")
         db.migrate()
         for path in reports:
             expected = json.loads(path.with_suffix(".expected.json").read_text(encoding="utf-8"))
+            text = path.read_text(encoding="utf-8")
             if args.verbose:
                 print(path.name)
-            score = score_report(db, path.read_text(encoding="utf-8"), expected, args.verbose)
+            score = score_report(db, text, expected, args.verbose)
             print(score.line(path.stem[:58]))
             total.add(score)
+            if args.pdf:
+                if args.verbose:
+                    print(f"{path.stem} as PDF")
+                pdf_score = score_report(db, as_pdf_text(path.stem, text), expected, args.verbose)
+                print(pdf_score.line(f"{path.stem[:52]} [pdf]"))
+                total_pdf.add(pdf_score)
         db.dispose()
     print(total.line("OVERALL"))
+    if args.pdf:
+        print(total_pdf.line("OVERALL [pdf]"))
 
 
 if __name__ == "__main__":
