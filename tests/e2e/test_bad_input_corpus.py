@@ -43,6 +43,10 @@ COMMANDS = [
     "broadcasts",
     "group",
     "whoami",
+    "report",
+    "chart",
+    "export",
+    "calendar",
 ]
 NASTY = [
     "",
@@ -60,7 +64,20 @@ NASTY = [
     "set 2027-02-30 x | owner: | due: ",
 ]
 # what an observer may not do whatever the arguments (they only read)
-OBSERVER_FORBIDDEN = ["status", "note", "add", "due", "party", "invite", "invites", "broadcast", "broadcasts"]
+OBSERVER_FORBIDDEN = [
+    "status",
+    "note",
+    "add",
+    "due",
+    "party",
+    "invite",
+    "invites",
+    "broadcast",
+    "broadcasts",
+    "report",  # the report, chart and exports: unless reports.progress_for_observers
+    "chart",
+    "export",
+]
 ADMIN_INVALID = [
     "/item 99999999999",
     "/item 99999999999999999999",
@@ -88,6 +105,12 @@ ADMIN_INVALID = [
     "/start i0",
     "/start not-a-real-invite-code",
     "/start " + "A" * 64,
+    "/report 2027-13-01",
+    "/report 99999-01-01",
+    "/report 2027-01-01 2027-02-01",
+    "/report 0001-01-01",
+    "/export pdf",
+    "/export csv xlsx",
 ]
 FORGED = [
     "st:1:d",
@@ -106,6 +129,8 @@ FORGED = [
     "im:x",
     "iv:1:y",
     "iv:99999999999:y",
+    "ex:csv",
+    "ex:../../etc/passwd",
     "x" * 64,
     "🙂",
 ]
@@ -175,7 +200,15 @@ async def run_corpus(world: BotWorld) -> int:
         count += 1
     await world.client.skip()
     for person in (olga, stranger):  # a disabled group: hints or silence, never data
-        for text in ("/items all", "/item 5", "/status 5 done", "done", "/group on", "/invite Sweden"):
+        for text in (
+            "/items all",
+            "/item 5",
+            "/status 5 done",
+            "done",
+            "/group on",
+            "/invite Sweden",
+            "/report",
+        ):
             await world.client.send(person, text, chat_id=group)
             count += 1
     for sent in await world.client.quiet(group, seconds=1.0):
