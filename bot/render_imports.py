@@ -19,6 +19,7 @@ MAX_PAGE_MESSAGES = 10  # more pages than this: one message with ◀ ▶ instead
 STEP_TEXT_WIDTHS = (300, 160, 80)
 BUTTONS_PER_ROW = 5
 MAX_CANDIDATES = 20  # new party names listed with a button each; "Add all" takes the rest too
+MAX_CARD_PARTY_BUTTONS = 3  # ➕ buttons on one step's card
 NO_DATE = (
     "⚠️ <b>No meeting date found.</b> Deadlines like “within 30 days” are counted from it: tap 📅 Set date."
 )
@@ -41,7 +42,7 @@ def _owners(step: StepDraft, width: int) -> str:
     if known and new:
         return f"{known}; new: {new}"
     if new:
-        return f"⚠️ new party {new} (➕ adds it)"
+        return f"⚠️ not yet a party: {new} (✏️ to add)"
     return known or "⚠️ <b>no owner</b>"
 
 
@@ -124,25 +125,38 @@ def summary(preview: Preview) -> tuple[str, InlineKeyboardMarkup]:
     return "\n".join(lines), InlineKeyboardMarkup(rows)
 
 
+def _known_labels(preview: Preview) -> set[str]:
+    """Names (normalised) of the parties already chosen as owners anywhere in the draft."""
+    return {
+        parties.normalise_name(label)
+        for s in preview.draft.steps
+        for p in s.owners
+        for label in parties.labels(p)
+    }
+
+
 def party_chooser(preview: Preview, candidates: Sequence[str]) -> tuple[str, InlineKeyboardMarkup | None]:
     """The owners the report names that are no party yet, to add one by one or all at once:
-    a guessed owner can be a phrase, not a body. Buttons index ``candidates`` (kept with the
-    preview), so a name added meanwhile never shifts another's button."""
+    a guessed owner can be a phrase, not a body. Buttons index ``candidates``, a list kept with
+    the preview that only ever grows, so no button ever comes to mean another name."""
     pending = {parties.normalise_name(n) for s in preview.draft.steps for n in s.unknown_owners}
+    known = _known_labels(preview)
     lines = ["➕ <b>New parties named in the report.</b> Add the ones that really are parties:"]
     buttons = []
     waiting = 0
     for index, name in enumerate(candidates[:MAX_CANDIDATES]):
-        steps = [s.key for s in preview.draft.steps if name in s.unknown_owners]
-        kept = [k for k in steps if k not in preview.dropped]
-        where = f" — step {', '.join(kept[:5])}{' …' if len(kept) > 5 else ''}"
-        if parties.normalise_name(name) not in pending:
-            lines.append(f"{index + 1}. ✅ {esc(shorten(name, 60))}")
+        label, norm = esc(shorten(name, 60)), parties.normalise_name(name)
+        kept = [s.key for s in preview.kept if name in s.unknown_owners]
+        if norm not in pending:
+            state = "✅ " + label if norm in known else f"<s>{label}</s> — owners set another way"
+            lines.append(f"{index + 1}. {state}")
         elif not kept:  # its steps were dropped: nothing to add it for
-            lines.append(f"{index + 1}. <s>{esc(shorten(name, 60))}</s> — only in dropped steps")
+            lines.append(f"{index + 1}. <s>{label}</s> — only in dropped steps")
         else:
             waiting += 1
-            lines.append(f"{index + 1}. “{esc(shorten(name, 60))}”{where}")
+            lines.append(
+                f"{index + 1}. “{label}” — step {', '.join(kept[:5])}{' …' if len(kept) > 5 else ''}"
+            )
             buttons.append(
                 InlineKeyboardButton(f"➕ {index + 1}", callback_data=f"im:{preview.token}:a{index}")
             )
@@ -191,8 +205,9 @@ def page(
     return text, InlineKeyboardMarkup(rows)
 
 
-def step_card(preview: Preview, key: str) -> tuple[str, InlineKeyboardMarkup]:
-    """One step in full, with what can be changed about it."""
+def step_card(preview: Preview, key: str, candidates: Sequence[str]) -> tuple[str, InlineKeyboardMarkup]:
+    """One step in full, with what can be changed about it; a ➕ per new party it names (an
+    index into ``candidates``, as in the party list)."""
     step = preview.step(key)
     dropped = key in preview.dropped
     why = f"{esc(step.why)} ({round(step.confidence * 100)}% sure)" if step.why else ""
@@ -213,10 +228,10 @@ def step_card(preview: Preview, key: str) -> tuple[str, InlineKeyboardMarkup]:
             else InlineKeyboardButton("✖ Drop", callback_data=f"im:{token}:d{key}")
         ],
     ]
-    if step.unknown_owners and not dropped:
-        name = shorten(step.unknown_owners[0], 30)
-        more = f" +{len(step.unknown_owners) - 1}" if len(step.unknown_owners) > 1 else ""
-        rows.append(
-            [InlineKeyboardButton(f"➕ Add party “{name}”{more}", callback_data=f"im:{token}:n{key}")]
-        )
+    if not dropped:
+        for name in step.unknown_owners[:MAX_CARD_PARTY_BUTTONS]:
+            if name in candidates:
+                index = candidates.index(name)
+                label = f"➕ Add party “{shorten(name, 30)}”"
+                rows.append([InlineKeyboardButton(label, callback_data=f"im:{token}:a{index}")])
     return text, InlineKeyboardMarkup(rows)

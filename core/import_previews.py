@@ -209,6 +209,15 @@ def by_message(*, session: Session, chat_id: int, message_id: int) -> str | None
     return None
 
 
+def add_candidates(messages: dict[str, Any], names: list[str]) -> list[str]:
+    """The preview's list of new party names that buttons point into, with ``names`` appended
+    where missing: it only grows, so a button's index always means the same name."""
+    candidates: list[str] = list(messages.get("candidates", []))
+    candidates += [n for n in dict.fromkeys(names) if n not in candidates]
+    messages["candidates"] = candidates
+    return candidates
+
+
 def prune_expired(*, session: Session, now: datetime | None = None) -> int:
     """Forget previews that ended or expired a while ago; returns how many."""
     cutoff = (now or clock.now()) - limits.REPORT_PREVIEW_KEPT_ENDED

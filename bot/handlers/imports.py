@@ -24,9 +24,10 @@ from telegram.ext import ContextTypes
 from bot.context import app_context
 from bot.handlers.common import ask_for_reply, friendly_errors, require_actor, show_in_place
 from bot.jobs import replan_after
-from bot.render import esc, fmt_date
+from bot.render import esc, fmt_date, shorten
 from bot.render_imports import MAX_PAGE_MESSAGES, layout, page, page_of, party_chooser, step_card, summary
 from core import clock, import_previews
+from core.deadlines import parse_deadline
 from core.errors import BadInput, PermissionDenied
 from core.import_previews import Preview
 from core.permissions import Actor, can_manage
@@ -35,10 +36,11 @@ from core.schedule import PlanScope
 
 log = logging.getLogger(__name__)
 
-_CALLBACK = re.compile(r"im:([0-9a-f]{8}):(ok|x|na|nall|dt|nm|a\d{1,2}|p\d{1,5}|[eourdn]\d{1,6})")
+_CALLBACK = re.compile(r"im:([0-9a-f]{8}):(ok|x|na|nall|dt|nm|a\d{1,3}|p\d{1,5}|[eourdn]\d{1,6})")
 _DATE_FIX = re.compile(r"^\s*date\s*:\s*(.+)$", re.IGNORECASE | re.DOTALL)
 _NAME_FIX = re.compile(r"^\s*name\s*:\s*(.+)$", re.IGNORECASE | re.DOTALL)
 _DUE_FIX = re.compile(r"^\s*(\d{1,6})\s+due\s*:\s*(.+)$", re.IGNORECASE | re.DOTALL)
+_DUE_WORD = re.compile(r"^\s*(?:due|deadline)\s*:\s*(.+)$", re.IGNORECASE | re.DOTALL)
 _OWNER_FIX = re.compile(r"^\s*(all|\d{1,6}(?:[\s,;]+\d{1,6})*)\s*:\s*(.+)$", re.IGNORECASE | re.DOTALL)
 HOW_TO_FIX = (
     "Reply “3: Chairmanship, Sweden” to set owners, “3 due: March 2024” for a deadline, "
@@ -138,11 +140,12 @@ async def _refresh(
     for message_id, number in shown["pages"].items():
         if number in wanted:
             views.append((int(message_id), page(preview, pages, number, paged=shown["paged"])))
+    candidates = shown.get("candidates", [])
     for message_id, key in shown.get("cards", {}).items():
         if key in keys:
-            views.append((int(message_id), step_card(preview, key)))
-    if "chooser" in shown:
-        views.append((shown["chooser"], party_chooser(preview, shown.get("candidates", []))))
+            views.append((int(message_id), step_card(preview, key, candidates)))
+    for message_id in shown.get("choosers", []):
+        views.append((message_id, party_chooser(preview, candidates)))
     changed: dict[str, str] = {}
     for message_id, (text, markup) in views:
         fingerprint = _fingerprint(text, markup)
@@ -271,11 +274,8 @@ async def import_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         return
     if action[0] == "e":
         key = action[1:]
-        preview = await ctx.db.run(
-            lambda session: import_previews.load(session=session, token=token, chat_id=chat_id),
-            completes_work=False,
-        )
-        text, markup = step_card(preview, key)
+        preview, candidates = await _with_candidates(context, chat_id, token, key)
+        text, markup = step_card(preview, key, candidates)
         await query.answer()
         card = await context.bot.send_message(chat_id, text, reply_markup=markup)
         card_id, fingerprint = str(card.message_id), _fingerprint(text, markup)
@@ -295,19 +295,27 @@ async def import_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
             "Dropped." if import_previews.drop(p, key) else f"Step {key} is already dropped."
         ),
         "r": lambda session, p: "Restored." if import_previews.restore(p, key) else f"Step {key} is kept.",
-        "n": lambda session, p: _added(
-            import_previews.add_unknown_parties(session=session, preview=p, key=key)
-        ),
     }
+    if action[0] not in answers:  # "n<key>": a button of an older version; the card's ➕ now name one party
+        await query.answer("That button is out of date: tap ✏️ on the step again.", show_alert=True)
+        return
     preview, answer = await _change(update, context, token, answers[action[0]])
     await query.answer(answer)
-    touched = [s.key for s in preview.draft.steps] if action[0] == "n" else [key]
-    await _refresh(context, chat_id, preview, touched)  # the card pressed is among the cards shown
+    await _refresh(context, chat_id, preview, [key])  # the card pressed is among the cards shown
     cards = preview.row.messages.get("cards", {})
     assert query.message is not None
     if str(query.message.message_id) not in cards:  # a card from before cards were recorded
-        text, markup = step_card(preview, key)
+        text, markup = step_card(preview, key, preview.row.messages.get("candidates", []))
         await show_in_place(update, context, text, reply_markup=markup)
+
+
+def _reads_as_date(text: str, preview: Preview, today: date, margin: int) -> bool:
+    """True when ``text`` is a deadline phrase that resolves to a date or to the next meeting."""
+    try:
+        deadline = parse_deadline(text, today=preview.draft.meeting_date or today, meeting_margin_days=margin)
+    except BadInput:
+        return False
+    return deadline.due_date is not None or deadline.meeting_linked
 
 
 def _due_reply(deadline: Any, held: date | None, today: date) -> str:
@@ -325,11 +333,29 @@ def _due_reply(deadline: Any, held: date | None, today: date) -> str:
 
 
 def _added(parties: list[Any]) -> str:
-    return (
-        f"Added {len(parties)} part{'y' if len(parties) == 1 else 'ies'}."
-        if parties
-        else "Nothing new to add."
-    )
+    if not parties:
+        return "Nothing new to add."
+    if len(parties) == 1:
+        return shorten(f"Added {parties[0].name}.", 190)
+    return f"Added {len(parties)} parties."
+
+
+async def _with_candidates(
+    context: ContextTypes.DEFAULT_TYPE, chat_id: int, token: str, key: str | None
+) -> tuple[Preview, list[str]]:
+    """The preview, with the new party names of step ``key`` (or of every kept step) added to the
+    list its ➕ buttons point into."""
+
+    def work(session: Session) -> tuple[Preview, list[str]]:
+        preview = import_previews.load(session=session, token=token, chat_id=chat_id)
+        names = preview.step(key).unknown_owners if key else preview.unknown_owners()
+        messages = copy.deepcopy(preview.row.messages)
+        candidates = import_previews.add_candidates(messages, names)
+        import_previews.remember_messages(session=session, preview=preview, messages=messages)
+        return preview, candidates
+
+    result: tuple[Preview, list[str]] = await app_context(context).db.run(work, completes_work=False)
+    return result
 
 
 async def _show_chooser(update: Update, context: ContextTypes.DEFAULT_TYPE, token: str) -> None:
@@ -337,20 +363,17 @@ async def _show_chooser(update: Update, context: ContextTypes.DEFAULT_TYPE, toke
     query = update.callback_query
     assert query is not None
     chat_id = _chat_id(update)
-    preview = await app_context(context).db.run(
-        lambda session: import_previews.load(session=session, token=token, chat_id=chat_id),
-        completes_work=False,
-    )
-    candidates = preview.unknown_owners()
-    await query.answer(None if candidates else "Every owner in the report is a party now.")
-    if not candidates:
+    preview, candidates = await _with_candidates(context, chat_id, token, None)
+    if not preview.unknown_owners():
+        await query.answer("Every owner in the report is a party now.")
         return
+    await query.answer()
     text, markup = party_chooser(preview, candidates)
     sent = await context.bot.send_message(chat_id, text, reply_markup=markup)
     fingerprint = _fingerprint(text, markup)
 
     def keep(shown: dict[str, Any]) -> None:
-        shown.update({"chooser": sent.message_id, "candidates": candidates})
+        shown.setdefault("choosers", []).append(sent.message_id)
         shown["shown"][str(sent.message_id)] = fingerprint
 
     await _remember(context, chat_id, token, keep)
@@ -405,8 +428,7 @@ async def _retire_pages(context: ContextTypes.DEFAULT_TYPE, chat_id: int, previe
     take them away (best effort)."""
     shown = preview.row.messages or {}
     retired = [*shown.get("pages", {}), *shown.get("cards", {})]
-    if "chooser" in shown:
-        retired.append(str(shown["chooser"]))
+    retired += [str(message_id) for message_id in shown.get("choosers", [])]
     for message_id in retired:
         try:
             await context.bot.edit_message_reply_markup(
@@ -447,6 +469,7 @@ async def fix_by_reply(update: Update, context: ContextTypes.DEFAULT_TYPE, token
         prompt = shown.get("prompts", {}).get(replied_id)
         card_key = shown.get("cards", {}).get(replied_id)
         line = text
+        owners_of = None  # the step whose owners a bare value names (a card, the 👥 question)
         if prompt is not None:  # the answer to one of our questions: the value alone
             kind, key = prompt
             line = {
@@ -455,11 +478,13 @@ async def fix_by_reply(update: Update, context: ContextTypes.DEFAULT_TYPE, token
                 "dt": f"date: {text}",
                 "nm": f"name: {text}",
             }[kind]
+            owners_of = key if kind == "o" else None
         elif card_key is not None and not any(
             r.match(text) for r in (_DATE_FIX, _NAME_FIX, _DUE_FIX, _OWNER_FIX)
-        ):  # a reply to one step's card: "due: …" or the owners
-            due = re.match(r"^\s*(?:due|deadline)\s*:?\s*(.+)$", text, re.IGNORECASE | re.DOTALL)
-            line = f"{card_key} due: {due[1]}" if due else f"{card_key}: {text}"
+        ):
+            line, owners_of = f"{card_key}: {text}", card_key
+        if owners_of is not None and (due := _DUE_WORD.match(text)):  # "due: June 2024"
+            line = f"{owners_of} due: {due[1]}"
         if m := _DATE_FIX.match(line):
             held = import_previews.set_meeting_date(preview=preview, text=m[1], margin_days=margin)
             return [s.key for s in preview.draft.steps], f"📅 Meeting date set to {held.isoformat()}."
@@ -472,7 +497,19 @@ async def fix_by_reply(update: Update, context: ContextTypes.DEFAULT_TYPE, token
             )
             return [m[1]], f"⏰ Step {m[1]}: {_due_reply(deadline, preview.draft.meeting_date, today)}"
         if m := _OWNER_FIX.match(line):
-            keys = import_previews.set_owners(session=session, preview=preview, keys=m[1], names_text=m[2])
+            try:
+                keys = import_previews.set_owners(
+                    session=session, preview=preview, keys=m[1], names_text=m[2]
+                )
+            except BadInput:
+                if owners_of is None or not _reads_as_date(text, preview, today, margin):
+                    raise
+                # "by end of June 2024" replied to a step: no party, plainly a deadline
+                deadline = import_previews.set_deadline(
+                    preview=preview, key=owners_of, phrase=text, today=today, margin_days=margin
+                )
+                when = _due_reply(deadline, preview.draft.meeting_date, today)
+                return [owners_of], f"⏰ Step {owners_of}: {when}"
             owners = ", ".join(esc(p.name) for p in preview.step(keys[0]).owners)
             return keys, f"👥 Step {', '.join(keys[:10])}{' …' if len(keys) > 10 else ''}: {owners}."
         raise BadInput(CARD_HOW_TO_FIX if card_key is not None else HOW_TO_FIX)

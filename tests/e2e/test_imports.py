@@ -193,7 +193,7 @@ async def test_a_report_without_a_date_asks_for_it(tmp_path: Path) -> None:
         assert "1. “Ministry of Magic” — step 2" in chooser.text and "2. “Wizarding Council”" in chooser.text
         assert chooser.buttons == ["➕ 1", "➕ 2", "➕ Add all"]
         answer, edits = await client.press(admin, chooser, "➕ 1", expect=3)
-        assert answer["text"] == "Added 1 party."
+        assert answer["text"] == "Added Ministry of Magic."
         by_id = {e.message_id: e for e in edits}
         assert "✅ Ministry of Magic" in by_id[chooser.message_id].text
         assert by_id[chooser.message_id].buttons == ["➕ 2", "➕ Add all"]
@@ -318,6 +318,9 @@ async def test_a_step_card_takes_replies_and_follows_every_fix(tmp_path: Path) -
         assert "before the meeting (14 Mar 2024)" in ok.text
         (bad,) = await client.say(admin, "Narnia", reply_to=card.message_id, expect=1)
         assert "I don't know: Narnia" in bad.text
+        # a bare date replied to a step reads as its deadline, not as a party
+        ok, *_ = await client.say(admin, "by end of May 2024", reply_to=card.message_id, expect=3)
+        assert ok.text.startswith("⏰ Step 2: by end of May 2024 → 31 May 2024")
 
         # the header can be corrected even when it was read: 📝 and a "name:" reply
         assert "📝 Name" in summary.buttons and "📅 Date" in summary.buttons
@@ -351,4 +354,61 @@ async def test_a_report_shared_in_a_group_is_left_alone(tmp_path: Path) -> None:
         assert await client.quiet(group) == []
         with world.db.session() as session:
             assert session.exec(select(ImportPreview)).all() == []
+        await assert_clean(world)
+
+
+PARTY_REPORT = (
+    "Working Group Meeting\nDate: 14 March 2024\n\nAction points\n"
+    "1. The Ministry of Magic will host the next meeting in 2025.\n"
+    "2. The Wizarding Council will consult widely by June 2024.\n"
+    "3. The Goblin Bank will fund the study by May 2024.\n"
+)
+
+
+async def test_a_party_list_opened_twice_never_adds_the_wrong_party(tmp_path: Path) -> None:
+    async with bot_world(tmp_path, seed=False) as world:
+        client, admin = world.client, world.admin
+        await add_parties(world)
+        summary, (steps,) = await upload(world, "wg.md", PARTY_REPORT.encode())
+        _, (first,) = await client.press(admin, summary, "New parties (3)", expect=1)
+        await client.press(admin, first, "➕ 1", expect=3)
+        _, (second,) = await client.press(admin, summary, "New parties (2)", expect=1)
+        assert second.buttons == ["➕ 2", "➕ 3", "➕ Add all"]  # the same numbers as the first list
+        # "➕ 2" on the first list still means the Wizarding Council
+        answer, edits = await client.press(admin, first, data=first.callback_data[1], expect=4)
+        assert answer["text"] == "Added Wizarding Council."
+        assert {first.message_id, second.message_id} <= {e.message_id for e in edits}
+        # owners set by reply: the name is no longer waiting, but it was never added
+        await client.say(admin, "3: Sweden", reply_to=summary.message_id, expect=5)
+        latest = [
+            m for m in await client.events(after=0, chat_id=admin) if m.message_id == second.message_id
+        ][-1]
+        assert "✅ Ministry of Magic" in latest.text and "✅ Wizarding Council" in latest.text
+        assert "3. Goblin Bank — owners set another way" in latest.text
+        with world.db.session() as session:
+            assert session.exec(select(Party).where(Party.name == "Goblin Bank")).first() is None
+        assert latest.buttons == []  # nothing left to add: no buttons
+        _, (done, page) = await client.press(admin, summary, "Import", expect=2)
+        assert (
+            "Imported 3 step(s)" in done.text and page.message_id == steps.message_id and page.buttons == []
+        )
+        await assert_clean(world)
+
+
+async def test_a_step_card_offers_one_button_per_new_party(tmp_path: Path) -> None:
+    report = (
+        "Working Group Meeting\nDate: 14 March 2024\n\nAction points\n"
+        "1. UNFPA and other interested entities will report on progress by June 2024.\n"
+    )
+    async with bot_world(tmp_path, seed=False) as world:
+        client, admin = world.client, world.admin
+        _, (steps,) = await upload(world, "wg.md", report.encode())
+        _, (card,) = await client.press(admin, steps, "✏️ 1", expect=1)
+        adds = [b for b in card.buttons if b.startswith("➕")]
+        assert len(adds) >= 2 and any("UNFPA" in b for b in adds)
+        unfpa = next(b for b in adds if "UNFPA" in b)
+        answer, _ = await client.press(admin, card, unfpa, expect=3)
+        assert answer["text"] == "Added UNFPA."
+        with world.db.session() as session:
+            assert [p.name for p in session.exec(select(Party)).all()] == ["UNFPA"]
         await assert_clean(world)
