@@ -97,8 +97,9 @@ def summary(preview: Preview) -> tuple[str, InlineKeyboardMarkup]:
     lines.append(", ".join(facts) + ".")
     unknown = preview.unknown_owners()
     if unknown:
-        names = ", ".join(esc(shorten(n, 40)) for n in unknown[:8]) + (" …" if len(unknown) > 8 else "")
-        lines.append(f"New parties named in the report: {names}.")
+        names = ", ".join(esc(shorten(n, 40)) for n in unknown[:8])
+        more = f" and {len(unknown) - 8} more" if len(unknown) > 8 else ""
+        lines.append(f"New parties named in the report: {names}{more}.")
     lines.append(
         "<i>Nothing is stored until you tap Import. ✏️ under the steps edits one; or reply here "
         "“3: Chairmanship” (owners), “3 due: March 2024” (deadline), “date: 12 March 2024”, "
