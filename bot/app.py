@@ -19,6 +19,7 @@ from telegram.ext import (
     MessageHandler,
     filters,
 )
+from telegram.request import HTTPXRequest
 
 from bot.broadcaster import broadcaster, resume_broadcasts
 from bot.context import AppContext, attach
@@ -38,6 +39,7 @@ from bot.handlers import (
 from bot.inbox import DurableUpdateQueue
 from bot.jobs import start_followups
 from bot.menus import set_default_menus
+from bot.metrics import MeteredRequest
 from bot.ratelimit import PacedRateLimiter
 from bot.updates import PerChatUpdateProcessor
 from core.config import Settings
@@ -92,7 +94,8 @@ def register_handlers(app: Application) -> None:  # type: ignore[type-arg]
 async def _post_init(app: Application) -> None:  # type: ignore[type-arg]
     # before polling starts: what a crash left stored but unhandled is handled first, in order
     assert isinstance(app.update_queue, DurableUpdateQueue)
-    await app.update_queue.requeue_unhandled(app.bot)
+    if not app.bot_data["nextsteps"].settings.webhook.enabled:  # webhooks: bot.inbox_worker does
+        await app.update_queue.requeue_unhandled(app.bot)
     start_followups(app)
     resume_broadcasts(app)
     try:
@@ -125,7 +128,9 @@ def build_application(settings: Settings, db: Database | None = None) -> Applica
                 allow_sending_without_reply=True,
             )
         )
-        .get_updates_read_timeout(tg.poll_timeout_seconds + 10)
+        # PTB's default transports, the one that sends counted for the metrics
+        .request(MeteredRequest(connection_pool_size=256))
+        .get_updates_request(HTTPXRequest(connection_pool_size=1, read_timeout=tg.poll_timeout_seconds + 10))
         .update_queue(DurableUpdateQueue(db))
         .concurrent_updates(PerChatUpdateProcessor(db, limiter))
         .post_init(_post_init)

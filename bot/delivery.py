@@ -20,6 +20,7 @@ from sqlmodel import Session
 from telegram import Bot, InlineKeyboardMarkup
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TimedOut
 
+from bot.metrics import send_kind
 from bot.ratelimit import retry_after
 from storage.db import Database
 
@@ -68,6 +69,7 @@ async def send_chunks(
 ) -> Outcome:
     """Send ``chunks`` in order (the markup under the last); classify any failure."""
     sent: list[int] = []
+    kind = send_kind.set(what.split()[0].replace("-", ""))  # "follow-up 12:…" -> followup (metrics)
     try:
         for n, chunk in enumerate(chunks):
             message = await bot.send_message(
@@ -91,6 +93,8 @@ async def send_chunks(
     except Exception as exc:  # anything PTB doesn't classify: log once, retry later, go on
         log.exception("%s: unexpected error while sending; will retry", what)
         return Outcome(Result.RETRY, f"unexpected error: {exc!r}"[:300], wait=retry_wait, message_ids=sent)
+    finally:
+        send_kind.reset(kind)
     return Outcome(Result.SENT, message_ids=sent)
 
 

@@ -5,7 +5,8 @@ the batch into the application's update queue — before anything was handled. T
 each update in the database inbox (``storage.inbox``) inside ``put``, so by the time the poller
 confirms, the update is durable. A redelivered update that is already stored is dropped.
 At start, updates stored but never handled (a crash) are queued again, in order, before polling
-starts. The same ``put`` is where a webhook request will store its update before answering 200.
+starts. A webhook request stores its update with ``store_once`` before answering 200
+(``bot.webhook``); the chat's stored updates are then handled by ``bot.inbox_worker``.
 """
 
 from __future__ import annotations
@@ -38,18 +39,22 @@ class DurableUpdateQueue(asyncio.Queue[object]):
             return
         await super().put(item)
 
-    async def _store(self, update: Update) -> bool:
-        """Store until it worked: while the database is down, nothing is confirmed to Telegram."""
+    async def store_once(self, update: Update) -> bool:
+        """Store ``update`` (one try; raises if the database fails); False if already stored."""
         payload = json.dumps(update.to_dict(), ensure_ascii=False)
         chat_id = chat_key(update) or None
+        return await self.db.run(
+            lambda session: inbox.store(
+                session=session, update_id=update.update_id, chat_id=chat_id, payload=payload
+            )
+        )
+
+    async def _store(self, update: Update) -> bool:
+        """Store until it worked: while the database is down, nothing is confirmed to Telegram."""
         wait = 0.5
         while True:
             try:
-                return await self.db.run(
-                    lambda session: inbox.store(
-                        session=session, update_id=update.update_id, chat_id=chat_id, payload=payload
-                    )
-                )
+                return await self.store_once(update)
             except Exception:
                 log.exception("could not store update %d; retrying in %.1f s", update.update_id, wait)
                 await asyncio.sleep(wait)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import AsyncIterator, Awaitable
 from contextlib import asynccontextmanager
 from typing import Any
@@ -22,6 +23,7 @@ from typing import Any
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor
 
+from bot.metrics import METRICS, send_kind
 from bot.ratelimit import PacedRateLimiter, done_handling, handling_update
 from storage import inbox
 from storage.db import Database, WorkMark, current_work
@@ -114,9 +116,14 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
         mark = WorkMark(update.update_id)
         work = current_work.set(mark)
         lane = handling_update(update.effective_chat.id if update.effective_chat else None, slot)
+        kind = send_kind.set("reply")
+        started = time.perf_counter()
         try:
             await coroutine
         finally:
+            METRICS.handler_seconds.observe(time.perf_counter() - started)
+            METRICS.updates_handled.inc()
+            send_kind.reset(kind)
             done_handling(lane)
             current_work.reset(work)
         if not mark.done and self.db is not None:

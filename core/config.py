@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 from typing import Any, Literal
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
@@ -194,8 +195,69 @@ class ReportSettings(_Section):
         return int(self.max_size_mb * 1024 * 1024)
 
 
+WEBHOOK_SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")  # what Telegram accepts as secret_token
+DEFAULT_WEBHOOK_PORT = 8080
+DEFAULT_WEBHOOK_PATH = "/telegram"
+
+
+class WebhookSettings(_Section):
+    """Webhook mode (when ``url`` is set) and the HTTP server: webhook, /healthz, /readyz, /metrics."""
+
+    url: str = ""  # the public HTTPS URL Telegram calls; empty: long polling
+    listen: str = "127.0.0.1"
+    # None: 8080 in webhook mode, and no HTTP server at all in polling mode
+    port: int | None = Field(default=None, ge=0, le=65535)  # 0: any free port (tests)
+    path: str = ""  # default: the path of ``url``, else /telegram
+    secret_token: SecretStr = SecretStr("")  # empty: generated once, kept in the database
+    max_connections: int = Field(default=40, ge=1, le=100)
+    allowed_updates: list[str] | None = None  # None: the updates the bot handles
+
+    @field_validator("url")
+    @classmethod
+    def _check_url(cls, value: str) -> str:
+        if value and not value.startswith("https://"):
+            raise ValueError("Telegram calls webhooks over HTTPS only: use an https:// URL")
+        return value
+
+    @field_validator("path")
+    @classmethod
+    def _check_path(cls, value: str) -> str:
+        if value and not value.startswith("/"):
+            raise ValueError(f"{value!r} is not a path like /telegram")
+        return value
+
+    @field_validator("secret_token")
+    @classmethod
+    def _check_secret(cls, value: SecretStr) -> SecretStr:
+        secret = value.get_secret_value()
+        if secret and not WEBHOOK_SECRET.match(secret):
+            raise ValueError("1-256 characters of A-Z, a-z, 0-9, _ and - (Telegram's rule)")
+        return value
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.url)
+
+    @property
+    def serves_http(self) -> bool:
+        """Webhook mode always; polling mode only when a port is given (no open port by default)."""
+        return self.enabled or self.port is not None
+
+    @property
+    def effective_port(self) -> int:
+        return self.port if self.port is not None else DEFAULT_WEBHOOK_PORT
+
+    @property
+    def effective_path(self) -> str:
+        if self.path:
+            return self.path
+        from_url = urlsplit(self.url).path.rstrip("/")
+        return from_url or DEFAULT_WEBHOOK_PATH
+
+
 class LoggingSettings(_Section):
     level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    format: Literal["text", "json"] = "text"  # json: one object per line, for a log collector
 
 
 class Settings(BaseSettings):
@@ -214,6 +276,7 @@ class Settings(BaseSettings):
     followups: FollowupSettings = Field(default_factory=FollowupSettings)
     reports: ReportSettings = Field(default_factory=ReportSettings)
     logging: LoggingSettings = Field(default_factory=LoggingSettings)
+    webhook: WebhookSettings = Field(default_factory=WebhookSettings)
 
     def secrets(self) -> dict[str, str]:
         """Each secret that must never be printed, mapped to what is shown instead.
@@ -230,6 +293,9 @@ class Settings(BaseSettings):
                 found[secret_part] = "<token>"
         for password in self.database.url.passwords:
             found[password] = "***"
+        webhook_secret = self.webhook.secret_token.get_secret_value()
+        if webhook_secret:
+            found[webhook_secret] = "<webhook secret>"
         return found
 
     @classmethod

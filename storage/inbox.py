@@ -59,3 +59,30 @@ def prune(*, session: Session, before: datetime) -> int:
         )
     )
     return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+def pending_for_chat(*, session: Session, chat_id: int | None, limit: int = 50) -> list[InboxUpdate]:
+    """One chat's stored, unhandled updates, oldest first (``None``: updates without a chat)."""
+    chat = col(InboxUpdate.chat_id).is_(None) if chat_id is None else col(InboxUpdate.chat_id) == chat_id
+    return list(
+        session.exec(
+            select(InboxUpdate)
+            .where(col(InboxUpdate.state) == InboxState.PENDING, chat)
+            .order_by(col(InboxUpdate.update_id))
+            .limit(limit)
+        ).all()
+    )
+
+
+def chats_waiting(*, session: Session, received_before: datetime) -> list[int | None]:
+    """Chats with an update stored before ``received_before`` and still not handled."""
+    return list(
+        session.exec(
+            select(InboxUpdate.chat_id)
+            .where(
+                col(InboxUpdate.state) == InboxState.PENDING,
+                col(InboxUpdate.received_at) < received_before,
+            )
+            .distinct()
+        ).all()
+    )

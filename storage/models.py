@@ -340,3 +340,21 @@ class ImportPreview(SQLModel, table=True):
     messages: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     created_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column())
     expires_at: datetime = Field(sa_column=_utc_column())
+
+
+class SharedSetting(SQLModel, table=True):
+    """A value every instance must agree on, made once by whichever starts first (the webhook's
+    secret token when the config gives none)."""
+
+    key: str = Field(primary_key=True, max_length=64)
+    value: str
+
+
+class ChatLease(SQLModel, table=True):
+    """Whose turn it is to handle a chat's stored updates: one instance at a time, so a chat's
+    updates are handled in order even when Telegram delivers them to different instances. A lease
+    that is not renewed (its instance died) expires and another instance takes the chat over."""
+
+    chat_id: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
+    holder: str = Field(max_length=128)
+    expires_at: datetime = Field(sa_column=_utc_column())

@@ -27,6 +27,7 @@ from bot.emulator.state import (
     World,
     bad_request,
 )
+from bot.emulator.webhook_delivery import WebhookDelivery
 
 TEXT_LIMIT = 4096
 CAPTION_LIMIT = 1024
@@ -54,6 +55,7 @@ _JSON_PARAMS = {
 }
 _COMMAND = re.compile(r"(?<![\w/])/[A-Za-z0-9_]{1,32}(?:@[A-Za-z0-9_]{3,32})?")
 _COMMAND_NAME = re.compile(r"^[a-z0-9_]{1,32}$")
+_WEBHOOK_SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 _MESSAGE_METHODS = {
     "sendmessage",
     "senddocument",
@@ -146,6 +148,7 @@ class Emulator:
         self._next_user_id = 1000
         self._next_group_id = 1000
         self.faults: list[dict[str, Any]] = []
+        self.webhook = WebhookDelivery(pending=lambda: self._updates, accepted=self._accepted)
 
     # -- lifecycle -------------------------------------------------------------------------
     @property
@@ -180,6 +183,7 @@ class Emulator:
     async def stop(self) -> None:
         if self._poller is not None and not self._poller.done():
             self._poller.cancel()
+        await self.webhook.stop()
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
@@ -321,23 +325,53 @@ class Emulator:
 
     async def api_deletewebhook(self, params: dict[str, Any]) -> bool:
         self.world.webhook_url = ""
+        await self.webhook.delete()
         if str(params.get("drop_pending_updates", "")).lower() in ("true", "1"):
             self._updates.clear()
         return True
 
     async def api_setwebhook(self, params: dict[str, Any]) -> bool:
         url = str(params.get("url", ""))
-        if url and not url.startswith("https://"):
+        if not url:  # Telegram: an empty URL removes the webhook
+            return await self.api_deletewebhook(params)
+        if not url.startswith("https://"):
             raise bad_request("bad webhook: An HTTPS URL must be provided for webhook")
+        secret = str(params.get("secret_token", ""))
+        if secret and not _WEBHOOK_SECRET.match(secret):
+            raise bad_request("bad webhook: secret token contains unallowed characters")
+        connections = int(params.get("max_connections", 40) or 40)
+        if not 1 <= connections <= 100:
+            raise bad_request("bad webhook: max_connections must be between 1 and 100")
+        if str(params.get("drop_pending_updates", "")).lower() in ("true", "1"):
+            self._updates.clear()
+        allowed = params.get("allowed_updates")
         self.world.webhook_url = url
+        self.webhook.set(
+            url,
+            secret_token=secret,
+            max_connections=connections,
+            allowed=list(allowed) if isinstance(allowed, list) else None,
+        )
         return True
 
     async def api_getwebhookinfo(self, params: dict[str, Any]) -> dict[str, Any]:
-        return {
+        info: dict[str, Any] = {
             "url": self.world.webhook_url,
             "has_custom_certificate": False,
             "pending_update_count": len(self._updates),
         }
+        if self.world.webhook_url:
+            info["max_connections"] = self.webhook.max_connections
+            if self.webhook.allowed_updates is not None:
+                info["allowed_updates"] = self.webhook.allowed_updates
+        if self.webhook.last_error_date is not None:
+            info["last_error_date"] = self.webhook.last_error_date
+            info["last_error_message"] = self.webhook.last_error_message
+        return info
+
+    def _accepted(self, update_id: int) -> None:
+        """The webhook answered 2xx: Telegram forgets the update."""
+        self._updates = [u for u in self._updates if u["update_id"] != update_id]
 
     def _scope_key(self, params: dict[str, Any]) -> str:
         scope = params.get("scope") or {"type": "default"}
@@ -779,6 +813,7 @@ class Emulator:
         self._next_update_id += 1
         self._updates.append({"update_id": update_id, **update})
         self._update_arrived.set()
+        self.webhook.wake()
         return update_id
 
     def add_user(
@@ -1088,7 +1123,12 @@ class Emulator:
                 "unanswered_callbacks": unanswered,
                 "pending_updates": len(self._updates),
                 "events": len(w.events),
+                "webhook_posts": self.webhook.posts,
+                "webhook_delivered": self.webhook.delivered,
             }
+        if action == "webhook_route":
+            self.webhook.route(str(p["prefix"]), [str(b) for b in p["backends"]])
+            return True
         if action == "flood":
             self.flood.policy = FloodPolicy(**p)
             return True

@@ -1,0 +1,110 @@
+"""Webhook mode through real HTTP: the emulator POSTs updates to the bot's aiohttp server."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from pathlib import Path
+
+import httpx
+from prometheus_client.parser import text_string_to_metric_families
+from sqlmodel import select
+
+from storage.models import InboxUpdate
+from tests.e2e.webhook_harness import SECRET, WEBHOOK_URL, webhook_world
+
+
+def metric(text: str, name: str) -> float:
+    for family in text_string_to_metric_families(text):
+        for sample in family.samples:
+            if sample.name == name:
+                return float(sample.value)
+    raise AssertionError(f"no metric {name}")
+
+
+async def test_webhook_mode_answers_without_get_updates(tmp_path: Path) -> None:
+    async with webhook_world(tmp_path) as (world, _server):
+        reply = await world.client.ask(world.admin, "/items")
+        assert "open items" in reply.text.lower()
+        stats = await world.client.stats()
+        info = await world.app.bot.get_webhook_info()
+    assert stats["calls"].get("setwebhook") == 1
+    assert "getupdates" not in stats["calls"]
+    assert "deletewebhook" not in stats["calls"]  # a normal stop leaves the webhook to the others
+    assert stats["webhook_delivered"] == 1  # /items, POSTed to the bot
+    assert info.url == WEBHOOK_URL and info.pending_update_count == 0
+    assert info.max_connections == 40
+
+
+async def test_wrong_or_missing_secret_is_refused_and_nothing_is_stored(tmp_path: Path) -> None:
+    async with webhook_world(tmp_path) as (world, server):
+        await world.client.ask(world.admin, "/whoami")  # the person has started the bot
+        url = f"http://127.0.0.1:{server.port}/telegram"
+        update = {
+            "update_id": 990_001,
+            "message": {
+                "message_id": 1,
+                "date": 0,
+                "chat": {"id": world.admin, "type": "private", "first_name": "Ada"},
+                "from": {"id": world.admin, "is_bot": False, "first_name": "Ada"},
+                "text": "/items",
+                "entities": [{"type": "bot_command", "offset": 0, "length": 6}],
+            },
+        }
+        async with httpx.AsyncClient() as http:
+            missing = await http.post(url, json=update)
+            wrong = await http.post(url, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": "nope"})
+            await asyncio.sleep(0.5)
+            with world.db.session() as session:
+                stored = session.exec(select(InboxUpdate).where(InboxUpdate.update_id == 990_001)).all()
+            events = len(world.emulator.world.events)
+            right = await http.post(url, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": SECRET})
+            reply = await world.client.events(after=events, timeout=10)
+        assert missing.status_code == 403 and wrong.status_code == 403
+        assert not stored and events == world.client.cursor, "nothing was handled"
+        assert right.status_code == 200
+        assert reply, "the update with the right secret is handled"
+
+
+async def test_health_ready_and_metrics_count_handled_updates(tmp_path: Path) -> None:
+    async with webhook_world(tmp_path) as (world, server):
+        base = f"http://127.0.0.1:{server.port}"
+        async with httpx.AsyncClient() as http:
+            before = metric((await http.get(f"{base}/metrics")).text, "nextsteps_updates_handled_total")
+            for _ in range(5):
+                await world.client.ask(world.admin, "/whoami")
+            health = await http.get(f"{base}/healthz")
+            ready = await http.get(f"{base}/readyz")
+            scraped = await http.get(f"{base}/metrics")
+    assert health.status_code == 200 and health.text == "ok"
+    assert ready.status_code == 200
+    body = ready.json()
+    assert body["ready"] and body["database"] and body["migrations"] and body["role"] == "leader"
+    assert scraped.headers["content-type"].startswith("text/plain")
+    text = scraped.text
+    assert metric(text, "nextsteps_updates_handled_total") - before >= 5
+    assert metric(text, "nextsteps_handler_seconds_count") >= 5
+    assert metric(text, "nextsteps_leader") == 1
+    assert metric(text, "nextsteps_followups_pending") >= 0
+    sends = [
+        s
+        for f in text_string_to_metric_families(text)
+        for s in f.samples
+        if s.name == "nextsteps_sends_total" and s.labels.get("kind") == "reply"
+    ]
+    assert sends and sends[0].value >= 5
+
+
+async def test_the_generated_secret_is_kept_in_the_database_for_every_instance(tmp_path: Path) -> None:
+    async with webhook_world(tmp_path, secret_token="") as (world, server):
+        reply = await world.client.ask(world.admin, "/whoami")
+        assert reply.text
+        secret = world.emulator.webhook.secret_token
+        async with httpx.AsyncClient() as http:
+            refused = await http.post(f"http://127.0.0.1:{server.port}/telegram", content=json.dumps({}))
+    assert refused.status_code == 403
+    assert len(secret) >= 32
+    from storage.models import SharedSetting
+
+    with world.db.session() as session:
+        assert session.get(SharedSetting, "webhook.secret_token").value == secret  # type: ignore[union-attr]
