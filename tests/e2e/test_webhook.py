@@ -8,9 +8,15 @@ from pathlib import Path
 
 import httpx
 from prometheus_client.parser import text_string_to_metric_families
+from sqlalchemy.engine import make_url
 from sqlmodel import select
 
+from bot.app import build_application
+from bot.emulator import Emulator
+from bot.webhook import HttpServer
+from storage.db import Database
 from storage.models import InboxUpdate
+from tests.e2e.harness import make_settings
 from tests.e2e.webhook_harness import SECRET, WEBHOOK_URL, webhook_world
 
 
@@ -108,3 +114,72 @@ async def test_the_generated_secret_is_kept_in_the_database_for_every_instance(t
 
     with world.db.session() as session:
         assert session.get(SharedSetting, "webhook.secret_token").value == secret  # type: ignore[union-attr]
+
+
+class TcpProxy:
+    """A TCP forwarder to PostgreSQL that the test can take down (the database "goes away")."""
+
+    def __init__(self, target_port: int) -> None:
+        self.target_port = target_port
+        self.port = 0
+        self._server: asyncio.Server | None = None
+        self._writers: set[asyncio.StreamWriter] = set()
+
+    async def start(self) -> None:
+        self._server = await asyncio.start_server(self._client, "127.0.0.1", self.port)
+        self.port = self._server.sockets[0].getsockname()[1]
+
+    async def stop(self) -> None:
+        assert self._server is not None
+        self._server.close()
+        for writer in list(self._writers):
+            writer.close()
+        await self._server.wait_closed()
+
+    async def _client(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        up_reader, up_writer = await asyncio.open_connection("127.0.0.1", self.target_port)
+        self._writers |= {writer, up_writer}
+
+        async def pipe(src: asyncio.StreamReader, dst: asyncio.StreamWriter) -> None:
+            try:
+                while data := await src.read(65536):
+                    dst.write(data)
+                    await dst.drain()
+            except (ConnectionError, OSError):
+                pass
+            finally:
+                dst.close()
+
+        await asyncio.gather(pipe(reader, up_writer), pipe(up_reader, writer))
+
+
+async def test_readyz_is_not_ready_while_postgresql_is_down_and_recovers(
+    tmp_path: Path, postgresql_database: Database
+) -> None:
+    url = make_url(str(postgresql_database.url))
+    proxy = TcpProxy(url.port or 5432)
+    await proxy.start()
+    proxied = url.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False)
+    async with Emulator() as emu:
+        settings = make_settings(emu, proxied, webhook={"port": 0})
+        db = Database(proxied)
+        app = build_application(settings, db)
+        server = HttpServer(app)
+        await server.start()
+        base = f"http://127.0.0.1:{server.port}"
+        try:
+            async with httpx.AsyncClient(timeout=20) as http:
+                up = await http.get(f"{base}/readyz")
+                await proxy.stop()
+                down = await http.get(f"{base}/readyz")
+                alive = await http.get(f"{base}/healthz")
+                await proxy.start()  # the same port again
+                again = await http.get(f"{base}/readyz")
+        finally:
+            await server.stop()
+            db.dispose()
+            await proxy.stop()
+    assert up.status_code == 200 and up.json()["ready"]
+    assert down.status_code == 503 and not down.json()["ready"] and not down.json()["database"]
+    assert alive.status_code == 200  # alive all along: no restart wanted
+    assert again.status_code == 200 and again.json()["ready"] and again.json()["migrations"]
