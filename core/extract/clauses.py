@@ -61,20 +61,34 @@ _PAREN_ACTION = re.compile(r"\((?:noting|provided|on condition|it being understo
 _QUOTE = re.compile(r"“[^”]*”|\"[^\"]*\"")
 
 
+_OPENING_STRAIGHT = re.compile(r'(?:^|(?<=[\s(\[:]))"(?=\w)')
+
+
+def _unclosed(text: str, spans: list[tuple[int, int]]) -> int:
+    """Where a quotation opens that doesn't close in ``text`` (it goes on past it), or -1: a last
+    curly “ after the last ”, or a straight " that opens (after a space, before a word) unpaired."""
+    opened = text.rfind("“")
+    if opened > text.rfind("”") and not any(a <= opened < b for a, b in spans):
+        return opened
+    straight = [
+        m.start() for m in _OPENING_STRAIGHT.finditer(text) if not any(a <= m.start() < b for a, b in spans)
+    ]
+    return straight[-1] if straight else -1
+
+
 def quote_spans(text: str) -> list[tuple[int, int]]:
     """Where the quoted passages are (an unclosed quote runs to the end)."""
     spans = [(m.start(), m.end()) for m in _QUOTE.finditer(text)]
-    opened = text.rfind("“")
-    if opened > text.rfind("”") and not any(a <= opened < b for a, b in spans):
+    if (opened := _unclosed(text, spans)) >= 0:
         spans.append((opened, len(text)))
     return spans
 
 
 def mask_quotes(text: str) -> str:
     """The same text with quoted passages blanked out (same length), for finding verbs."""
+    spans = [(m.start(), m.end()) for m in _QUOTE.finditer(text)]
     masked = _QUOTE.sub(lambda m: "“" + " " * (len(m[0]) - 2) + "”", text)
-    opened = masked.rfind("“")
-    if opened > masked.rfind("”"):  # a quotation that goes on past this clause
+    if (opened := _unclosed(text, spans)) >= 0:  # a quotation that goes on past this clause
         masked = masked[: opened + 1] + " " * (len(masked) - opened - 1)
     return masked
 

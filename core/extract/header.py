@@ -296,6 +296,7 @@ def _compose(phrases: list[str]) -> tuple[str | None, int]:
     main: str | None = None
     session: str | None = None
     strength = 0
+    by_body = False  # main came from "Report of the <body>": the body that met, stronger than a subject
     for phrase in phrases:
         if _TITLE_MARKER.fullmatch(phrase.rstrip(":")):
             strength = max(strength, 3)
@@ -314,8 +315,14 @@ def _compose(phrases: list[str]) -> tuple[str | None, int]:
         if at := _AT_ITS.search(rest):
             session = session or at["session"]
             rest = rest[: at.start()] + rest[at.end() :]
-        if main is None or (_BODY_WORDS.search(rest) and not _BODY_WORDS.search(main)):
+        of_body = bool(m and re.match(r"\w+(?:\s+\w+)?\s+of\b", phrase) and _BODY_WORDS.search(rest))
+        if (
+            main is None
+            or (_BODY_WORDS.search(rest) and not _BODY_WORDS.search(main))
+            or (of_body and not by_body)
+        ):
             main = rest.strip(" ,;:")
+            by_body = of_body
     if main is None:
         if session is None:
             return None, 0

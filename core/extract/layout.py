@@ -3,16 +3,20 @@
 PDF and DOCX text comes broken: lines wrapped mid-sentence, page headers, footers and page
 numbers in the middle of a list. Those are repaired here (repeated short lines and lone page
 numbers dropped, wrapped lines re-joined), so the rest of the extraction reads whole paragraphs.
+A text hard-wrapped at a page width (a PDF's text layer, a mail wrapped at 72) is recognised by
+its line lengths: there a full line continues on the next one unless it ends a sentence or the
+next line starts a list item of its own, across the page furniture in between.
 Every block knows the heading it sits under and the lead-in it continues ("The Commission:").
 """
 
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from core.extract.tables import Row, find_tables
+from core.extract.tables import FURNITURE, Row, find_tables
 
 # list labels: 13. 13.2 101. 1) (a) (iv) a) i. — and bullets
 _NUMBER = re.compile(r"^(?P<label>\d{1,5})[.)]\s+")
@@ -94,9 +98,10 @@ def _label(line: str) -> tuple[str, str, str]:
     return "", "", line
 
 
-def clean_lines(text: str) -> list[str]:
+def clean_lines(text: str, *, mark: str = "") -> list[str]:
     """Lines without page furniture: lone page numbers, running headers and footers (short lines
-    repeated at least three times outside tables), omission marks and AsciiDoc attributes."""
+    repeated at least three times outside tables), omission marks and AsciiDoc attributes; each
+    dropped line is left as ``mark`` (a blank line by default), so line numbers stay."""
     lines = [line.rstrip() for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
     counts = Counter(
         line.strip()
@@ -109,9 +114,12 @@ def clean_lines(text: str) -> list[str]:
     for line in lines:
         plain = line.strip()
         if (m := _PAGE_OF.match(plain)) and totals[m[2]] >= 2:
-            kept.append("")
+            kept.append(mark)
             continue
-        if _PAGE_NUMBER.match(plain) or _OMISSION.match(plain) or _ADOC_ATTR.match(plain):
+        if _PAGE_NUMBER.match(plain):
+            kept.append(mark)
+            continue
+        if _OMISSION.match(plain) or _ADOC_ATTR.match(plain):
             kept.append("")
             continue
         if (
@@ -120,7 +128,7 @@ def clean_lines(text: str) -> list[str]:
             and not _MD_HEADING.match(plain)
             and not plain.endswith((":", ".", ";", ":—", ":-"))
         ):
-            kept.append("")  # a running header or footer
+            kept.append(mark)  # a running header or footer
             continue
         kept.append(line)
     return kept
@@ -137,22 +145,94 @@ def _is_heading_text(text: str) -> bool:
     )
 
 
-def _paragraphs(lines: list[str]) -> list[tuple[str, int]]:
-    """Logical lines: wrapped lines joined; (text, blank lines before it)."""
+def wrap_width(lines: list[str]) -> int | None:
+    """The width (in characters) a hard-wrapped text was broken at, or None for a text whose lines
+    are paragraphs: most lines near one longest length and hardly any beyond it."""
+    lengths = sorted(len(line.strip()) for line in lines if line.strip() and line != FURNITURE)
+    if len(lengths) < 10:
+        return None
+    width = lengths[max(0, math.ceil(len(lengths) * 0.98) - 1)]
+    if width < 40 or width > 200:
+        return None
+    near = sum(1 for n in lengths if 0.8 * width <= n <= 1.05 * width)
+    beyond = sum(1 for n in lengths if n > 1.1 * width)
+    return width if near >= 0.2 * len(lengths) and beyond <= 0.01 * len(lengths) else None
+
+
+_ROMAN = ["i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi", "xii", "xiii", "xiv", "xv"]
+
+
+def _previous_label(label: str) -> str | None:
+    """The label before this one in its list ("3" -> "2", "c" -> "b", "iv" -> "iii"), or None."""
+    if label.isdigit():
+        return str(int(label) - 1) if int(label) > 1 else None
+    if label.lower() in _ROMAN[1:]:
+        previous = _ROMAN[_ROMAN.index(label.lower()) - 1]
+        return previous.upper() if label.isupper() else previous
+    if len(label) == 1 and label.isalpha() and label.lower() != "a":
+        return chr(ord(label) - 1)
+    return None
+
+
+def _continues_inline_list(paragraph: str, line: str) -> bool:
+    """A wrapped line that starts with the next label of a list written inline in the paragraph
+    ("… which entails: (i) conducting …; " + "(ii) convening …")."""
+    if not (m := re.match(r"^(\(?)([a-zA-Z]{1,4}|\d{1,3})([.)])\s", line)):
+        return False
+    opening, label, closing = m.groups()
+    previous = _previous_label(label)
+    if previous is None:
+        return False
+    return bool(re.search(r"\s" + re.escape(f"{opening}{previous}{closing}") + r"\s", paragraph))
+
+
+def _wrapped_on(previous: str, last_line: str, line: str, width: int) -> bool:
+    """In a hard-wrapped text, does ``line`` continue the paragraph whose last line is ``last_line``?
+    Only a full line can have been broken by the wrap; then the next line continues it unless the
+    line ended a sentence before a capital, or the next one starts a list item of its own."""
+    first_word = line.split()[0]
+    if len(last_line) < 0.75 * width or len(last_line) + 1 + len(first_word) < 0.9 * width:
+        return False  # room for the next word: the line was ended on purpose
+    if previous.startswith("|") or line.startswith("|") or _MD_HEADING.match(line):
+        return False
+    if re.search(r"[.!?][\"')\]”’]?$", last_line) and (line[0].isupper() or line[0].isdigit()):
+        return False
+    style = _label(line)[0]
+    if style == "bullet":
+        return False
+    if style:
+        return _continues_inline_list(previous, line) or not _END.search(last_line)
+    return True
+
+
+def _paragraphs(lines: list[str], width: int | None = None) -> list[tuple[str, int]]:
+    """Logical lines: wrapped lines joined; (text, blank lines before it). ``width``: the width a
+    hard-wrapped text was broken at (``wrap_width``); page furniture between its lines is skipped."""
     out: list[tuple[str, int]] = []
     blanks = 0
+    last_line = ""
     for raw in lines:
+        if raw == FURNITURE:
+            if width is None:
+                blanks += 1
+            continue
         line = _strip_markup(raw).strip()
         if not line:
             blanks += 1
             continue
+        if out and width and blanks == 0 and _wrapped_on(out[-1][0], last_line, line, width):
+            out[-1] = (f"{out[-1][0]} {line}", out[-1][1])
+            last_line = line
+            continue
+        last_line = line
         style, _, _ = _label(line)
         if out and not style and not _MD_HEADING.match(line) and not line.startswith("|"):
             previous, gap = out[-1]
             wrapped = not _END.search(previous) and not previous.startswith("|")
             starts_low = line[0].islower() or line[0] in "(,;"
+            long_line = len(previous) >= 60 if width is None else False  # a wrapped text: _wrapped_on
             if wrapped and (
-                (blanks == 0 and (starts_low or _JOINER.search(previous) or len(previous) >= 60))
+                (blanks == 0 and (starts_low or _JOINER.search(previous) or long_line))
                 or (blanks > 0 and starts_low and _JOINER.search(previous))
                 or (blanks > 0 and starts_low and len(previous) >= 60)
             ):
@@ -166,7 +246,8 @@ def _paragraphs(lines: list[str]) -> list[tuple[str, int]]:
 
 def blocks(text: str) -> list[Block]:
     """The report as blocks, tables first taken out whole."""
-    lines = clean_lines(text)
+    lines = clean_lines(text, mark=FURNITURE)
+    width = wrap_width(lines)
     tables = find_tables(lines)
     result: list[Block] = []
     heading_stack: list[str] = []
@@ -175,7 +256,7 @@ def blocks(text: str) -> list[Block]:
     last_kind = ""
     position = 0
     for start, end, rows in [*tables, (len(lines), len(lines), [])]:
-        segment = _paragraphs(lines[position:start])
+        segment = _paragraphs(lines[position:start], width)
         for i, (line, gap) in enumerate(segment):
             if m := (_MD_HEADING.match(line) or _BOLD_LINE.match(line)):
                 title = m["text"].strip().rstrip(":")

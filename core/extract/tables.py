@@ -59,10 +59,18 @@ def _rows(grid: list[list[str]]) -> list[Row]:
     return rows
 
 
+FURNITURE = "\x00"  # a line of page furniture (a running header, a page number) that was dropped
+
+
 def _asciidoc(lines: list[str], columns: int | None) -> list[list[str]]:
+    """Cells grouped in rows: ``columns`` wide, else as wide as the first row written on one line
+    ("| Action | Owner | Due"), else as the first group of lines up to a blank one."""
     cells: list[str] = []
     groups: list[list[str]] = [[]]
+    first_line: list[str] = []
     for line in lines:
+        if line == FURNITURE:
+            continue
         stripped = line.strip()
         if not stripped:
             if groups[-1]:
@@ -70,12 +78,13 @@ def _asciidoc(lines: list[str], columns: int | None) -> list[list[str]]:
             continue
         if stripped.startswith("|"):
             parts = [p.strip() for p in stripped[1:].split("|")]
+            first_line = first_line or parts
             cells.extend(parts)
             groups[-1].extend(parts)
         elif cells:
             cells[-1] = f"{cells[-1]} {stripped}"
             groups[-1][-1] = f"{groups[-1][-1]} {stripped}"
-    width = columns or (len(groups[0]) if groups and groups[0] else 1)
+    width = columns or (len(first_line) if len(first_line) > 1 else len(groups[0]) if groups[0] else 1)
     return [cells[i : i + width] for i in range(0, len(cells), width)]
 
 
@@ -98,9 +107,13 @@ def find_tables(lines: list[str]) -> list[tuple[int, int, list[Row]]]:
             continue
         if stripped.startswith("|") and stripped.count("|") >= 3:
             end = i
-            while end < len(lines) and lines[end].strip().startswith("|"):
+            while end < len(lines) and (lines[end].strip().startswith("|") or lines[end] == FURNITURE):
                 end += 1
-            grid = [[c for c in line.strip().strip("|").split("|")] for line in lines[i:end]]
+            while lines[end - 1] == FURNITURE:
+                end -= 1
+            grid = [
+                [c for c in line.strip().strip("|").split("|")] for line in lines[i:end] if line != FURNITURE
+            ]
             if end - i >= 2:
                 found.append((i, end, _rows(grid)))
                 i = end
