@@ -235,3 +235,18 @@ def test_a_failing_pg_dump_says_why_without_the_password(tmp_path: Path) -> None
     assert result.returncode == 1 and "pg_dump failed" in result.stderr
     assert "topsecret-pw" not in result.stderr + result.stdout
     assert not list(tmp_path.glob("x.dump*"))
+
+
+def test_a_migrated_database_without_rows_counts_as_empty(
+    source_and_empty_target: tuple[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`nextsteps migrate` first, then restore: the schema alone is no data to protect."""
+    source, target = source_and_empty_target
+    seed(source, monkeypatch)
+    out = tmp_path / "nextsteps.backup"
+    env = {"NEXTSTEPS_DATABASE__URL": source}
+    assert run_cli("backup", "--out", str(out), cwd=tmp_path, env=env).returncode == 0
+    assert run_cli("migrate", cwd=tmp_path, env={"NEXTSTEPS_DATABASE__URL": target}).returncode == 0
+    restored = run_cli("restore", str(out), cwd=tmp_path, env={"NEXTSTEPS_DATABASE__URL": target})
+    assert restored.returncode == 0, restored.stderr
+    assert snapshot(target) == snapshot(source)
