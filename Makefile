@@ -3,7 +3,7 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run demo test lint bench bench-import bench-report score-reports clean
+.PHONY: run demo test lint bench bench-import bench-report bench-webhook score-reports clean
 
 $(BIN)/nextsteps: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,9 @@ bench-import: $(BIN)/nextsteps  ## report import speed: 200 and 10,000 steps, pa
 
 bench-report: $(BIN)/nextsteps  ## /report of 1,000 steps (DOCX + PDF + chart), XLSX of 10,000 items, peak RSS
 	$(BIN)/python bench/bench_report_all.py $(BENCH_ARGS)
+
+bench-webhook: $(BIN)/nextsteps  ## updates/s: webhook vs long polling on the same emulator (--postgres URL: two instances too)
+	$(BIN)/python bench/bench_webhook.py $(BENCH_ARGS)
 
 score-reports: $(BIN)/nextsteps  ## report extraction vs ../shared/reports/dev (recall, precision, deadlines, owners); SCORE_ARGS=--pdf also as PDFs
 	$(BIN)/python bench/score_reports.py $(SCORE_ARGS)
