@@ -189,13 +189,14 @@ def _continues_inline_list(paragraph: str, line: str) -> bool:
 def _wrapped_on(previous: str, last_line: str, line: str, width: int) -> bool:
     """In a hard-wrapped text, does ``line`` continue the paragraph whose last line is ``last_line``?
     Only a full line can have been broken by the wrap; then the next line continues it unless the
-    line ended a sentence before a capital, or the next one starts a list item of its own."""
+    line ended a sentence (or a clause, with ";") before a capital, or the next one starts a list
+    item of its own."""
     first_word = line.split()[0]
     if len(last_line) < 0.75 * width or len(last_line) + 1 + len(first_word) < 0.9 * width:
         return False  # room for the next word: the line was ended on purpose
     if previous.startswith("|") or line.startswith("|") or _MD_HEADING.match(line):
         return False
-    if re.search(r"[.!?][\"')\]”’]?$", last_line) and (line[0].isupper() or line[0].isdigit()):
+    if re.search(r"[.!?;][\"')\]”’]?$", last_line) and (line[0].isupper() or line[0].isdigit()):
         return False
     style = _label(line)[0]
     if style == "bullet":
