@@ -22,7 +22,7 @@ from telegram.ext import (
 from telegram.request import HTTPXRequest
 
 from bot.broadcaster import broadcaster, resume_broadcasts
-from bot.context import AppContext, attach
+from bot.context import APP_KEY, AppContext, attach
 from bot.handlers import (
     broadcasts,
     errors,
@@ -44,6 +44,7 @@ from bot.ratelimit import PacedRateLimiter
 from bot.updates import PerChatUpdateProcessor
 from core.config import Settings
 from storage.db import Database
+from storage.leadership import Leadership
 
 log = logging.getLogger(__name__)
 
@@ -96,6 +97,7 @@ async def _post_init(app: Application) -> None:  # type: ignore[type-arg]
     assert isinstance(app.update_queue, DurableUpdateQueue)
     if not app.bot_data["nextsteps"].settings.webhook.enabled:  # webhooks: bot.inbox_worker does
         await app.update_queue.requeue_unhandled(app.bot)
+    await app.bot_data[APP_KEY].leadership.start()  # the role first: leader-only work depends on it
     start_followups(app)
     resume_broadcasts(app)
     try:
@@ -107,6 +109,10 @@ async def _post_init(app: Application) -> None:  # type: ignore[type-arg]
 async def _post_stop(app: Application) -> None:  # type: ignore[type-arg]
     # a broadcast interrupted here resumes at the next start (its 'sending' rows are retried)
     await broadcaster(app).stop()
+
+
+async def _post_shutdown(app: Application) -> None:  # type: ignore[type-arg]
+    await app.bot_data[APP_KEY].leadership.stop()  # a standby takes over at its next check
 
 
 def build_application(settings: Settings, db: Database | None = None) -> Application:  # type: ignore[type-arg]
@@ -135,11 +141,13 @@ def build_application(settings: Settings, db: Database | None = None) -> Applica
         .concurrent_updates(PerChatUpdateProcessor(db, limiter))
         .post_init(_post_init)
         .post_stop(_post_stop)
+        .post_shutdown(_post_shutdown)
     )
     if limiter is not None:
         builder = builder.rate_limiter(limiter)  # type: ignore[arg-type]
     app = builder.build()
-    attach(app, AppContext(settings=settings, db=db))
+    leadership = Leadership(db, check_seconds=settings.cluster.leader_check_seconds)
+    attach(app, AppContext(settings=settings, db=db, leadership=leadership))
     register_handlers(app)
     return app
 

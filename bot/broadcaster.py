@@ -3,6 +3,8 @@
 One task per broadcast being sent, with one send in flight. The task survives any error (logged,
 the delivery retried later); deliveries a dead task left 'sending' come back through their
 leases (``bot.jobs.housekeeping``), which also restarts a broadcast whose task is gone.
+Only the leader sends (``storage.leadership``): on a standby the Send button only stores the
+broadcast as 'sending', and the leader's tick starts it.
 """
 
 from __future__ import annotations
@@ -58,6 +60,9 @@ class Broadcaster:
         return ctx
 
     def ensure_running(self, broadcast_id: int) -> None:
+        if not self.ctx.leadership.is_leader:
+            log.debug("broadcast %d: this instance is standby; the leader sends it", broadcast_id)
+            return
         task = self.tasks.get(broadcast_id)
         if task is None or task.done():
             # not app.create_task: PTB would wait for a whole broadcast before it can stop;
@@ -83,6 +88,9 @@ class Broadcaster:
         last_edit = 0.0
         failures = 0
         while True:
+            if not self.ctx.leadership.is_leader:  # stepped down: the new leader goes on
+                log.info("broadcast %d: no longer the leader; leaving it to the new one", broadcast_id)
+                return
             try:
                 if broadcast is None:
                     broadcast = await db.run(lambda session: session.get(Broadcast, broadcast_id))
@@ -213,10 +221,14 @@ def broadcaster(app: Application) -> Broadcaster:  # type: ignore[type-arg]
 
 
 def resume_broadcasts(app: Application) -> None:  # type: ignore[type-arg]
-    """At start: deliveries a crash left half-done are retried, and sending goes on."""
+    """At start, on the leader: sending goes on (with SQLite's single process, deliveries a crash
+    left half-done are retried now; with several instances, their leases bring them back)."""
     ctx: AppContext = app.bot_data["nextsteps"]
+    if not ctx.leadership.is_leader:
+        log.debug("standby: broadcasts are resumed by the leader")
+        return
     with ctx.db.session(completes_work=False) as session:
-        ids = broadcasts.resume_interrupted(session=session)
+        ids = broadcasts.resume_interrupted(session=session, single_process=ctx.db.is_sqlite)
     for broadcast_id in ids:
         log.warning("resuming broadcast %d", broadcast_id)
         broadcaster(app).ensure_running(broadcast_id)

@@ -1,4 +1,4 @@
-"""What every handler needs besides the update: settings and the database."""
+"""What every handler needs besides the update: settings, the database and this instance's role."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from telegram.ext import Application, CallbackContext, ContextTypes
 
 from core.config import Settings
 from storage.db import Database
+from storage.leadership import Leadership
 
 APP_KEY = "nextsteps"
 
@@ -20,6 +21,7 @@ class Runtime:
     followups_in_flight: set[int] = field(default_factory=set)  # claimed by this process, not settled
     full_replan_needed: bool = False  # a re-plan after a change failed: the next tick re-plans all
     last_housekeeping: datetime | None = None
+    leading: bool = False  # this process did the leader's work at its last tick
 
 
 @dataclass
@@ -27,6 +29,13 @@ class AppContext:
     settings: Settings
     db: Database
     runtime: Runtime = field(default_factory=Runtime)
+    # leader-only work (follow-up tick, broadcast sending) is skipped on a standby;
+    # by default: the database's own (SQLite: always the leader)
+    leadership: Leadership = None  # type: ignore[assignment]
+
+    def __post_init__(self) -> None:
+        if self.leadership is None:
+            self.leadership = Leadership(self.db)
 
     @property
     def admins(self) -> frozenset[int]:

@@ -6,6 +6,10 @@ start. The tick survives anything: a failure is logged once with its row, the ro
 later, and the tick goes on. Every tick also does the housekeeping that keeps work from being
 stranded while the bot runs: expired leases are released, broadcasts without a sender are
 resumed, and a re-plan that failed after a change is redone in full.
+
+With several instances on one PostgreSQL database, only the leader (``storage.leadership``)
+ticks: a standby's tick does nothing, and an instance that takes over re-plans everything and
+does the housekeeping at once. Every instance renews the leases of what it is still sending.
 """
 
 from __future__ import annotations
@@ -42,6 +46,7 @@ log = logging.getLogger(__name__)
 CLAIM_BATCH = 100
 REPLAN_EVERY = timedelta(hours=6)
 HOUSEKEEPING_EVERY = timedelta(minutes=1)
+RENEW_LEASES_EVERY = timedelta(seconds=15)  # well inside the leases (schedule.LEASE, broadcasts.LEASE)
 
 
 def rules_for(ctx: AppContext) -> Rules:
@@ -112,9 +117,15 @@ async def extend_plan_if_needed(ctx: AppContext) -> None:
 
 
 async def housekeeping(context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Release expired leases (rows a sender that is gone left 'sending'), resume broadcasts
-    that have no sender, forget old handled updates."""
+    """Resume broadcasts that have no sender (every tick: one a standby stored starts here);
+    every minute, release expired leases (rows a sender that is gone left 'sending') and forget
+    old handled updates."""
     ctx = app_context(context)
+    from bot.broadcaster import broadcaster  # the broadcaster imports this module's neighbours
+
+    sender = broadcaster(context.application)
+    for broadcast_id in await ctx.db.run(lambda session: broadcasts.sending_broadcasts(session=session)):
+        sender.ensure_running(broadcast_id)
     now = clock.now()
     if ctx.runtime.last_housekeeping is not None and now - ctx.runtime.last_housekeeping < HOUSEKEEPING_EVERY:
         return
@@ -125,31 +136,37 @@ async def housekeeping(context: ContextTypes.DEFAULT_TYPE) -> None:
     )
     if released:
         log.warning("%d follow-up(s) were left 'sending' past their lease; they will be sent again", released)
-    from bot.broadcaster import broadcaster  # the broadcaster imports this module's neighbours
-
-    sender = broadcaster(context.application)
     in_flight = frozenset(sender.in_flight)
     released = await ctx.db.run(
         lambda session: broadcasts.release_expired(session=session, now=now, in_flight=in_flight)
     )
     if released:
         log.warning("%d broadcast deliveries were left 'sending' past their lease; retrying them", released)
-    for broadcast_id in await ctx.db.run(lambda session: broadcasts.sending_broadcasts(session=session)):
-        sender.ensure_running(broadcast_id)
     keep_since = now - timedelta(days=inbox.KEEP_DONE_FOR_DAYS)
     await ctx.db.run(lambda session: inbox.prune(session=session, before=keep_since))
     await ctx.db.run(lambda session: import_previews.prune_expired(session=session, now=now))
 
 
 async def tick(context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Send every follow-up that is due, each exactly once. Never raises."""
+    """Send every follow-up that is due, each exactly once (on the leader). Never raises."""
     ctx = app_context(context)
+    if not ctx.leadership.is_leader:
+        if ctx.runtime.leading:
+            log.info("no longer the leader: follow-ups are left to the new one")
+        ctx.runtime.leading = False
+        log.debug("standby: the leader sends follow-ups")
+        return
+    if not ctx.runtime.leading:  # just took over: catch up on what the last leader left
+        log.info("now the leader: re-planning and sending follow-ups")
+        ctx.runtime.leading = True
+        ctx.runtime.full_replan_needed = True
+        ctx.runtime.last_housekeeping = None
     for step in (extend_plan_if_needed(ctx), housekeeping(context)):
         try:
             await step
         except Exception:
             log.exception("follow-up housekeeping failed; trying again at the next tick")
-    while True:
+    while ctx.leadership.is_leader:
         try:
             claimed = await ctx.db.run(
                 lambda session: schedule.claim_due(
@@ -328,21 +345,52 @@ async def _send_away_summary(context: ContextTypes.DEFAULT_TYPE, chat_id: int, r
     await _send(context, summary, chat_id, [away_text([r.reason for r in rows])], None)
 
 
-def start_followups(app: Application) -> None:  # type: ignore[type-arg]
-    """At start: settle interrupted sends, re-plan everything, schedule the tick and re-plan."""
-    ctx: AppContext = app.bot_data["nextsteps"]
-    with ctx.db.session() as session:
-        interrupted = schedule.reset_interrupted(session=session)
-    if interrupted:
-        log.warning("%d follow-up(s) were being sent when the bot stopped; sending them again", interrupted)
+async def renew_leases(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """What this process is still sending keeps its claim: another instance releases a row only
+    when its sender is gone. Never raises."""
+    ctx = app_context(context)
+    from bot.broadcaster import broadcaster
+
+    followup_ids = frozenset(ctx.runtime.followups_in_flight)
+    delivery_ids = frozenset(broadcaster(context.application).in_flight)
+    if not followup_ids and not delivery_ids:
+        return
+    now = clock.now()
+
+    def renew(session: Session) -> None:
+        schedule.renew_leases(session=session, followup_ids=followup_ids, now=now)
+        broadcasts.renew_leases(session=session, delivery_ids=delivery_ids, now=now)
+
     try:
-        result = replan_everything(ctx)
-        log.info("follow-up plan at start: %s", result)
-    except Exception:  # the bot still answers people; the first tick tries again
-        log.exception("could not plan follow-ups at start; the first tick tries again")
-        ctx.runtime.full_replan_needed = True
+        await ctx.db.run(renew, completes_work=False)
+    except Exception:  # the next renewal tries again; the leases last several of these
+        log.warning("could not renew the leases of what is being sent", exc_info=True)
+
+
+def start_followups(app: Application) -> None:  # type: ignore[type-arg]
+    """At start: settle interrupted sends, re-plan everything (on the leader), schedule the tick,
+    the re-plan and the lease renewal."""
+    ctx: AppContext = app.bot_data["nextsteps"]
+    if ctx.db.is_sqlite:  # the only process: what is 'sending' was left by its previous run
+        with ctx.db.session() as session:
+            interrupted = schedule.reset_interrupted(session=session)
+        if interrupted:
+            log.warning(
+                "%d follow-up(s) were being sent when the bot stopped; sending them again", interrupted
+            )
+    if ctx.leadership.is_leader:
+        ctx.runtime.leading = True
+        try:
+            result = replan_everything(ctx)
+            log.info("follow-up plan at start: %s", result)
+        except Exception:  # the bot still answers people; the first tick tries again
+            log.exception("could not plan follow-ups at start; the first tick tries again")
+            ctx.runtime.full_replan_needed = True
+    else:
+        log.info("standby: the leader plans and sends follow-ups")
     assert app.job_queue is not None
     job_kwargs = {"max_instances": 1, "coalesce": True, "misfire_grace_time": None}
     app.job_queue.run_repeating(
         tick, interval=ctx.settings.followups.tick_seconds, first=0.5, job_kwargs=job_kwargs
     )
+    app.job_queue.run_repeating(renew_leases, interval=RENEW_LEASES_EVERY, job_kwargs=job_kwargs)

@@ -1,9 +1,10 @@
 """Broadcasts: a draft, its audience, one delivery row per recipient, and the delivery record.
 
-Deliveries are claimed (pending -> sending) before each send with a conditional update; at start,
-rows left 'sending' by a crash go back to 'pending': at most one duplicate per crash, no loss.
-Each claim carries a lease; while the bot runs, ``release_expired`` retries what a sender that
-is gone left 'sending'.
+Deliveries are claimed (pending -> sending) before each send (``SELECT … FOR UPDATE SKIP LOCKED``
+on PostgreSQL, then a conditional update), so two senders never take the same delivery. Each
+claim carries a short lease that its sender renews while it works (``renew_leases``);
+``release_expired`` retries what a sender that is gone left 'sending': at most one duplicate per
+crash, no loss. Only with a single process (SQLite) are all 'sending' rows retried at start.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ from storage.models import (
 
 UNREACHABLE = "unreachable: blocked the bot or never started it"
 MAX_ATTEMPTS = 8
-LEASE = timedelta(minutes=5)
+LEASE = timedelta(seconds=60)  # renewed while its sender works
 
 
 @dataclass(frozen=True)
@@ -186,6 +187,7 @@ def claim(*, session: Session, broadcast_id: int, now: datetime, limit: int) -> 
         )
         .order_by(col(Delivery.id))
         .limit(limit)
+        .with_for_update(skip_locked=True)  # PostgreSQL: deliveries another sender holds are skipped
     ).all()
     taken = []
     for row in rows:
@@ -258,13 +260,15 @@ def finish_if_done(*, session: Session, broadcast_id: int, now: datetime) -> boo
     return True
 
 
-def resume_interrupted(*, session: Session) -> list[int]:
-    """At start: deliveries a crash left 'sending' are retried; return broadcasts to resume."""
-    session.execute(
-        update(Delivery)
-        .where(col(Delivery.state) == DeliveryState.SENDING)
-        .values(state=DeliveryState.PENDING, lease_until=None)
-    )
+def resume_interrupted(*, session: Session, single_process: bool) -> list[int]:
+    """At start: the broadcasts to resume. With a single process (SQLite), deliveries its previous
+    run left 'sending' are retried now; with several instances, only through their leases."""
+    if single_process:
+        session.execute(
+            update(Delivery)
+            .where(col(Delivery.state) == DeliveryState.SENDING)
+            .values(state=DeliveryState.PENDING, lease_until=None)
+        )
     return sending_broadcasts(session=session)
 
 
@@ -313,6 +317,16 @@ def acknowledge(*, session: Session, delivery_id: int, chat_id: int, now: dateti
 
 def mark_progress_final(*, session: Session, broadcast_id: int) -> None:
     session.execute(update(Broadcast).where(col(Broadcast.id) == broadcast_id).values(progress_final=True))
+
+
+def renew_leases(*, session: Session, delivery_ids: Collection[int], now: datetime) -> None:
+    """The deliveries this process is still sending keep their claim for another ``LEASE``."""
+    if delivery_ids:
+        session.execute(
+            update(Delivery)
+            .where(col(Delivery.id).in_(list(delivery_ids)), col(Delivery.state) == DeliveryState.SENDING)
+            .values(lease_until=now + LEASE)
+        )
 
 
 def release_expired(*, session: Session, now: datetime, in_flight: Collection[int] = ()) -> int:

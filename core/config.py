@@ -255,6 +255,13 @@ class WebhookSettings(_Section):
         return from_url or DEFAULT_WEBHOOK_PATH
 
 
+class ClusterSettings(_Section):
+    """Several instances on one PostgreSQL database: one leads (``storage.leadership``)."""
+
+    # how often a standby tries to take the lead, and the leader checks its lock's connection
+    leader_check_seconds: float = Field(default=5, ge=0.1, le=10)
+
+
 class LoggingSettings(_Section):
     level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     format: Literal["text", "json"] = "text"  # json: one object per line, for a log collector
@@ -277,6 +284,7 @@ class Settings(BaseSettings):
     reports: ReportSettings = Field(default_factory=ReportSettings)
     logging: LoggingSettings = Field(default_factory=LoggingSettings)
     webhook: WebhookSettings = Field(default_factory=WebhookSettings)
+    cluster: ClusterSettings = Field(default_factory=ClusterSettings)
 
     def secrets(self) -> dict[str, str]:
         """Each secret that must never be printed, mapped to what is shown instead.

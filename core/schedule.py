@@ -2,14 +2,16 @@
 
 The database is the source of truth. ``sync_plan`` turns the planner's output for a scope into
 rows (new keys planned, moved ones re-timed, unwanted ones cancelled; sent ones never touched).
-``claim_due`` marks due rows as *sending* before anything is sent, with a conditional update, so
-a second or concurrent tick can't take the same row, and a crash mid-send leaves a trace: at
-start ``reset_interrupted`` puts those back (policy: at most one duplicate per crash, no loss).
-Every claim carries a lease: ``release_expired`` puts a row whose lease ended, and whose sender
-is gone, back to *planned* while the bot runs.
+``claim_due`` marks due rows as *sending* before anything is sent (``SELECT … FOR UPDATE SKIP
+LOCKED`` on PostgreSQL, then a conditional update), so a concurrent tick, in this process or
+another instance, can't take the same row, and a crash mid-send leaves a trace (policy: at most
+one duplicate per crash, no loss). Every claim carries a short lease that its sender renews
+(``renew_leases``) while it works; ``release_expired`` puts a row whose lease ended, its sender
+gone, back to *planned*. Only with a single process (SQLite) does ``reset_interrupted`` put back
+every 'sending' row at start: there they can only be the previous run's.
 A failed try waits in ``retry_at``, apart from ``due_at``, so a re-plan never undoes the backoff.
-Re-plans are serialised in this process and their inserts ignore keys that already exist, so
-two re-plans at once (or two processes) never collide.
+Re-plans are serialised, in this process by a lock and across instances by a transaction
+advisory lock, and their inserts ignore keys that already exist, so two re-plans never collide.
 
 Transactions: functions taking ``session`` run in the caller's transaction; ``sync_in_chunks``
 opens its own, short ones.
@@ -38,7 +40,7 @@ from core.followups import (
     plan,
 )
 from core.meetings import next_meeting
-from storage.db import Database, insert_ignoring_conflicts
+from storage.db import REPLAN_LOCK, Database, insert_ignoring_conflicts, serialise_transaction
 from storage.models import (
     ACTIVE_STATUSES,
     Followup,
@@ -59,7 +61,7 @@ RETRY_AFTER = timedelta(minutes=2)
 CHUNK = 2000  # items per transaction when re-planning many: keeps SQLite write locks short
 SMALL_SCOPE = 50  # up to this many items, load only their owners' members
 MAX_ATTEMPTS = 10
-LEASE = timedelta(minutes=5)  # a claimed row not settled by then, by a sender that is gone, is retried
+LEASE = timedelta(seconds=60)  # renewed while its sender works; then a sender that is gone is retried
 _REPLAN_LOCK = threading.Lock()  # one re-plan transaction at a time in this process
 
 
@@ -401,6 +403,7 @@ def sync_in_chunks(
         # Everything a chunk plans from is read inside its transaction, under the lock: a change
         # re-planned between two chunks (e.g. /reminders off) is what the next chunks see.
         with _REPLAN_LOCK, db.session(completes_work=False) as session:
+            serialise_transaction(session, REPLAN_LOCK)  # another instance's re-plan goes first
             # a big re-plan loads all members once per chunk rather than per owner party
             everyone = load_recipients(session, rules.secretariat_timezone) if big else None
             result = sync_plan(
@@ -484,13 +487,24 @@ def _update_rows(
 
 # -- the ledger ----------------------------------------------------------------------------------
 def reset_interrupted(*, session: Session) -> int:
-    """Rows left 'sending' by a crash go back to 'planned': at most one duplicate, never a loss."""
+    """At the start of the only process (SQLite): rows its previous run left 'sending' go back to
+    'planned': at most one duplicate, never a loss. Several instances rely on leases instead."""
     result = session.execute(
         update(Followup)
         .where(col(Followup.state) == FollowupState.SENDING)
         .values(state=FollowupState.PLANNED, lease_until=None)
     )
     return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+def renew_leases(*, session: Session, followup_ids: Collection[int], now: datetime) -> None:
+    """The rows this process is still sending keep their claim for another ``LEASE``."""
+    if followup_ids:
+        session.execute(
+            update(Followup)
+            .where(col(Followup.id).in_(list(followup_ids)), col(Followup.state) == FollowupState.SENDING)
+            .values(lease_until=now + LEASE)
+        )
 
 
 def release_expired(*, session: Session, now: datetime, in_flight: Collection[int] = ()) -> int:
@@ -523,6 +537,7 @@ def claim_due(*, session: Session, now: datetime, grace_hours: int, limit: int =
         )
         .order_by(col(Followup.due_at), col(Followup.id))
         .limit(limit)
+        .with_for_update(skip_locked=True)  # PostgreSQL: rows another claimer holds are skipped
     ).all()
     claimed = Claimed()
     stale_before = now - timedelta(hours=grace_hours)

@@ -156,30 +156,25 @@ def test_sent_followups_are_never_replanned(database: Database) -> None:
     assert result.added == 0 and result.revived == 0
 
 
-def test_a_row_taken_by_another_tick_is_skipped(postgresql_database: Database) -> None:
-    """Two ticks read the same due row; the conditional update lets only one take it.
+def test_rows_another_tick_is_claiming_are_skipped(postgresql_database: Database) -> None:
+    """Two ticks (or instances) at once: the rows one is claiming, locked and not yet committed,
+    are skipped by the other rather than waited for or taken twice.
 
     (PostgreSQL only: on SQLite every transaction takes the write lock at BEGIN IMMEDIATE, so two
     ticks can't interleave at all.)"""
-    from sqlalchemy import update
+    from sqlalchemy import text
 
     database = postgresql_database
     setup(database)
     sync(database, PlanScope.everything())
-    due = rows(database, FollowupState.PLANNED)[0].due_at
-    with database.session() as session:
-        original = session.exec
-
-        def exec_then_race(statement, *args, **kwargs):  # type: ignore[no-untyped-def]
-            result = original(statement, *args, **kwargs)
-            # another tick takes every row between our read and our update
-            with database.session() as other:
-                other.execute(update(Followup).values(state=FollowupState.SENDING))
-            return result
-
-        session.exec = exec_then_race  # type: ignore[method-assign]
-        claimed = schedule.claim_due(session=session, now=due, grace_hours=24)
-    assert claimed.send == []
+    due = rows(database, FollowupState.PLANNED)[1].due_at
+    with database.session() as first:
+        (a,) = schedule.claim_due(session=first, now=due, grace_hours=24 * 365, limit=1).send
+        with database.session() as second:  # while the first hasn't committed
+            second.execute(text("SET LOCAL lock_timeout = '5s'"))  # waiting would be the bug
+            (b,) = schedule.claim_due(session=second, now=due, grace_hours=24 * 365, limit=1).send
+    assert a.id != b.id
+    assert {r.id for r in rows(database, FollowupState.SENDING)} == {a.id, b.id}
 
 
 def test_two_replans_at_once_never_collide(database: Database) -> None:
