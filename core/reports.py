@@ -21,6 +21,7 @@ from core import clock, limits
 from core.deadlines import Deadline, parse_deadline, resolve_linked
 from core.errors import BadInput
 from core.extract import extract
+from core.extract.actions import without_titles
 from core.items import DEFAULT_DUE
 from core.meetings import next_meeting
 from core.parties import normalise_name, sorted_parties
@@ -116,7 +117,7 @@ def _owners(written: list[str], text: str, known: list[Party]) -> tuple[list[Par
             owners += [p for p in matched if p not in owners]
         elif name not in unknown:
             unknown.append(name)
-    owners += [p for p in _match_parties(text, known) if p not in owners]
+    owners += [p for p in _match_parties(without_titles(text), known) if p not in owners]
     return owners, unknown
 
 

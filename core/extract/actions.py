@@ -197,13 +197,54 @@ def is_actor(phrase: str) -> bool:
     return bool(words) and all(w[0].isupper() or w[0].isdigit() or w in ("and", "of", "de") for w in words)
 
 
+_LEADING_THAT = re.compile(r"^(?:that|That|THAT)\s+(?=\S)")  # "That States Parties will …": a conjunction
+_TRAILING_MODAL = re.compile(
+    r"(?:\s+(?:will|shall|should|would|may|might|must|can|could|is|are|be|not|also|further))+$", re.IGNORECASE
+)  # "by member Governments should, at the option of …"
+
+
 def clean_owner(phrase: str) -> str:
+    """An owner as a party would be named: no aside in parentheses, no "the", no conjunction
+    ("That States Parties") or modal ("member Governments should") the sentence left on it."""
     phrase = re.sub(r"\([^)]*\)", "", phrase)
     phrase = re.split(
         r",\s|\s+(?:in (?:the course|line|accordance|consultation)|with (?:the )?support)\b", phrase
     )[0]
-    phrase = re.sub(r"^(?:the|The)\s+", "", " ".join(phrase.split())).strip(" ,;:.")
+    phrase = _LEADING_THAT.sub("", " ".join(phrase.split()))
+    phrase = _TRAILING_MODAL.sub("", phrase.rstrip(" ,;:."))
+    phrase = re.sub(r"^(?:the|The)\s+", "", phrase).strip(" ,;:.")
     return phrase
+
+
+# "Tom Kralidis (Chair, Expert Team on Metadata)", "Ms. Ana Silva (Brazil)": who the person is
+_PERSON_ASIDE = re.compile(
+    r"(?P<person>\b(?:(?:Mr|Ms|Mrs|Dr|Prof|H\.E)\.?\s+)?[A-Z][\w'’-]+(?:\s+[A-Z][\w'’.-]*){1,3})\s*\([^()]{1,120}\)"
+)
+
+
+_ORGANISATION = re.compile(
+    r"\b(?:programme|program|nations|fund|bank|union|foundation|association|federation|university|"
+    r"college|company|corporation|council|commission|initiative|alliance|network|service|bureau|"
+    r"government|republic|kingdom|states)\b",
+    re.IGNORECASE,
+)
+
+
+def without_titles(text: str) -> str:
+    """``text`` without the parenthesised title or affiliation after a person's name, so that
+    "Tom Kralidis (Chair, …) will present" names Tom Kralidis, not the Chair, as its owner."""
+
+    def drop(m: re.Match[str]) -> str:
+        aside = m[0][len(m["person"]) :].strip()[1:-1].strip()
+        if (
+            _ACTOR_WORDS.search(m["person"])
+            or _ORGANISATION.search(m["person"])
+            or re.fullmatch(r"[A-Z][A-Z0-9&.-]{1,11}", aside)  # "World Food Programme (WFP)": its short name
+        ):
+            return m[0]
+        return m["person"]
+
+    return _PERSON_ASIDE.sub(drop, text)
 
 
 def split_owners(phrase: str) -> list[str]:

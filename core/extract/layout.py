@@ -147,16 +147,20 @@ def _is_heading_text(text: str) -> bool:
 
 def wrap_width(lines: list[str]) -> int | None:
     """The width (in characters) a hard-wrapped text was broken at, or None for a text whose lines
-    are paragraphs: most lines near one longest length and hardly any beyond it."""
+    are paragraphs: many lines near one longest length, most of those broken mid-sentence, and
+    hardly any beyond it."""
     lengths = sorted(len(line.strip()) for line in lines if line.strip() and line != FURNITURE)
     if len(lengths) < 10:
         return None
     width = lengths[max(0, math.ceil(len(lengths) * 0.98) - 1)]
     if width < 40 or width > 200:
         return None
-    near = sum(1 for n in lengths if 0.8 * width <= n <= 1.05 * width)
+    near = [line for line in lines if line != FURNITURE and 0.8 * width <= len(line.strip()) <= 1.05 * width]
+    broken = sum(1 for line in near if not _END.search(line.strip()))  # broken mid-sentence
     beyond = sum(1 for n in lengths if n > 1.1 * width)
-    return width if near >= 0.2 * len(lengths) and beyond <= 0.01 * len(lengths) else None
+    if len(near) < 0.2 * len(lengths) or broken < 0.5 * len(near) or beyond > 0.01 * len(lengths):
+        return None
+    return width
 
 
 _ROMAN = ["i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi", "xii", "xiii", "xiv", "xv"]

@@ -608,3 +608,179 @@ def test_bullet_characters() -> None:
         ["Bureau"],
     ]
     assert all(text[0].isupper() and text[0] not in "●○◦–" for _, _, _, text in found)
+
+
+WRAPPED_TASKS = [
+    "update the policy formulation framework to enable a more streamlined and predictable process",
+    "share the revised template for country strategic plans with the membership before the next session",
+    "propose a list of session agenda items on which the advice of the advisory committees is needed",
+    "review the mechanisms in place for decommissioning outdated policies as part of the annual compendium",
+    "strengthen the key messages in oversight documents in line with the proposals of the working group",
+    "prepare responses on the points outlined in the External Auditor's separate report on competencies",
+    "provide regular updates to the Board on the implementation of the recommendations of the review",
+    "implement a streamlined consultation process that begins with a four-week online consultation",
+    "organise two informal consultations for the membership to review the advanced policy draft",
+    "translate the governance handbook into the official languages of the Board and publish it online",
+    "submit the updated oversight framework for the Board's approval at its first regular session",
+    "conduct broad internal and external consultations with stakeholders to inform the policy process",
+]
+# item 4 as a PDF wraps it: an inline list whose "(ii)" and "and (iii)" land at the start of lines
+WRAPPED_ITEM_4 = [
+    "4) recommendation 4.1: the Board endorsed a phased approach for engagement on policy formulation,",
+    "which entails: (i) a strategic informal discussion between management and the Board, informed by a",
+    "(ii) two informal consultations for the membership to review the advanced draft, noting that further",
+    "consultations may be called by the Board as necessary, including an online written consultation;",
+    "and (iii) submission of the final policy for approval. The Board further requested the Secretariat to",
+    f"{WRAPPED_TASKS[3]};",
+]
+
+
+def _decision_report(wrap: int | None) -> str:
+    """The same decision, as a text file (a paragraph a line) or as a PDF's text layer gives it:
+    lines hard-wrapped at ``wrap`` characters, a running header and a page number every 11 lines."""
+    import textwrap
+
+    items = [
+        f"{n}) recommendation {n}.1: the Board requested the Secretariat to {task}, taking into account "
+        "the views expressed by members during the session;"
+        for n, task in enumerate(WRAPPED_TASKS, start=1)
+    ]
+    items[3] = " ".join(WRAPPED_ITEM_4)
+    paragraphs = [
+        "Having considered the report of the working group on the governance review, the Executive Board:",
+        "i) approved the implementation plan for all remaining recommendations of the review, as follows:",
+        *items,
+        "ii) requested the Secretariat to report on the progress made at the next regular session.",
+    ]
+    head = "Executive Board\nReport of the annual session\nRome, 10-12 June 2024\n\nDecisions\n\n"
+    if wrap is None:
+        return head + "\n\n".join(paragraphs) + "\n"
+    lines: list[str] = []
+    for paragraph in paragraphs:
+        lines += WRAPPED_ITEM_4 if paragraph.startswith("4) ") else textwrap.wrap(paragraph, wrap)
+    body: list[str] = []
+    for number, line in enumerate(lines):
+        if number and number % 11 == 0:
+            body += [str(number // 11 + 1), "WFP/EB.A/2024 - page header"]  # footer, then next header
+        body.append(line)
+    return head + "\n".join(body) + "\n"
+
+
+def test_a_hard_wrapped_nested_list_with_page_furniture_gives_the_same_steps_as_the_text() -> None:
+    wrapped = _decision_report(wrap=100)
+    assert "\n(ii) two informal" in wrapped and "\nand (iii) submission" in wrapped
+    assert wrapped.count("page header") >= 3
+    plain, found = extract(_decision_report(wrap=None)), extract(wrapped)
+    assert [(a.ref, a.text, a.owners) for a in found.actions] == [
+        (a.ref, a.text, a.owners) for a in plain.actions
+    ]
+    texts = [a.text for a in found.actions]
+    for task in WRAPPED_TASKS:  # every item of the nested list, with its whole text
+        assert any(task in text for text in texts), task
+    assert not any("page header" in text or text.startswith(("(ii)", "and (iii)")) for text in texts)
+    assert all(a.owners == ["Secretariat"] for a in found.actions)
+    assert (
+        "\n".join(texts).count("taking into account the views expressed by members during the session") == 11
+    )
+
+
+def test_the_wrap_width_is_read_only_from_hard_wrapped_text() -> None:
+    from core.extract.layout import clean_lines, wrap_width
+
+    assert wrap_width(clean_lines(_decision_report(wrap=100))) in range(95, 105)
+    assert wrap_width(clean_lines(_decision_report(wrap=None))) is None
+    assert wrap_width(clean_lines(BULLETED_SECTION)) is None
+
+
+@pytest.mark.parametrize(
+    ("written", "owner"),
+    [
+        ("That States Parties", "States Parties"),  # "That States Parties will ensure …" under "decides:"
+        ("member Governments should", "member Governments"),  # "… by member Governments should, at …"
+        ("the Bureau will", "Bureau"),
+        ("That the Secretariat shall not", "Secretariat"),
+        ("All team members", "All team members"),  # a determiner is part of the name as written
+        ("each member Government", "each member Government"),
+        ("Tom Kralidis (Chair, Expert Team on Metadata)", "Tom Kralidis"),
+    ],
+)
+def test_owners_are_cleaned_of_what_the_sentence_left_on_them(written: str, owner: str) -> None:
+    from core.extract.actions import clean_owner
+
+    assert clean_owner(written) == owner
+
+
+def test_that_and_a_modal_never_end_up_in_an_owner() -> None:
+    found = extract(
+        "Meeting of States Parties\nVienna, 3-7 March 2025\n\nDecisions\n\n"
+        "The Meeting of States Parties decides:\n\n"
+        "(a) That States Parties will ensure flexibility in implementing the action plan by 1 May 2025;\n\n"
+        "(b) That contributions by member Governments should, at their option, be paid by 1 June 2025.\n"
+    )
+    assert [a.owners for a in found.actions] == [["States Parties"], ["member Governments"]]
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        ("Tom Kralidis (Chair, Expert Team on Metadata) will present", "Tom Kralidis will present"),
+        ("Ms. Ana Silva (Brazil) will draft the note", "Ms. Ana Silva will draft the note"),
+        ("Ge Peng (Chair)", "Ge Peng"),
+        ("The Chair (Türkiye) will convene", "The Chair (Türkiye) will convene"),  # a role, not a person
+        ("World Food Programme (WFP) will report", "World Food Programme (WFP) will report"),
+        ("Statistics Division (UNSD) will", "Statistics Division (UNSD) will"),
+    ],
+)
+def test_a_persons_parenthesised_title_is_no_owner(text: str, kept: str) -> None:
+    from core.extract.actions import without_titles
+
+    assert without_titles(text) == kept
+
+
+def test_a_persons_title_does_not_make_the_party_of_that_title_an_owner(sqlite_database: Database) -> None:
+    from core import parties
+
+    report = (
+        "Expert Team meeting\n12 March 2024, Geneva\n\nNext steps\n\n"
+        "- Tom Kralidis (Chair, Expert Team on Metadata) will present the profile in April 2024.\n"
+        "- The Chair will circulate the summary by 30 March 2024.\n"
+    )
+    with sqlite_database.session() as session:
+        parties.add_party(session=session, name="Chairmanship", aliases=["Chair"])
+        draft = parse_report(session=session, text=report, today=date(2024, 3, 12))
+        found = [([p.name for p in s.owners], s.unknown_owners) for s in draft.steps]
+    assert found == [([], ["Tom Kralidis"]), (["Chairmanship"], [])]
+
+
+def test_an_open_straight_quote_masks_what_it_quotes() -> None:
+    from core.extract.clauses import mask_quotes
+
+    clause = 'the Board approved the rule as follows: "The Executive Director shall submit documentation'
+    assert "shall" not in mask_quotes(clause) and "approved" in mask_quotes(clause)
+    assert mask_quotes('He said "yes" and the Secretariat will act').endswith("the Secretariat will act")
+
+
+def test_an_asciidoc_table_without_blank_lines_between_rows() -> None:
+    found = extract(
+        "= Sub-group meeting - 2026-01-15\n\n== Action Items\n\n|===\n| Action | Owner | Due Date\n"
+        "| Review the definitions in Chapter 5; check if terms need to be\nadded to provisions\n"
+        "| William Wright\n| Next meeting\n"
+        "| Contact Yiming regarding GitHub access\n| David Berry\n| TBD\n|===\n"
+    )
+    assert [(a.text, a.owners) for a in found.actions] == [
+        (
+            "Review the definitions in Chapter 5; check if terms need to be added to provisions",
+            ["William Wright"],
+        ),
+        ("Contact Yiming regarding GitHub access", ["David Berry"]),
+    ]
+
+
+def test_report_of_the_body_names_the_meeting_over_an_agenda_title() -> None:
+    found = extract(
+        "Consideration and adoption of the final document\nof the Meeting\n"
+        "Report of the third Meeting of States Parties to the Treaty on the\nProhibition of Nuclear Weapons\n"
+        "I. Introduction\n"
+        "1. The Meeting decided that the Secretariat will publish the report by 1 May 2025.\n"
+    )
+    assert found.name == "Third Meeting of States Parties to the Treaty on the Prohibition of Nuclear Weapons"
