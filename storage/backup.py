@@ -19,7 +19,7 @@ from pathlib import Path
 from sqlalchemy import inspect, text
 from sqlalchemy.engine import URL, make_url
 
-from storage.db import make_engine, upgrade
+from storage.db import make_engine, upgrade, utcnow
 
 ALEMBIC_TABLE = "alembic_version"
 SQLITE_PAGES_PER_STEP = 1024  # copy in steps, so a writer is never blocked for the whole copy
@@ -41,7 +41,7 @@ class LibpqTarget:
 
 def default_backup_name(url: str, now: datetime | None = None) -> str:
     """``nextsteps-20270301-0930.db`` (SQLite) or ``….dump`` (PostgreSQL), in UTC."""
-    stamp = (now or datetime.now(UTC)).astimezone(UTC).strftime("%Y%m%d-%H%M%S")
+    stamp = (now or utcnow()).astimezone(UTC).strftime("%Y%m%d-%H%M%S")
     return f"nextsteps-{stamp}.{'db' if _is_sqlite(url) else 'dump'}"
 
 
