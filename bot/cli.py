@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from types import TracebackType
 
+from bot.log_format import TEXT_FORMAT, LogFormat, formatter_for
 from core.config import ConfigError, Settings, load_settings
 
 log = logging.getLogger("nextsteps")
@@ -117,11 +118,10 @@ def _thread_excepthook(args: threading.ExceptHookArgs) -> None:
         _print_error(args.exc_value)
 
 
-def configure_logging(level: str, redact: Redactor) -> None:
-    logging.basicConfig(
-        level=getattr(logging, level.upper(), logging.INFO),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+def configure_logging(level: str, redact: Redactor, log_format: LogFormat = "text") -> None:
+    logging.basicConfig(level=getattr(logging, level.upper(), logging.INFO), format=TEXT_FORMAT)
+    for root_handler in logging.getLogger().handlers:
+        root_handler.setFormatter(formatter_for(log_format))
     for handler in [*logging.getLogger().handlers, logging.lastResort]:
         redact_handler(handler, redact)
     logging.captureWarnings(True)  # a warning's text goes through the same filter
@@ -148,7 +148,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             "config error: 'telegram.token' is required for run "
             "(set it in config.toml or NEXTSTEPS_TELEGRAM__TOKEN)"
         )
-    configure_logging(settings.logging.level, protect(settings))
+    configure_logging(settings.logging.level, protect(settings), settings.logging.format)
     from bot.app import ALLOWED_UPDATES, build_application
     from storage.db import Database
 
@@ -156,6 +156,13 @@ def cmd_run(args: argparse.Namespace) -> int:
     db.migrate()
     app = build_application(settings, db)
     log.info("NextSteps is starting (database %s)", db.engine.url.render_as_string(hide_password=True))
+    if settings.webhook.serves_http:  # webhook mode, or polling with /healthz, /readyz, /metrics
+        import asyncio
+
+        from bot.webhook import serve_until_stopped
+
+        asyncio.run(serve_until_stopped(app))
+        return 0
     app.run_polling(
         timeout=settings.telegram.poll_timeout_seconds,
         allowed_updates=ALLOWED_UPDATES,
@@ -317,7 +324,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", required=True)
 
-    run = sub.add_parser("run", help="run the bot (long polling)")
+    run = sub.add_parser("run", help="run the bot (long polling, or webhooks when webhook.url is set)")
     run.add_argument("--config", help="TOML config file (default ./config.toml)")
     run.add_argument(
         "--demo-if-no-token", action="store_true", help="start the local demo when no token is configured"
@@ -352,6 +359,10 @@ def build_parser() -> argparse.ArgumentParser:
     from bot.cli_reports import add_report_commands  # report, export (issue 11)
 
     add_report_commands(sub)
+
+    from bot.cli_ops import add_ops_commands  # backup, restore (issue 12)
+
+    add_ops_commands(sub)
 
     migrate = sub.add_parser("migrate", help="create or upgrade the database schema")
     migrate.add_argument("--config", help="TOML config file (default ./config.toml)")
