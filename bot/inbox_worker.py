@@ -28,7 +28,7 @@ from telegram import Update
 from telegram.ext import Application
 
 from storage import chat_leases, inbox
-from storage.db import Database, utcnow
+from storage.db import Database
 from storage.models import InboxUpdate
 
 log = logging.getLogger(__name__)
@@ -176,10 +176,8 @@ class ChatInboxWorker:
 
     async def sweep(self, *, everything: bool = False) -> int:
         """Kick every chat whose stored updates wait (all of them at start); returns how many."""
-        before = utcnow() if everything else utcnow() - SWEEP_AFTER
-        chats = await self.db.run(
-            lambda session: inbox.chats_waiting(session=session, received_before=before)
-        )
+        waited = timedelta(0) if everything else SWEEP_AFTER
+        chats = await self.db.run(lambda session: inbox.chats_waiting(session=session, waiting_for=waited))
         for chat_id in chats:
             self.kick(chat_id)
         return len(chats)

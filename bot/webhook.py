@@ -30,8 +30,8 @@ from bot.inbox import DurableUpdateQueue
 from bot.inbox_worker import ChatInboxWorker
 from bot.metrics import METRICS
 from bot.updates import chat_key
+from core import clock
 from storage import health, shared_settings
-from storage.db import utcnow
 
 log = logging.getLogger(__name__)
 
@@ -149,7 +149,7 @@ class HttpServer:
 
     async def _metrics(self, request: web.Request) -> web.Response:
         METRICS.leader.set(1 if role(self.ctx) == "leader" else 0)
-        now = utcnow()
+        now = clock.now()  # follow-ups are due by the bot's clock
         try:
             waiting = await asyncio.wait_for(
                 self.ctx.db.run(

@@ -8,7 +8,7 @@ start in update_id order; a redelivered update that is already stored is not han
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import delete, update
 from sqlmodel import Session, col, select
@@ -74,8 +74,10 @@ def pending_for_chat(*, session: Session, chat_id: int | None, limit: int = 50) 
     )
 
 
-def chats_waiting(*, session: Session, received_before: datetime) -> list[int | None]:
-    """Chats with an update stored before ``received_before`` and still not handled."""
+def chats_waiting(*, session: Session, waiting_for: timedelta = timedelta(0)) -> list[int | None]:
+    """Chats with an update stored at least ``waiting_for`` ago and still not handled (the inbox's
+    own clock: ``received_at`` is stamped by ``utcnow``, not by the bot's clock)."""
+    received_before = utcnow() - waiting_for
     return list(
         session.exec(
             select(InboxUpdate.chat_id)
