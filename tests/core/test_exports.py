@@ -194,6 +194,23 @@ def test_xlsx_reads_back_with_dates_a_frozen_header_and_a_filter(db: Database) -
     assert formula.value == FORMULA + "page 2" and formula.data_type == "s"  # text, not a formula; \f dropped
 
 
+def test_xlsx_cells_hold_each_rows_own_values_and_column_styles(db: Database) -> None:
+    # the writer reuses one cell per column: no value may carry over to the next row
+    rows = rows_for(db)
+    sheet = load_workbook(io.BytesIO(to_xlsx(rows))).active
+    assert sheet is not None
+    due, note = HEADERS.index("Due date"), HEADERS.index("Latest note")
+    read = list(sheet.iter_rows(min_row=2, values_only=True))
+    assert [r[0] for r in read] == [row.number for row in rows]
+    assert [r[due].date() if r[due] else None for r in read] == [row.due_date for row in rows]
+    assert [r[note] for r in read] == [row.latest_note for row in rows]
+    assert None in [row.latest_note for row in rows] and any(row.latest_note for row in rows)
+    text = sheet.cell(row=2, column=HEADERS.index("Next step") + 1)
+    assert text.alignment.wrap_text and text.alignment.vertical == "top"
+    number = sheet.cell(row=2, column=1)
+    assert not number.alignment.wrap_text and number.alignment.vertical == "top"
+
+
 def test_json_has_one_object_per_item(db: Database) -> None:
     data = json.loads(to_json(rows_for(db)))
     assert len(data) == 7
