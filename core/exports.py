@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
@@ -268,7 +268,7 @@ def to_xlsx(rows: Sequence[ExportRow], *, title: str = "Next steps") -> bytes:
     return buffer.getvalue()
 
 
-def _styled_cell(sheet: WriteOnlyWorksheet, column: _Column) -> WriteOnlyCell:
+def _styled_cell(sheet: WriteOnlyWorksheet, column: _Column) -> Cell:
     """A cell styled as the column's cells are: wrapped or not, top-aligned, dates as
     YYYY-MM-DD (a date value keeps a date format it is given)."""
     cell = WriteOnlyCell(sheet)
