@@ -38,6 +38,7 @@ AS_OF = date(2023, 2, 13)
 
 
 def data(items: int, parties: int, seed: int = 1) -> tuple[dict[str, dict[str, int]], dict[str, int]]:
+    """Counts per party and overdue per party for ``items`` steps, one owner each."""
     rng = random.Random(seed)
     names = (NAMES + [f"Party {n}" for n in range(parties)])[:parties]
     by_party: dict[str, dict[str, int]] = {}
@@ -56,7 +57,15 @@ def data(items: int, parties: int, seed: int = 1) -> tuple[dict[str, dict[str, i
 def render(items: int, parties: int, seed: int = 1) -> tuple[float, int]:
     by_party, overdue = data(items, parties, seed)
     started = time.perf_counter()
-    png = status_chart(by_party=by_party, overdue_by_party=overdue, title="32nd SOM, Istanbul", as_of=AS_OF)
+    totals = {s.value: sum(c.get(s.value, 0) for c in by_party.values()) for s in Status}
+    png = status_chart(
+        by_party=by_party,
+        overdue_by_party=overdue,
+        totals=totals,
+        overdue=sum(overdue.values()),
+        title="32nd SOM, Istanbul",
+        as_of=AS_OF,
+    )
     return time.perf_counter() - started, len(png)
 
 

@@ -29,7 +29,7 @@ sys.path.insert(0, str(ROOT))
 from bench_progress import AS_OF  # noqa: E402
 from benchkit import verdict  # noqa: E402
 
-from core.chart import status_chart  # noqa: E402
+from core.chart import report_chart  # noqa: E402
 from core.documents import render_docx, render_pdf  # noqa: E402
 from core.export_files import read_export, render_export  # noqa: E402
 from core.progress import build_progress_report  # noqa: E402
@@ -75,15 +75,7 @@ def one_report(db: Database) -> dict[str, float]:
     for name, render in (
         ("docx", lambda: render_docx(report)),
         ("pdf", lambda: render_pdf(report)),
-        (
-            "chart",
-            lambda: status_chart(
-                by_party=report.by_party,
-                overdue_by_party=report.overdue_by_party,
-                title=report.title,
-                as_of=report.as_of,
-            ),
-        ),
+        ("chart", lambda: report_chart(report)),
     ):
         started = time.perf_counter()
         render()

@@ -15,7 +15,7 @@ from __future__ import annotations
 import functools
 import io
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -24,6 +24,8 @@ from storage.models import Status
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
     from matplotlib.ticker import Locator
+
+    from core.progress.model import ProgressReport
 
 # Stacking order, left to right: finished work first, then what is moving, then what is stuck.
 STATUS_ORDER = (Status.DONE, Status.IN_PROGRESS, Status.OPEN, Status.BLOCKED, Status.DROPPED)
@@ -47,7 +49,11 @@ _DARK_TEXT_ON = {Status.OPEN}  # light fills take black counts; the rest white
 _OVERDUE_COLOUR = "#A13F00"  # a darker vermillion: reads as a warning, apart from "blocked"
 
 MAX_PARTIES = 25  # bars drawn one per party; the rest share one "others" bar
-NAME_CHARS = 24  # party names are shortened to this many characters on the axis
+# party names longer than this are shortened in the middle on the axis, keeping the end that
+# tells similar names apart ("Reference Grou… — Sweden"); 30 characters at LABEL_PT take about
+# 450 of the 1,200 px, leaving the bars two thirds
+NAME_CHARS = 30
+TITLE_CHARS = 58  # a title line at TITLE_PT - 2, bold, fits 1,200 px; longer titles take two lines
 WIDTH_PX = 1200  # Telegram shows photos up to 1280 px on a side; wide enough to stay sharp
 DPI = 100
 _WIDTH_IN = WIDTH_PX / DPI
@@ -69,6 +75,8 @@ def status_chart(
     *,
     by_party: Mapping[str, Mapping[str, int]],
     overdue_by_party: Mapping[str, int],
+    totals: Mapping[str, int],
+    overdue: int,
     title: str,
     as_of: date,
 ) -> bytes:
@@ -76,11 +84,20 @@ def status_chart(
     overdue count at the end of its bar; "No items yet" when there is nothing to draw.
 
     ``by_party`` maps a party name to counts keyed by ``Status`` values; unknown status keys
-    are refused with ValueError, counts of 0 are fine.
+    are refused with ValueError, counts of 0 are fine. A step with several owners is in each
+    owner's bar, so the bars add up to more than the steps: the legend and the footer say the
+    steps themselves, ``totals`` (status value -> steps) and ``overdue`` (steps), as the report
+    counts them.
     """
-    rows = _rows(by_party, overdue_by_party)
     with _render_lock:
-        figure = _empty_figure(title, as_of) if not rows else _bars_figure(rows, title, as_of)
+        figure = chart_figure(
+            by_party=by_party,
+            overdue_by_party=overdue_by_party,
+            totals=totals,
+            overdue=overdue,
+            title=title,
+            as_of=as_of,
+        )
         buffer = io.BytesIO()
         # no "Software"/date metadata: the same data gives the same bytes; light compression
         # (flat colours compress well anyway) saves a third of the render time
@@ -90,20 +107,134 @@ def status_chart(
     return buffer.getvalue()
 
 
+def chart_figure(
+    *,
+    by_party: Mapping[str, Mapping[str, int]],
+    overdue_by_party: Mapping[str, int],
+    totals: Mapping[str, int],
+    overdue: int,
+    title: str,
+    as_of: date,
+) -> Figure:
+    """The chart as a matplotlib ``Figure`` (not yet drawn): ``status_chart``'s work before the
+    PNG, for tests to read its texts. Not thread-safe: ``status_chart`` holds the render lock."""
+    rows = _rows(by_party, overdue_by_party)
+    counts = _typed_counts(totals, "the totals")
+    if not rows:
+        return _empty_figure(title, as_of)
+    return _bars_figure(rows, counts, max(0, overdue), title, as_of)
+
+
+def report_chart(report: ProgressReport) -> bytes:
+    """The chart of a progress report: its bars per owner, its own totals in the legend."""
+    return status_chart(
+        by_party=report.by_party,
+        overdue_by_party=report.overdue_by_party,
+        totals=report.counts,
+        overdue=report.overdue,
+        title=report.title,
+        as_of=report.as_of,
+    )
+
+
 def warm_up() -> None:
     """Import matplotlib and load the fonts now, so the first chart renders fast (blocking)."""
     _new_figure(1.0)
     _font_coverage()
 
 
-def drawable_label(text: str, limit: int = NAME_CHARS) -> str:
-    """``text`` as the chart draws it: shortened to ``limit`` characters with "…", and any
-    character no installed font has replaced by "?" (rather than a box and a warning)."""
+def drawable_label(text: str, limit: int | None = None) -> str:
+    """``text`` as the chart draws it: whitespace runs as one space, shortened to ``limit``
+    characters with "…" (when given), and any character no installed font has replaced by "?"
+    (rather than a box and a warning)."""
     text = " ".join(text.split())
-    if len(text) > limit:
+    if limit is not None and len(text) > limit:
         text = text[: limit - 1].rstrip() + "…"
     covered = _font_coverage()
     return "".join(c if ord(c) in covered or not c.isprintable() else "?" for c in text)
+
+
+# where a name's distinguishing end starts: "Reference Group Chair — Sweden", "Chair (Hungary)"
+_NAME_TAIL_MARKS = (" — ", " – ", " - ", " (", ": ", ", ")
+
+
+def _shorten_middle(text: str, limit: int, tail: int) -> str:
+    """``text`` in ``limit`` characters: its start, "…", and its last ``tail`` characters."""
+    tail = min(tail, limit - 2)
+    head = text[: limit - 1 - tail].rstrip()
+    end = text[len(text) - tail :]
+    return f"{head}…{end}"
+
+
+def _name_tail(text: str, limit: int) -> int:
+    """How much of a long name's end to keep: from its last separator ("— Sweden") when that
+    leaves room for a start, else its last words in at most half the label."""
+    for mark in _NAME_TAIL_MARKS:
+        at = text.rfind(mark)
+        if at > 0 and len(text) - at <= limit // 2 + 2:
+            return len(text) - at
+    at = text.find(" ", len(text) - limit // 2)
+    return len(text) - at if at > 0 else limit // 3
+
+
+def party_labels(names: Sequence[str], limit: int = NAME_CHARS) -> list[str]:
+    """The axis labels for ``names``: as written when short, else shortened in the middle
+    keeping the end ("Reference Gro… — Sweden"); never two the same for different names
+    (more of the end is kept, then a number added, until they differ)."""
+    clean = [" ".join(name.split()) for name in names]
+    tails = [_name_tail(text, limit) for text in clean]
+
+    def label(index: int) -> str:
+        text = clean[index]
+        return text if len(text) <= limit else _shorten_middle(text, limit, tails[index])
+
+    labels = [label(i) for i in range(len(clean))]
+    for _ in range(limit):
+        seen: dict[str, list[int]] = {}
+        for index, text in enumerate(labels):
+            seen.setdefault(text, []).append(index)
+        # labels alike for names that differ: keep more of their ends
+        clashes = [group for group in seen.values() if len({clean[i] for i in group}) > 1]
+        if not clashes:
+            break
+        for group in clashes:
+            for index in group:
+                if len(clean[index]) > limit and tails[index] < limit - 2:
+                    tails[index] += 1
+                    labels[index] = label(index)
+    # names that still clash (identical after whitespace, or alike to the end): numbered
+    counted: dict[str, int] = {}
+    for index, text in enumerate(labels):
+        counted[text] = counted.get(text, 0) + 1
+        if counted[text] > 1:
+            suffix = f" ({counted[text]})"
+            labels[index] = _shorten_middle(text, limit - len(suffix), tails[index]) + suffix
+    return [drawable_label(text) for text in labels]
+
+
+def title_lines(title: str, fits: Callable[[str], bool] | None = None) -> list[str]:
+    """The title in one line, or two (broken before "→" when both halves fit, else at the last
+    word that fits); only a title too long for two lines loses its end. ``fits`` says whether a
+    line fits the image (by default: at most ``TITLE_CHARS`` characters)."""
+    fits = fits or (lambda line: len(line) <= TITLE_CHARS)
+    title = drawable_label(title)
+    if fits(title):
+        return [title]
+    before, arrow, after = title.rpartition(" → ")
+    if arrow and fits(before) and fits(f"→ {after}"):
+        return [before, f"→ {after}"]
+    words = title.split(" ")
+    first = words[0]
+    for count in range(len(words), 0, -1):
+        if fits(" ".join(words[:count])):
+            first = " ".join(words[:count])
+            break
+    while not fits(first) and len(first) > 1:  # one word wider than the image
+        first = first[:-1]
+    second = title[len(first) :].strip()
+    while second and not fits(second):
+        second = second[:-2].rstrip() + "…"
+    return [first, second] if second else [first]
 
 
 # -- data ----------------------------------------------------------------------------------------
@@ -117,18 +248,23 @@ class _Row:
         self.total = sum(counts.values())
 
 
+def _typed_counts(counts: Mapping[str, int], whose: str) -> dict[Status, int]:
+    typed = {s: 0 for s in STATUS_ORDER}
+    for key, count in counts.items():
+        try:
+            status = Status(key)
+        except ValueError:
+            raise ValueError(f"unknown status {key!r} for {whose}") from None
+        if count < 0:
+            raise ValueError(f"negative count {count} for {whose}")
+        typed[status] += count
+    return typed
+
+
 def _rows(by_party: Mapping[str, Mapping[str, int]], overdue_by_party: Mapping[str, int]) -> list[_Row]:
     rows: list[_Row] = []
     for name, counts in by_party.items():
-        typed = {s: 0 for s in STATUS_ORDER}
-        for key, count in counts.items():
-            try:
-                status = Status(key)
-            except ValueError:
-                raise ValueError(f"unknown status {key!r} for {name!r}") from None
-            if count < 0:
-                raise ValueError(f"negative count {count} for {name!r}")
-            typed[status] += count
+        typed = _typed_counts(counts, repr(name))
         row = _Row(name, typed, max(0, overdue_by_party.get(name, 0)))
         if row.total:
             rows.append(row)
@@ -145,26 +281,31 @@ def _rows(by_party: Mapping[str, Mapping[str, int]], overdue_by_party: Mapping[s
 # The layout is computed here in inches rather than by matplotlib's constrained layout, which
 # measures every artist twice and would take half of the time budget.
 _TOP_IN = 1.75  # two title lines and the legend row
-_BOTTOM_IN = 0.95  # tick labels and the axis label
+_TITLE_LINE_IN = 0.42  # one more title line (TITLE_PT - 2 at a line spacing of 1.3)
+_BOTTOM_IN = 1.3  # tick labels and the two-line axis label
 _RIGHT_IN = 0.35
 _GAP_IN = 0.25  # between the party names and the bars
 
 
-def _bars_figure(rows: list[_Row], title: str, as_of: date) -> Figure:
+def _bars_figure(
+    rows: list[_Row], totals: dict[Status, int], overdue: int, title: str, as_of: date
+) -> Figure:
     from matplotlib.transforms import offset_copy
 
-    height = _TOP_IN + _BOTTOM_IN + _BAR_IN * len(rows)
+    heading = title_lines(title, _title_fits)
+    top_in = _TOP_IN + _TITLE_LINE_IN * (len(heading) - 1)
+    height = top_in + _BOTTOM_IN + _BAR_IN * len(rows)
     figure = _new_figure(height)
     axes = figure.add_subplot()
     fonts = _fonts()
     rows = rows[::-1]  # barh draws bottom-up; the largest party goes on top
     positions = list(range(len(rows)))
-    names = [drawable_label(r.name) for r in rows]
+    names = party_labels([r.name for r in rows])
     left_in = _GAP_IN + max(_text_width_in(figure, name, LABEL_PT) for name in names)
     figure.subplots_adjust(
         left=left_in / _WIDTH_IN,
         right=1 - _RIGHT_IN / _WIDTH_IN,
-        top=1 - _TOP_IN / height,
+        top=1 - top_in / height,
         bottom=_BOTTOM_IN / height,
     )
     peak = max(r.total for r in rows)
@@ -179,7 +320,7 @@ def _bars_figure(rows: list[_Row], title: str, as_of: date) -> Figure:
             color=STATUS_COLOUR[status],
             edgecolor="#8C8C8C" if status in _DARK_TEXT_ON else "#FFFFFF",
             linewidth=1.0,
-            label=f"{STATUS_NAME[status]} {sum(widths)}",
+            label=f"{STATUS_NAME[status]} {totals[status]}",  # steps, not the bars' sum
         )
         for y, start, width in zip(positions, starts, widths, strict=True):
             if width and width / peak >= 0.045 * len(str(width)):  # only where the count fits
@@ -207,9 +348,8 @@ def _bars_figure(rows: list[_Row], title: str, as_of: date) -> Figure:
             color=_OVERDUE_COLOUR if row.overdue else "#333333",
             fontfamily=fonts,
         )
-    overdue_total = sum(r.overdue for r in rows)
     # room on the right for the "N ⚠ M overdue" after the longest bar
-    axes.set_xlim(0, peak * (1.4 if overdue_total else 1.1))
+    axes.set_xlim(0, peak * (1.4 if any(r.overdue for r in rows) else 1.1))
     axes.set_ylim(-0.6, len(rows) - 0.4)
     # parse_math=False: a "$" in a name is a dollar sign, not the start of a formula
     axes.set_yticks(positions, names, fontsize=LABEL_PT, fontfamily=fonts, parse_math=False)
@@ -220,15 +360,18 @@ def _bars_figure(rows: list[_Row], title: str, as_of: date) -> Figure:
     axes.set_axisbelow(True)
     for side in ("top", "right", "left"):
         axes.spines[side].set_visible(False)
-    items = sum(r.total for r in rows)
+    steps = sum(totals.values())
     axes.set_xlabel(
-        f"{items} items" + (f" · {overdue_total} overdue" if overdue_total else ""),
+        f"{steps} step{'s' if steps != 1 else ''}"
+        + (f" · {overdue} overdue" if overdue else "")
+        + "\nBars count steps per owner: a shared step counts for each owner",
         fontsize=SMALL_PT,
         fontfamily=fonts,
+        linespacing=1.4,
     )
     figure.legend(
         loc="upper center",
-        bbox_to_anchor=(0.5, 1 - 1.05 / height),
+        bbox_to_anchor=(0.5, 1 - (top_in - 0.7) / height),
         ncols=len(STATUS_ORDER),
         frameon=False,
         prop={"family": fonts, "size": SMALL_PT},
@@ -236,7 +379,7 @@ def _bars_figure(rows: list[_Row], title: str, as_of: date) -> Figure:
         handletextpad=0.4,
         columnspacing=1.2,
     )
-    _title(figure, title, as_of, height)
+    _title(figure, heading, as_of, height)
     return figure
 
 
@@ -252,14 +395,14 @@ def _empty_figure(title: str, as_of: date) -> Figure:
         color="#666666",
         fontfamily=_fonts(),
     )
-    _title(figure, title, as_of, _EMPTY_HEIGHT_IN)
+    _title(figure, title_lines(title, _title_fits), as_of, _EMPTY_HEIGHT_IN)
     return figure
 
 
-def _title(figure: Figure, title: str, as_of: date, height_in: float) -> None:
+def _title(figure: Figure, lines: list[str], as_of: date, height_in: float) -> None:
     when = f"Status as of {as_of.day} {_MONTHS[as_of.month - 1]} {as_of.year}"
     figure.suptitle(
-        f"{drawable_label(title, 60)}\n{when}",
+        "\n".join([*lines, when]),
         y=1 - 0.12 / height_in,
         va="top",
         fontsize=TITLE_PT - 2,
@@ -270,11 +413,21 @@ def _title(figure: Figure, title: str, as_of: date, height_in: float) -> None:
     )
 
 
-def _text_width_in(figure: Figure, text: str, size: float) -> float:
+def _title_fits(line: str) -> bool:
+    """Whether a title line, bold at TITLE_PT - 2, fits the image with a margin each side."""
+    return _text_width_in(_measuring_figure(), line, TITLE_PT - 2, bold=True) <= _WIDTH_IN - 0.6
+
+
+@functools.cache
+def _measuring_figure() -> Figure:
+    return _new_figure(1.0)
+
+
+def _text_width_in(figure: Figure, text: str, size: float, *, bold: bool = False) -> float:
     from matplotlib.font_manager import FontProperties
 
     renderer = figure.canvas.get_renderer()  # type: ignore[attr-defined]
-    props = FontProperties(family=_fonts(), size=size)
+    props = FontProperties(family=_fonts(), size=size, weight="bold" if bold else "normal")
     width, _height, _descent = renderer.get_text_width_height_descent(text, props, ismath=False)
     return float(width) / DPI
 

@@ -37,7 +37,7 @@ from bot.render_reports import (
     unknown_format,
 )
 from core import clock
-from core.chart import status_chart
+from core.chart import report_chart
 from core.documents import render_docx, render_pdf, render_summary
 from core.errors import BadInput, PermissionDenied
 from core.export_files import (
@@ -101,18 +101,9 @@ async def _build_report(context: ContextTypes.DEFAULT_TYPE, actor: Actor, as_of:
     )
 
 
-def _chart(report: ProgressReport) -> bytes:
-    return status_chart(
-        by_party=report.by_party,
-        overdue_by_party=report.overdue_by_party,
-        title=report.title,
-        as_of=report.as_of,
-    )
-
-
 def _report_files(report: ProgressReport) -> tuple[bytes, bytes, bytes]:
     """DOCX, PDF and chart PNG (CPU-bound: for a worker thread)."""
-    return render_docx(report), render_pdf(report), _chart(report)
+    return render_docx(report), render_pdf(report), report_chart(report)
 
 
 def _message(update: Update) -> Message:
@@ -165,7 +156,7 @@ async def chart(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     as_of = clock.today_in(actor.timezone)
     await _uploading(update, context, ChatAction.UPLOAD_PHOTO)
     progress = await _build_report(context, actor, as_of)
-    png = await asyncio.to_thread(_chart, progress)
+    png = await asyncio.to_thread(report_chart, progress)
     await _message(update).reply_photo(
         png,
         caption=chart_caption(as_of, progress.party),

@@ -8,10 +8,20 @@ import sys
 import warnings
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from core.chart import MAX_PARTIES, WIDTH_PX, drawable_label, status_chart
+from core.chart import (
+    MAX_PARTIES,
+    NAME_CHARS,
+    WIDTH_PX,
+    chart_figure,
+    drawable_label,
+    party_labels,
+    status_chart,
+    title_lines,
+)
 
 AS_OF = date(2023, 2, 13)
 NON_LATIN = {
@@ -34,8 +44,34 @@ def png_size(png: bytes) -> tuple[int, int]:
     return width, height
 
 
+def totals_of(by_party: dict[str, dict[str, int]]) -> dict[str, int]:
+    """The steps per status when every step has one owner: the bars' sums."""
+    totals: dict[str, int] = {}
+    for counts in by_party.values():
+        for status, count in counts.items():
+            totals[status] = totals.get(status, 0) + count
+    return totals
+
+
 def chart(by_party: dict[str, dict[str, int]], overdue: dict[str, int] | None = None) -> bytes:
-    return status_chart(by_party=by_party, overdue_by_party=overdue or {}, title="32nd SOM", as_of=AS_OF)
+    return status_chart(
+        by_party=by_party,
+        overdue_by_party=overdue or {},
+        totals=totals_of(by_party),
+        overdue=sum((overdue or {}).values()),
+        title="32nd SOM",
+        as_of=AS_OF,
+    )
+
+
+def figure_texts(**kwargs: Any) -> tuple[list[str], str, str, list[str]]:
+    """The legend's entries, the footer (axis label), the title and the party labels drawn."""
+    figure = chart_figure(**{"title": "32nd SOM", "as_of": AS_OF, **kwargs})
+    legend = figure.legends[0]
+    axes = figure.axes[0]
+    title = figure._suptitle.get_text() if figure._suptitle else ""  # type: ignore[attr-defined]
+    labels = [t.get_text() for t in axes.get_yticklabels()]
+    return [t.get_text() for t in legend.get_texts()], axes.get_xlabel(), title, labels
 
 
 def missing_glyph_warnings(caught: list[warnings.WarningMessage]) -> list[str]:
@@ -86,9 +122,62 @@ def test_characters_no_font_has_become_question_marks_without_warnings() -> None
 
 
 def test_long_names_are_shortened_and_dollar_signs_are_not_maths() -> None:
-    assert drawable_label("Permanent International Secretariat of the BSEC") == "Permanent International…"
+    assert drawable_label("Permanent International Secretariat", 24) == "Permanent International…"
     png = chart({"Fund $5 $bn": {"open": 1}, "A" * 200: {"done": 2}})
     assert png_size(png)[0] == WIDTH_PX
+
+
+def test_the_legend_and_footer_count_steps_not_owners_bars() -> None:
+    # one step in progress owned by three parties, one open step owned by one, the first overdue
+    by_party = {
+        "Chairmanship (Türkiye)": {"in_progress": 1, "open": 1},
+        "Reference Group Chair — Sweden": {"in_progress": 1},
+        "Reference Group Chair — Pakistan": {"in_progress": 1},
+    }
+    legend, footer, _title, _labels = figure_texts(
+        by_party=by_party,
+        overdue_by_party=dict.fromkeys(by_party, 1),
+        totals={"open": 1, "in_progress": 1, "blocked": 0, "done": 0, "dropped": 0},
+        overdue=1,
+    )
+    assert "In progress 1" in legend and "Open 1" in legend and "Done 0" in legend
+    assert footer.startswith("2 steps · 1 overdue\n")
+    assert "a shared step counts for each owner" in footer
+
+
+def test_similar_long_names_keep_their_distinguishing_ends() -> None:
+    names = ["Reference Group Chair — Sweden", "Reference Group Chair — Pakistan"]
+    assert party_labels(names, 24) == ["Reference Grou… — Sweden", "Reference Gr… — Pakistan"]
+    # at the chart's own width the whole of the demo's names fit
+    assert party_labels(names) == ["Reference Group Chair — Sweden", "Reference Group Ch… — Pakistan"]
+    alike = [f"Working Group on Transport and Infrastructure {x}" for x in "AB"]
+    alike += ["Permanent Secretariat of the Organisation", "Permanent  Secretariat of the Organisation"]
+    labels = party_labels(alike)
+    assert len(set(labels)) == len(labels) and all(len(label) <= NAME_CHARS for label in labels)
+    assert labels[0].endswith(" A") and labels[1].endswith(" B")
+    _legend, _footer, _title, drawn = figure_texts(
+        by_party={name: {"open": 1} for name in names},
+        overdue_by_party={},
+        totals={"open": 2},
+        overdue=0,
+    )
+    assert sorted(drawn) == sorted(party_labels(names))
+
+
+def test_a_long_title_takes_two_lines_instead_of_losing_its_end() -> None:
+    title = "Progress on the next steps of the 32nd Senior Officials Meeting → 33rd Senior Officials Meeting"
+    assert title_lines(title, lambda line: len(line) <= 64) == [
+        "Progress on the next steps of the 32nd Senior Officials Meeting",
+        "→ 33rd Senior Officials Meeting",
+    ]
+    _legend, _footer, drawn, _labels = figure_texts(
+        by_party={"Sweden": {"open": 1}}, overdue_by_party={}, totals={"open": 1}, overdue=0, title=title
+    )
+    assert drawn.split("\n")[1:] == ["→ 33rd Senior Officials Meeting", "Status as of 13 Feb 2023"]
+    assert "…" not in drawn
+    words = "word " * 40
+    first, second = title_lines(words, lambda line: len(line) <= 30)
+    assert len(first) <= 30 and len(second) <= 30 and second.endswith("…")
 
 
 def test_no_items_gives_a_no_items_image() -> None:
@@ -121,8 +210,8 @@ def test_importing_the_chart_loads_no_matplotlib_and_rendering_no_pyplot() -> No
         "from datetime import date\n"
         "import core.chart\n"
         "assert 'matplotlib' not in sys.modules, 'imported at start'\n"
-        "core.chart.status_chart(by_party={'A': {'open': 1}}, overdue_by_party={}, title='t',"
-        " as_of=date(2023, 1, 1))\n"
+        "core.chart.status_chart(by_party={'A': {'open': 1}}, overdue_by_party={}, totals={'open': 1},"
+        " overdue=0, title='t', as_of=date(2023, 1, 1))\n"
         "assert 'matplotlib.pyplot' not in sys.modules, 'pyplot used'\n"
     )
     root = Path(__file__).resolve().parents[2]

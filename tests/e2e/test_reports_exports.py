@@ -278,13 +278,13 @@ async def test_chart_is_a_phone_sized_png(world: BotWorld) -> None:
 async def test_another_chat_is_answered_while_a_chart_renders(
     world: BotWorld, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real_chart = reports.status_chart
+    real_chart = reports.report_chart
 
-    def slow_chart(**kwargs: Any) -> bytes:
+    def slow_chart(report: Any) -> bytes:
         time.sleep(2.0)  # as a chart of many parties on a slow machine
-        return real_chart(**kwargs)
+        return real_chart(report)
 
-    monkeypatch.setattr(reports, "status_chart", slow_chart)
+    monkeypatch.setattr(reports, "report_chart", slow_chart)
     tarik = await person(world, "tarik")
     await world.client.skip()
     # the emulator, the bot and this test share one event loop: a chart drawn on it would stall
