@@ -97,6 +97,9 @@ def build_progress_report(
     where = _item_filter(party_id, chair, meeting_id, cutoff)
     items = list(session.exec(select(Item).where(*where).order_by(col(Item.id))).all())
     owners, events = _owners_and_history(session, select(Item.id).where(*where), cutoff)
+    # whose change an event is: its author's party (a member may have left it since: the party
+    # they are in now is the best the database knows)
+    party_of_member = dict(session.exec(select(Member.id, Member.party_id)).all())
 
     sources = [meetings[m] for m in {i.meeting_id for i in items} if m is not None]
     since, since_label = _period_start(session, sources, items, party_id, cutoff, timezone)
@@ -105,8 +108,8 @@ def build_progress_report(
         return at.astimezone(zone).date() if at is not None else None
 
     rows_by_meeting: dict[int | None, list[ReportRow]] = defaultdict(list)
-    party_last: dict[str, datetime] = {}
-    changed_parties: set[str] = set()
+    party_last: dict[str, datetime] = {}  # a party's latest status change or note on its steps
+    changed_parties: set[str] = set()  # parties that made one in the period
     changes: list[Change] = []
     for item in items:
         assert item.id is not None
@@ -127,12 +130,18 @@ def build_progress_report(
             latest_note_on=local(state.latest_note_at),
         )
         rows_by_meeting[item.meeting_id].append(row)
-        in_period = [e for e in events[item.id] if e.kind in CHANGE_KINDS and e.at >= since]
-        for owner in item_owners:
-            if state.last_update is not None:
-                party_last[owner.name] = max(party_last.get(owner.name, state.last_update), state.last_update)
-            if in_period:
-                changed_parties.add(owner.name)
+        updates = [e for e in events[item.id] if e.kind in CHANGE_KINDS]
+        in_period = [e for e in updates if e.at >= since]
+        # an owner has updated a step when one of its own members did: a co-owner's or the
+        # secretariat's change on a shared step is not theirs
+        owner_names = {p.id: p.name for p in item_owners}
+        for event in updates:
+            by = owner_names.get(party_of_member.get(event.actor_member_id))
+            if by is None:
+                continue
+            party_last[by] = max(party_last.get(by, event.at), event.at)
+            if event.at >= since:
+                changed_parties.add(by)
         changes.extend(_change(row, event, zone) for event in in_period)
 
     sections = _sections(rows_by_meeting, meetings)

@@ -67,12 +67,13 @@ class Change:
 
 @dataclass(frozen=True)
 class QuietParty:
-    """An owner with steps still open as of the date and no status change or note on any of its
-    steps since the period start."""
+    """An owner with steps still open as of the date that has made no status change or note on
+    any of its steps since the period start: changes count for the party of the person who made
+    them, so a co-owner's or the secretariat's change on a shared step is not this party's."""
 
     name: str
     open_items: int
-    last_update: date | None  # the latest change on any of its steps, as of the date
+    last_update: date | None  # its own latest status change or note on its steps, as of the date
 
 
 @dataclass(frozen=True)

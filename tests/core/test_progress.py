@@ -118,7 +118,23 @@ def test_quiet_owners_have_open_steps_and_no_change_in_the_period(history: Histo
     assert quiet == {
         "Magyarország": (1, date(2023, 1, 20)),
         "Türkiye": (1, date(2023, 2, 1)),
-        "Україна": (1, date(2022, 12, 1)),
+        "Україна": (1, None),  # its step was only ever created: it has never updated it
+    }
+
+
+def test_a_change_counts_for_the_party_of_the_person_who_made_it(history: History) -> None:
+    # on 5 March the secretariat's Ada blocked §13.3, which Україна and Türkiye own together:
+    # neither of them has updated anything since the follow-up of 15 February
+    with history.db.session() as session:
+        report = build_progress_report(
+            session=session, actor=None, as_of=date(2023, 4, 3), timezone=TZ, prepared_by="Ada"
+        )
+    assert [(c.ref, c.actor_name) for c in report.changes][-1] == ("§13.3", "Ada")
+    quiet = {q.name: (q.open_items, q.last_update) for q in report.quiet}
+    assert quiet == {
+        "Magyarország": (1, date(2023, 1, 20)),
+        "Türkiye": (1, date(2023, 2, 1)),
+        "Україна": (1, None),
     }
 
 

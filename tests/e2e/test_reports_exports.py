@@ -26,8 +26,10 @@ from bot.demo import PERSONAS, _prepare
 from bot.emulator.client import Sent
 from bot.handlers import reports
 from core import clock
+from core.chart import chart_figure
 from core.config import load_settings
-from core.seed import NEXT_STEPS
+from core.progress import build_progress_report
+from core.seed import DEMO_NOW, NEXT_STEPS
 from storage.db import Database
 from tests.e2e.harness import BotWorld, assert_clean, bot_world
 
@@ -96,6 +98,7 @@ async def test_report_sends_summary_word_pdf_and_chart(world: BotWorld) -> None:
     assert summary.text.startswith("Progress on the next steps of the 32nd Senior Officials Meeting")
     assert "Status as of 13 Feb 2023" in summary.text
     assert "5 steps: 1 open, 2 in progress, 1 blocked, 1 done. 20% done, 0 overdue." in summary.text
+    assert summary.text.endswith("\nNot updated since 1 Dec 2022: Reference Group Chair — Pakistan")
     assert summary.entities and summary.entities[0]["type"] == "bold"  # the title
 
     assert docx.document is not None and docx.document["file_name"] == f"nextsteps-progress-{TODAY}.docx"
@@ -120,6 +123,32 @@ async def test_report_sends_summary_word_pdf_and_chart(world: BotWorld) -> None:
     assert chart.photo is not None and chart.photo["width"] >= 1000
     assert (await world.client.download(chart)).startswith(PNG)
     assert "as of 13 Feb 2023" in chart.text
+
+
+def test_the_demos_report_and_chart_agree_and_name_the_party_that_did_nothing(tmp_path: Path) -> None:
+    """Step #5 belongs to the Chairmanship, Sweden and Pakistan; only Sweden's Sven updated it."""
+    db = Database(seed_demo(tmp_path))
+    with db.session() as session:
+        report = build_progress_report(
+            session=session, actor=None, as_of=DEMO_NOW.date(), timezone="UTC", prepared_by="Ada"
+        )
+    db.dispose()
+    assert [q.name for q in report.quiet] == ["Reference Group Chair — Pakistan"]
+    pakistan = report.quiet[0]
+    assert (pakistan.open_items, pakistan.last_update) == (1, None)
+    # the chart counts #5 in three bars, but its legend and footer count steps, as the report
+    assert sum(sum(c.values()) for c in report.by_party.values()) == 7
+    figure = chart_figure(
+        by_party=report.by_party,
+        overdue_by_party=report.overdue_by_party,
+        totals=report.counts,
+        overdue=report.overdue,
+        title=report.title,
+        as_of=report.as_of,
+    )
+    legend = [t.get_text() for t in figure.legends[0].get_texts()]
+    assert legend == ["Done 1", "In progress 2", "Open 1", "Blocked 1", "Dropped 0"]
+    assert figure.axes[0].get_xlabel().startswith("5 steps\n")
 
 
 async def test_report_as_of_a_past_date_shows_that_days_statuses(world: BotWorld) -> None:
