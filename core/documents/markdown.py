@@ -52,10 +52,10 @@ def render_summary(report: ProgressReport) -> str:
         body += f"\n… and {len(overdue) - shown} more in the report"
     if report.quiet:
         names = ", ".join(q.name for q in report.quiet)
-        quiet = f"\nNot updated since {fmt_date(report.since_on)}: {names}"
-        room = SUMMARY_LIMIT - len(body)
+        quiet = f"Not updated since {fmt_date(report.since_on)}: {names}"
+        room = SUMMARY_LIMIT - len(body) - 1  # the line break before it
         if room > 40:
-            body += _shorten(quiet, room) if len(quiet) > room else quiet
+            body += "\n" + _shorten(quiet, room)
     return _shorten_lines(body, SUMMARY_LIMIT)
 
 

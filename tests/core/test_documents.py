@@ -17,7 +17,8 @@ from pypdf import PdfReader
 from core.documents import render_docx, render_pdf, render_summary
 from core.documents.markdown import SUMMARY_LIMIT
 from core.progress import ProgressReport, build_progress_report
-from core.progress.text import COLUMNS, summary_line
+from core.progress.model import QuietParty
+from core.progress.text import COLUMNS, fmt_date, summary_line
 from storage.db import Database
 from tests.core.progress_data import STEPS, TZ, History, build_history
 
@@ -113,6 +114,23 @@ def test_summary_of_a_long_report_stays_under_the_limit(history: History) -> Non
     summary = render_summary(many)
     assert len(summary) <= SUMMARY_LIMIT
     assert "more in the report" in summary
+
+
+def test_summary_keeps_the_quiet_parties_on_their_own_line_when_both_are_long(history: History) -> None:
+    report = report_of(history, date(2023, 12, 1))
+    section = report.sections[0]
+    quiet = tuple(
+        QuietParty(name=f"Reference Group Chair — Country {n}", open_items=1, last_update=None)
+        for n in range(40)
+    )
+    many = replace(report, sections=(replace(section, rows=section.rows * 200),), quiet=quiet)
+    summary = render_summary(many)
+    assert len(summary) <= SUMMARY_LIMIT
+    lines = summary.split("\n")
+    more = next(line for line in lines if "more in the report" in line)
+    assert more.startswith("… and ") and more.endswith(" more in the report")
+    assert lines[-1].startswith(f"Not updated since {fmt_date(report.since_on)}: Reference Group Chair")
+    assert lines[-1].endswith("…")
 
 
 def test_docx_cells_keep_markup_characters_and_line_breaks(history: History) -> None:
