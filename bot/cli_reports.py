@@ -53,6 +53,9 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 
 def _as_of(text: str | None, today: date) -> date:
+    """``--as-of``: a day from ``EARLIEST_AS_OF`` (as the bot's /report) up to today."""
+    from core.progress import EARLIEST_AS_OF
+
     if text is None:
         return today
     try:
@@ -61,6 +64,10 @@ def _as_of(text: str | None, today: date) -> date:
         raise ConfigError(f"report: --as-of {text!r} is not a date like 2023-03-01") from None
     if day > today:
         raise ConfigError(f"report: --as-of {text} is after today ({today})")
+    if day < EARLIEST_AS_OF:
+        raise ConfigError(
+            f"report: --as-of {text} is before {EARLIEST_AS_OF}: nothing is recorded that early"
+        )
     return day
 
 

@@ -212,7 +212,7 @@ COMMANDS: list[tuple[str, str, frozenset[Role]]] = [
     ("meeting", "The next meeting and countdown", frozenset(Role)),
     ("parties", "Who owns what", frozenset(Role)),
     ("report", "Progress report (Word, PDF, chart): /report [YYYY-MM-DD]", _REPORT_ROLES),
-    ("chart", "Status chart per party", _REPORT_ROLES),
+    ("chart", "Status chart per party: /chart [YYYY-MM-DD]", _REPORT_ROLES),
     ("export", "Items as a file: /export csv|xlsx|ics", _REPORT_ROLES),
     ("calendar", "Your deadlines for your calendar (.ics)", frozenset(Role)),
     ("add", "Add an item: text | owner: P | due: phrase", frozenset({Role.SECRETARIAT})),

@@ -23,6 +23,9 @@ EXPORT_USAGE = "Use /export csv, /export xlsx or /export ics — or choose:"
 REPORT_USAGE = (
     "Use /report for today, or /report YYYY-MM-DD for the status as of that day, e.g. /report 2023-03-01."
 )
+CHART_USAGE = (
+    "Use /chart for today, or /chart YYYY-MM-DD for the status as of that day, e.g. /chart 2023-03-01."
+)
 NOT_FOR_OBSERVERS = (
     "The progress report, the chart and the exports are for the secretariat and the chairs. "
     "Ask the secretariat if you need them."

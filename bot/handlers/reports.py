@@ -23,6 +23,7 @@ from telegram.ext import ContextTypes
 from bot.context import app_context
 from bot.handlers.common import friendly_errors, require_actor
 from bot.render_reports import (
+    CHART_USAGE,
     CHAT_EXPORTS,
     DOCX_CAPTION,
     EXPORT_CALLBACK_PREFIX,
@@ -49,11 +50,10 @@ from core.export_files import (
     render_export,
 )
 from core.permissions import Actor
-from core.progress import ProgressReport, build_progress_report
+from core.progress import EARLIEST_AS_OF, ProgressReport, build_progress_report
 from storage.models import Role
 
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-EARLIEST_REPORT = date(2000, 1, 1)
 
 
 def _check_reports_allowed(actor: Actor, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -61,20 +61,21 @@ def _check_reports_allowed(actor: Actor, context: ContextTypes.DEFAULT_TYPE) -> 
         raise PermissionDenied(NOT_FOR_OBSERVERS)
 
 
-def parse_as_of(args: list[str], today: date) -> date:
-    """The report's date: today, or the one day given as YYYY-MM-DD (not in the future)."""
+def parse_as_of(args: list[str], today: date, usage: str = REPORT_USAGE) -> date:
+    """The report's (or chart's) date: today, or the one day given as YYYY-MM-DD (not in the
+    future, not before ``EARLIEST_AS_OF``); BadInput with ``usage`` otherwise."""
     if not args:
         return today
     if len(args) > 1 or not _ISO_DATE.fullmatch(args[0]):
-        raise BadInput(REPORT_USAGE)
+        raise BadInput(usage)
     try:
         day = date.fromisoformat(args[0])
     except ValueError:
-        raise BadInput(f"{args[0]} is not a date. {REPORT_USAGE}") from None
+        raise BadInput(f"{args[0]} is not a date. {usage}") from None
     if day > today:
         raise BadInput(f"{args[0]} is still to come: a report shows what happened up to a day.")
-    if day < EARLIEST_REPORT:
-        raise BadInput(f"{args[0]} is before anything NextSteps could know. {REPORT_USAGE}")
+    if day < EARLIEST_AS_OF:
+        raise BadInput(f"{args[0]} is before anything NextSteps could know. {usage}")
     return day
 
 
@@ -148,12 +149,12 @@ async def report(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 @friendly_errors
 async def chart(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """/chart: the status chart as of today."""
+    """/chart [YYYY-MM-DD]: the status chart as of today or that day (as /report)."""
     actor = await require_actor(update, context)
     if actor is None:
         return
     _check_reports_allowed(actor, context)
-    as_of = clock.today_in(actor.timezone)
+    as_of = parse_as_of(context.args or [], clock.today_in(actor.timezone), CHART_USAGE)
     await _uploading(update, context, ChatAction.UPLOAD_PHOTO)
     progress = await _build_report(context, actor, as_of)
     png = await asyncio.to_thread(report_chart, progress)

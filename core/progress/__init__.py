@@ -3,6 +3,7 @@ in the period, and who has been quiet (``build_progress_report``); ``core.docume
 
 from core.progress.build import build_progress_report, find_source_meeting
 from core.progress.model import (
+    EARLIEST_AS_OF,
     STATUS_ORDER,
     STATUS_WORD,
     Change,
@@ -13,6 +14,7 @@ from core.progress.model import (
 )
 
 __all__ = [
+    "EARLIEST_AS_OF",
     "STATUS_ORDER",
     "STATUS_WORD",
     "Change",

@@ -16,6 +16,9 @@ STATUS_ORDER: tuple[Status, ...] = (
     Status.DONE,
     Status.DROPPED,
 )
+# The earliest day a report may be "as of" (/report, /chart, ``nextsteps report --as-of``): before
+# it, nothing NextSteps tracks can have happened.
+EARLIEST_AS_OF = date(2000, 1, 1)
 # The bot's status words (bot.render.STATUS_WORD), without the emoji that document fonts lack.
 STATUS_WORD: dict[Status, str] = {s: s.value.replace("_", " ") for s in Status}
 

@@ -84,6 +84,8 @@ def test_report_refuses_an_unknown_meeting_and_bad_dates(tmp_path: Path, env: di
     assert bad.returncode == 2 and "--as-of" in bad.stderr
     future = run_cli("report", "--as-of", "2999-01-01", cwd=tmp_path, env=env)
     assert future.returncode == 2 and "after today" in future.stderr
+    early = run_cli("report", "--as-of", "1900-01-01", cwd=tmp_path, env=env)
+    assert early.returncode == 2 and "before 2000-01-01" in early.stderr  # as the bot's /report
     binary = run_cli("report", "--format", "docx", "--out", "-", cwd=tmp_path, env=env)
     assert binary.returncode == 2 and "--out FILE" in binary.stderr
     assert list(tmp_path.glob("nextsteps-*")) == []  # nothing written

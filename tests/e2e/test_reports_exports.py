@@ -173,6 +173,9 @@ async def test_report_as_of_a_past_date_shows_that_days_statuses(world: BotWorld
         ("/report yesterday", "/report YYYY-MM-DD"),
         ("/report 2023-02-14", "still to come"),
         ("/report 1999-12-31", "before anything NextSteps could know"),
+        ("/chart yesterday", "/chart YYYY-MM-DD"),
+        ("/chart 2023-02-14", "still to come"),
+        ("/chart 1999-12-31", "before anything NextSteps could know"),
     ],
 )
 async def test_a_bad_date_gets_a_reply_and_no_files(world: BotWorld, typed: str, expected: str) -> None:
@@ -302,6 +305,25 @@ async def test_chart_is_a_phone_sized_png(world: BotWorld) -> None:
     (chart,) = await ask_files(world, world.admin, "/chart", 1)
     assert chart.photo is not None and chart.photo["width"] >= 1000
     assert (await world.client.download(chart)).startswith(PNG)
+
+
+async def test_chart_as_of_a_past_date_is_that_days_chart(
+    world: BotWorld, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    drawn: list[Any] = []
+    real_chart = reports.report_chart
+
+    def spy(report: Any) -> bytes:
+        drawn.append(report)
+        return real_chart(report)
+
+    monkeypatch.setattr(reports, "report_chart", spy)
+    (chart,) = await ask_files(world, world.admin, "/chart 2023-01-01", 1)
+    assert chart.photo is not None and "as of 1 Jan 2023" in chart.text
+    (report,) = drawn
+    assert report.as_of == date(2023, 1, 1)
+    # by then only #2 had moved (in progress on 12 Dec); #1 was done on 9 Jan
+    assert report.counts == {"open": 4, "in_progress": 1, "blocked": 0, "done": 0, "dropped": 0}
 
 
 async def test_another_chat_is_answered_while_a_chart_renders(
