@@ -8,6 +8,7 @@ is being written.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -38,6 +39,31 @@ MIME_TYPES = {
 FILE_KIND = {"csv": "items", "xlsx": "items", "json": "items", "ics": "deadlines"}
 PARTY_SLUG_CHARS = 32
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
+
+
+def _table(pairs: str) -> dict[int, str]:
+    """ "а a б b …": each lower-case letter and its Latin spelling (an empty one: "ь -")."""
+    words = pairs.split()
+    return {ord(letter): latin.strip("-") for letter, latin in zip(words[::2], words[1::2], strict=True)}
+
+
+# Lower-case letters of the scripts of the region's party names, spelt in Latin letters, one
+# letter at a time: Cyrillic (Ukrainian national system, with the Russian, Belarusian, Serbian,
+# Macedonian letters), Greek (ELOT 743, simplified), Georgian (national system), Armenian; and
+# the Latin letters NFKD does not take apart (Turkish dotless ı, ø, ł, …). Enough for a file name
+# that says whose it is; another script falls back to "party-" and a short hash of the name.
+_TRANSLITERATION = _table(
+    "а a б b в v г h ґ g д d е e є ie ж zh з z и y і i ї i й i к k л l м m н n о o п p р r "
+    "с s т t у u ф f х kh ц ts ч ch ш sh щ shch ь - ю iu я ia ы y э e ё e ъ - ў u "
+    "ђ dj ј j љ lj њ nj ћ c џ dz ѓ gj ќ kj ѕ dz "
+    "α a β v γ g δ d ε e ζ z η i θ th ι i κ k λ l μ m ν n ξ x ο o π p ρ r σ s ς s τ t υ y "
+    "φ f χ ch ψ ps ω o "
+    "ა a ბ b გ g დ d ე e ვ v ზ z თ t ი i კ k ლ l მ m ნ n ო o პ p ჟ zh რ r ს s ტ t უ u ფ p "
+    "ქ k ღ gh ყ q შ sh ჩ ch ც ts ძ dz წ ts ჭ ch ხ kh ჯ j ჰ h "
+    "ա a բ b գ g դ d ե e զ z է e ը y թ t ժ zh ի i լ l խ kh ծ ts կ k հ h ձ dz ղ gh ճ ch մ m "
+    "յ y ն n շ sh ո o չ ch պ p ջ j ռ r ս s վ v տ t ր r ց ts ւ v փ p ք k օ o ֆ f և ev "
+    "ı i ø o æ ae œ oe đ d ł l þ th ð d ħ h"
+)
 
 
 @dataclass(frozen=True)
@@ -82,18 +108,25 @@ def export_title(party: str | None) -> str:
 
 def slug(text: str, limit: int = PARTY_SLUG_CHARS) -> str:
     """``text`` as a file-name part: ASCII letters and digits joined by "-" ("Türkiye" ->
-    "turkiye"); "" when nothing is left (a name in another script)."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    "turkiye", "Україна" -> "ukraina", "Ελλάδα" -> "ellada"); "" when nothing is left."""
+    # decomposed first, so accented letters of any script lose their accents ("ά" -> "α")
+    decomposed = unicodedata.normalize("NFKD", text.casefold()).translate(_TRANSLITERATION)
+    ascii_text = decomposed.encode("ascii", "ignore").decode()
     return _NOT_SLUG.sub("-", ascii_text).strip("-")[:limit].strip("-")
+
+
+def party_slug(party: str) -> str:
+    """A party's name in a file name: its slug, or "party-" and a short hash of the name when
+    its script has no Latin spelling here (never nothing: the file would look like everyone's)."""
+    return slug(party) or f"party-{hashlib.sha256(party.encode()).hexdigest()[:8]}"
 
 
 def file_name(kind: str, day: date, ext: str, *, party: str | None = None) -> str:
     """ "nextsteps-progress-2023-02-13.docx", with the party when the file holds one party's items:
     "nextsteps-items-sweden-2023-02-13.csv"."""
     parts = ["nextsteps", kind]
-    party_part = slug(party) if party else ""
-    if party_part:
-        parts.append(party_part)
+    if party is not None and party.strip():
+        parts.append(party_slug(party))
     return f"{'-'.join(parts)}-{day.isoformat()}.{ext}"
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
@@ -24,8 +25,24 @@ def test_file_names_say_what_when_and_whose() -> None:
         file_name("items", date(2023, 2, 13), "csv", party="Türkiye")
         == "nextsteps-items-turkiye-2023-02-13.csv"
     )
-    # a name with no Latin letters is left out rather than turned into "----"
-    assert file_name("items", date(2023, 2, 13), "csv", party="Україна") == "nextsteps-items-2023-02-13.csv"
+    # a name in another script is spelt in Latin letters, so a chair's file never takes the
+    # name of the secretariat's (everyone's) file
+    everyone = file_name("items", date(2023, 2, 13), "csv")
+    assert (
+        file_name("items", date(2023, 2, 13), "csv", party="Україна")
+        == "nextsteps-items-ukraina-2023-02-13.csv"
+    )
+    names = {
+        name: file_name("progress", date(2023, 2, 13), "pdf", party=name)
+        for name in ("Україна", "Ελλάδα", "საქართველო", "Հայաստան", "Србија", "Kırgızistan", "中国", "日本")
+    }
+    assert names["Ελλάδα"] == "nextsteps-progress-ellada-2023-02-13.pdf"
+    assert names["საქართველო"] == "nextsteps-progress-sakartvelo-2023-02-13.pdf"
+    assert names["Հայաստան"] == "nextsteps-progress-hayastan-2023-02-13.pdf"
+    assert names["Kırgızistan"] == "nextsteps-progress-kirgizistan-2023-02-13.pdf"
+    # a script with no Latin spelling here: "party-" and a short hash, one per name
+    assert re.fullmatch(r"nextsteps-progress-party-[0-9a-f]{8}-2023-02-13\.pdf", names["中国"])
+    assert len(set(names.values())) == len(names) and everyone not in names.values()
 
 
 def test_slug_is_short_and_safe() -> None:
