@@ -44,6 +44,9 @@ from storage.models import Followup, FollowupKind, Member, Role
 
 log = logging.getLogger(__name__)
 CLAIM_BATCH = 100
+# Fresh follow-ups claimed at a time (a third of a second at the flood limit): a leader that dies
+# strands no more than these until their leases end; the next leader sends the rest at once.
+SEND_BATCH = 10
 REPLAN_EVERY = timedelta(hours=6)
 HOUSEKEEPING_EVERY = timedelta(minutes=1)
 RENEW_LEASES_EVERY = timedelta(seconds=15)  # well inside the leases (schedule.LEASE, broadcasts.LEASE)
@@ -174,6 +177,7 @@ async def tick(context: ContextTypes.DEFAULT_TYPE) -> None:
                     now=clock.now(),
                     grace_hours=ctx.settings.followups.grace_hours,
                     limit=CLAIM_BATCH,
+                    send_limit=SEND_BATCH,
                 )
             )
         except Exception:
@@ -188,7 +192,7 @@ async def tick(context: ContextTypes.DEFAULT_TYPE) -> None:
                 await _guarded(ctx, [row], deliver(context, row))
         finally:
             ctx.runtime.followups_in_flight.difference_update(row.id for row in rows if row.id is not None)
-        if len(rows) < CLAIM_BATCH:
+        if not claimed.more:
             return
 
 

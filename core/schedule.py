@@ -524,10 +524,17 @@ def release_expired(*, session: Session, now: datetime, in_flight: Collection[in
 class Claimed:
     send: list[Followup] = field(default_factory=list)
     folded: dict[int, list[Followup]] = field(default_factory=dict)  # chat -> rows
+    more: bool = False  # due rows may be left: claim again
 
 
-def claim_due(*, session: Session, now: datetime, grace_hours: int, limit: int = 100) -> Claimed:
-    """Take due rows: fresh ones become 'sending'; ones older than the grace are folded."""
+def claim_due(
+    *, session: Session, now: datetime, grace_hours: int, limit: int = 100, send_limit: int | None = None
+) -> Claimed:
+    """Take due rows: fresh ones become 'sending'; ones older than the grace are folded.
+
+    Of the first ``limit`` due rows, every stale one is folded (a chat's rows in one summary),
+    but at most ``send_limit`` fresh ones are taken: what a sender that dies holds waits for its
+    lease to end, while the rest stays 'planned' for whoever sends next."""
     rows = session.exec(
         select(Followup)
         .where(
@@ -539,10 +546,13 @@ def claim_due(*, session: Session, now: datetime, grace_hours: int, limit: int =
         .limit(limit)
         .with_for_update(skip_locked=True)  # PostgreSQL: rows another claimer holds are skipped
     ).all()
-    claimed = Claimed()
+    claimed = Claimed(more=len(rows) == limit)
     stale_before = now - timedelta(hours=grace_hours)
     for row in rows:
         target = FollowupState.FOLDED if row.due_at < stale_before else FollowupState.SENDING
+        if target is FollowupState.SENDING and send_limit is not None and len(claimed.send) >= send_limit:
+            claimed.more = True  # rows are in due order: only fresh ones follow
+            break
         won = session.execute(
             update(Followup)
             .where(col(Followup.id) == row.id, col(Followup.state) == FollowupState.PLANNED)

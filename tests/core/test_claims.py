@@ -117,3 +117,33 @@ def test_renewed_leases_are_not_released(database: Database) -> None:
     with database.session() as session:
         sending = session.exec(select(Followup.id).where(col(Followup.state) == FollowupState.SENDING)).all()
     assert sorted(sending) == sorted(kept)
+
+
+def test_a_claim_takes_few_fresh_followups_and_folds_every_stale_one(database: Database) -> None:
+    """A sender holds at most ``send_limit`` fresh rows (what a dead leader strands until the
+    leases end); the rows past the grace in the same read are all folded, whatever their number."""
+    with database.session() as session:
+        session.add_all(
+            Followup(
+                key=f"deadline:{n}:0:2026-05-04",
+                kind=FollowupKind.DEADLINE,
+                chat_id=1000 + n % 5,
+                due_at=NOW - timedelta(hours=30 if n < 20 else 1, minutes=n),
+            )
+            for n in range(50)
+        )
+    with database.session() as session:
+        first = schedule.claim_due(session=session, now=NOW, grace_hours=24, limit=100, send_limit=10)
+    assert sum(len(rows) for rows in first.folded.values()) == 20 and len(first.folded) == 5
+    assert len(first.send) == 10 and first.more
+    taken = [row.id for row in first.send]
+    while True:
+        with database.session() as session:
+            claimed = schedule.claim_due(session=session, now=NOW, grace_hours=24, limit=100, send_limit=10)
+        assert not claimed.folded and len(claimed.send) <= 10
+        taken += [row.id for row in claimed.send]
+        if not claimed.more:
+            break
+    assert len(taken) == len(set(taken)) == 30
+    with database.session() as session:
+        assert not session.exec(select(Followup).where(col(Followup.state) == FollowupState.PLANNED)).all()
