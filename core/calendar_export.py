@@ -3,15 +3,18 @@
 One all-day VEVENT per open item with a resolved deadline (calendars handle VTODO poorly), and
 one for the next meeting. An item's UID is stored with it, so a second import updates the event
 instead of doubling it; its SEQUENCE rises whenever the text or the resolved deadline changes
-(``core.items.set_due``, ``core.meetings.reresolve_linked_items``). Written with ``icalendar``'s
-classic ``add`` API, which 6.x and 7.x share.
+(``core.items.set_due``, ``core.meetings.reresolve_linked_items``) and when the item is closed or
+reopened (``core.items.set_status``). An item closed (done or dropped) in the last
+``CANCELLED_FOR_DAYS`` days is still in the file, as a cancelled event: a calendar that imported
+its deadline removes it (an item simply left out would stay in everyone's calendar). Written with
+``icalendar``'s classic ``add`` API, which 6.x and 7.x share.
 """
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from datetime import UTC, date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from icalendar import Calendar, Event
 
@@ -21,6 +24,9 @@ from storage.models import Meeting
 
 PRODID = "-//NextSteps//Next steps of intergovernmental meetings//EN"
 SUMMARY_TEXT_CHARS = 60  # calendars show the start of a title; the full step is in the description
+# how long a closed item's event stays in the file as cancelled (by its last update): long enough
+# for anyone who imports the file now and then; older ones are gone from the file
+CANCELLED_FOR_DAYS = 90
 # a fixed namespace: a meeting's UID is derived from the meeting's row and its creation
 _MEETING_UID_NAMESPACE = uuid.UUID("6f1c2f0e-5b7a-4c39-9a57-2f6e3d1b8c40")
 
@@ -54,6 +60,7 @@ def _all_day(event: Event, day: date) -> None:
 
 
 def _item_event(row: ExportRow, bot_username: str) -> Event:
+    """The item's deadline; cancelled (same UID, the SEQUENCE its closing raised) once closed."""
     assert row.due_date is not None
     url = item_url(bot_username, row.number)
     lines = [
@@ -70,6 +77,8 @@ def _item_event(row: ExportRow, bot_username: str) -> Event:
     event.add("uid", row.ical_uid)
     event.add("sequence", row.ical_sequence)
     event.add("summary", f"#{row.number} {_short(row.text, SUMMARY_TEXT_CHARS)}")
+    # said either way: a calendar that holds the cancelled version takes the reopened one back
+    event.add("status", "CONFIRMED" if row.is_active else "CANCELLED")
     event.add("description", "\n".join(lines))
     event.add("url", url)
     event.add("last-modified", row.last_update.astimezone(UTC))  # always UTC, so no VTIMEZONE
@@ -89,10 +98,19 @@ def _meeting_event(meeting: Meeting) -> Event:
     return event
 
 
+def in_calendar(row: ExportRow, now: datetime) -> bool:
+    """Whether the item has an event in the file: open with a resolved deadline, or closed with
+    one within ``CANCELLED_FOR_DAYS`` (then cancelled)."""
+    if row.due_date is None:
+        return False
+    return row.is_active or row.last_update >= now - timedelta(days=CANCELLED_FOR_DAYS)
+
+
 def to_ics(
     *, rows: Sequence[ExportRow], next_meeting: Meeting | None, bot_username: str, calendar_name: str
 ) -> bytes:
-    """The calendar: the open items with a resolved deadline, and the next meeting if it has a date."""
+    """The calendar: the open items with a resolved deadline, the ones closed lately as cancelled
+    events, and the next meeting if it has a date."""
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
@@ -100,7 +118,7 @@ def to_ics(
     calendar.add("name", calendar_name)  # RFC 7986
     calendar.add("x-wr-calname", calendar_name)  # what Google Calendar and Outlook read
     stamp = clock.now()
-    events = [_item_event(r, bot_username) for r in rows if r.is_active and r.due_date is not None]
+    events = [_item_event(r, bot_username) for r in rows if in_calendar(r, stamp)]
     if next_meeting is not None and next_meeting.held_on is not None:
         events.append(_meeting_event(next_meeting))
     for event in events:

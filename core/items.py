@@ -280,6 +280,9 @@ def set_status(
     card.previous_status = old
     card.item.status = status
     card.item.updated_at = clock.now()
+    if card.follow_ups_affected:
+        # closed: calendars take the export's cancelled event; reopened: the event back
+        card.item.ical_sequence += 1
     _record(session, card.item, actor, "status", old_value=old.value, new_value=status.value, note=note)
     return (_load_history(session, card) if history else card), old is not status
 

@@ -113,7 +113,8 @@ class Item(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column())
     updated_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column())
     # the item's calendar event: a UID that never changes (not the row id, which another
-    # database reuses) and a SEQUENCE raised whenever its text or resolved deadline changes
+    # database reuses) and a SEQUENCE raised whenever its text or resolved deadline changes and
+    # when it is closed or reopened (its export then cancels or restores the event)
     ical_uid: str = Field(default_factory=new_ical_uid, max_length=64, unique=True, index=True)
     ical_sequence: int = 0
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from icalendar import Calendar, Component
@@ -88,11 +88,12 @@ def ics(db: Database, who: Actor | None = None) -> Calendar:
     return Calendar.from_ical(data)
 
 
-def item_events(calendar: Calendar) -> dict[int, Component]:
+def item_events(calendar: Calendar, status: str = "CONFIRMED") -> dict[int, Component]:
+    """Item number -> its event, of the open items (or of the closed ones: "CANCELLED")."""
     events = {}
     for event in calendar.walk("VEVENT"):
         summary = str(event["SUMMARY"])
-        if summary.startswith("#"):
+        if summary.startswith("#") and str(event["STATUS"]) == status:
             events[int(summary[1:].split()[0])] = event
     return events
 
@@ -299,6 +300,37 @@ def test_ics_sequence_rises_after_set_due(db: Database) -> None:
             meeting_margin_days=14,
         )
     assert sequence(item_events(ics(db))[3]) == 1
+
+
+def test_a_closed_item_stays_in_the_calendar_as_cancelled_so_calendars_remove_it(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ada = secretariat(db)
+    before = item_events(ics(db))[3]
+    assert str(before["STATUS"]) == "CONFIRMED"
+    # #1 was closed as the fixture ran: cancelled from the first export on
+    assert sorted(item_events(ics(db), "CANCELLED")) == [1]
+    with db.session() as session:
+        items.set_status(session=session, actor=ada, item_id=3, status=Status.DROPPED)
+    calendar = ics(db)
+    assert 3 not in item_events(calendar)
+    cancelled = item_events(calendar, "CANCELLED")[3]
+    assert str(cancelled["UID"]) == str(before["UID"])
+    assert sequence(cancelled) == sequence(before) + 1  # a new version: importing it removes the event
+    assert cancelled.decoded("DTSTART") == before.decoded("DTSTART")
+    with db.session() as session:  # a note on a closed item is no new version
+        items.add_note(session=session, actor=ada, item_id=3, text="Dropped at the chair's request")
+    assert sequence(item_events(ics(db), "CANCELLED")[3]) == sequence(cancelled)
+    with db.session() as session:  # reopened: the event is back, newer than the cancellation
+        items.set_status(session=session, actor=ada, item_id=3, status=Status.OPEN)
+    reopened = item_events(ics(db))[3]
+    assert str(reopened["STATUS"]) == "CONFIRMED" and sequence(reopened) == sequence(cancelled) + 1
+    assert sum(1 for e in ics(db).walk("VEVENT") if str(e["UID"]) == str(before["UID"])) == 1
+    # long after: a closed item's cancellation has done its work and leaves the file
+    later = clock.now() + timedelta(days=calendar_export.CANCELLED_FOR_DAYS + 1)
+    monkeypatch.setattr(clock, "now", lambda: later)
+    assert item_events(ics(db), "CANCELLED") == {}
+    assert 1 not in item_events(ics(db))
 
 
 def test_moving_the_next_meeting_raises_the_sequence_of_linked_items_only(db: Database) -> None:

@@ -275,11 +275,12 @@ async def test_export_without_a_format_offers_buttons(world: BotWorld) -> None:
     assert answer["show_alert"] and "out of date" in answer["text"]
 
 
-def events_by_number(data: bytes) -> dict[int, Any]:
+def events_by_number(data: bytes, status: str = "CONFIRMED") -> dict[int, Any]:
+    """Item number -> its event, of the open items (or of the closed ones: "CANCELLED")."""
     events = {}
     for event in Calendar.from_ical(data).walk("VEVENT"):
         summary = str(event["SUMMARY"])
-        if summary.startswith("#"):
+        if summary.startswith("#") and str(event["STATUS"]) == status:
             events[int(summary[1:].split()[0])] = event
     return events
 
@@ -288,7 +289,9 @@ async def test_export_ics_has_an_event_per_open_item_and_bumps_sequence_after_du
     (first,) = await ask_files(world, world.admin, "/export ics", 1)
     assert first.document is not None and first.document["file_name"] == f"nextsteps-deadlines-{TODAY}.ics"
     before = events_by_number(await world.client.download(first))
-    assert sorted(before) == [2, 3, 4, 5]  # #1 is done
+    assert sorted(before) == [2, 3, 4, 5]  # #1 is done (9 Jan): its event is cancelled
+    (done,) = events_by_number(await world.client.download(first), "CANCELLED").values()
+    assert str(done["SUMMARY"]).startswith("#1 ") and int(done.decoded("SEQUENCE")) == 1
     assert all(e["DTSTART"].params.get("VALUE") == "DATE" for e in before.values())
 
     reply = await world.client.ask(world.admin, "/due 3 end of March 2023")
