@@ -181,7 +181,9 @@ def party_labels(names: Sequence[str], limit: int = NAME_CHARS) -> list[str]:
     """The axis labels for ``names``: as written when short, else shortened in the middle
     keeping the end ("Reference Gro… — Sweden"); never two the same for different names
     (more of the end is kept, then a number added, until they differ)."""
-    clean = [" ".join(name.split()) for name in names]
+    # as drawn (characters no font has are "?"), so two names only a missing font makes alike
+    # are told apart too
+    clean = [drawable_label(name) for name in names]
     tails = [_name_tail(text, limit) for text in clean]
 
     def label(index: int) -> str:
@@ -208,8 +210,10 @@ def party_labels(names: Sequence[str], limit: int = NAME_CHARS) -> list[str]:
         counted[text] = counted.get(text, 0) + 1
         if counted[text] > 1:
             suffix = f" ({counted[text]})"
-            labels[index] = _shorten_middle(text, limit - len(suffix), tails[index]) + suffix
-    return [drawable_label(text) for text in labels]
+            if len(text) + len(suffix) > limit:
+                text = _shorten_middle(text, limit - len(suffix), tails[index])
+            labels[index] = text + suffix
+    return labels
 
 
 def title_lines(title: str, fits: Callable[[str], bool] | None = None) -> list[str]:

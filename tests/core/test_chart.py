@@ -155,6 +155,8 @@ def test_similar_long_names_keep_their_distinguishing_ends() -> None:
     labels = party_labels(alike)
     assert len(set(labels)) == len(labels) and all(len(label) <= NAME_CHARS for label in labels)
     assert labels[0].endswith(" A") and labels[1].endswith(" B")
+    if drawable_label("中国") != "中国":  # no CJK font: both are "??" as drawn, still two labels
+        assert party_labels(["中国", "日本"]) == ["??", "?? (2)"]
     _legend, _footer, _title, drawn = figure_texts(
         by_party={name: {"open": 1} for name in names},
         overdue_by_party={},
