@@ -64,11 +64,19 @@ async def webhook_world(
 
 
 async def start_instance(
-    emu: Emulator, tmp_path: Path, db_url: str, port: int, *, admins: list[int], name: str
+    emu: Emulator,
+    tmp_path: Path,
+    db_url: str,
+    port: int,
+    *,
+    admins: list[int],
+    name: str,
+    env: dict[str, str] | None = None,
 ) -> asyncio.subprocess.Process:
-    """A real `nextsteps run` in webhook mode (its output in tmp_path/<name>.log)."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("NEXTSTEPS_")}
-    env.update(
+    """A real `nextsteps run` in webhook mode (its output in tmp_path/<name>.log); ``env`` adds
+    settings (NEXTSTEPS_… variables)."""
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("NEXTSTEPS_")}
+    environment.update(
         {
             "NEXTSTEPS_TELEGRAM__TOKEN": emu.token,
             "NEXTSTEPS_TELEGRAM__API_BASE_URL": emu.base_url,
@@ -77,11 +85,12 @@ async def start_instance(
             "NEXTSTEPS_SECRETARIAT__ADMINS": str(admins),
             "NEXTSTEPS_WEBHOOK__URL": WEBHOOK_URL,
             "NEXTSTEPS_WEBHOOK__PORT": str(port),
+            **(env or {}),
         }
     )
     log = (tmp_path / f"{name}.log").open("ab")
     return await asyncio.create_subprocess_exec(
-        NEXTSTEPS, "run", env=env, cwd=tmp_path, stdout=log, stderr=subprocess.STDOUT
+        NEXTSTEPS, "run", env=environment, cwd=tmp_path, stdout=log, stderr=subprocess.STDOUT
     )
 
 
