@@ -3,7 +3,7 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run demo test lint bench bench-import bench-report bench-webhook score-reports clean
+.PHONY: run demo test lint bench bench-import bench-report bench-webhook bench-failover score-reports clean
 
 $(BIN)/nextsteps: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,9 @@ bench-report: $(BIN)/nextsteps  ## /report of 1,000 steps (DOCX + PDF + chart), 
 
 bench-webhook: $(BIN)/nextsteps  ## updates/s: webhook vs long polling on the same emulator (--postgres URL: two instances too)
 	$(BIN)/python bench/bench_webhook.py $(BENCH_ARGS)
+
+bench-failover: $(BIN)/nextsteps  ## two instances on PostgreSQL: kill the leader mid-tick 10 times, time to the other's first follow-up
+	$(BIN)/python bench/bench_failover.py $(BENCH_ARGS)
 
 score-reports: $(BIN)/nextsteps  ## report extraction vs ../shared/reports/dev (recall, precision, deadlines, owners); SCORE_ARGS=--pdf also as PDFs
 	$(BIN)/python bench/score_reports.py $(SCORE_ARGS)
