@@ -143,6 +143,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             print("No bot token configured: starting the local demo instead (see README).")
             from bot.demo import run_demo
 
+            _warm_up_charts()
             return run_demo(settings, db_path=None)
         raise ConfigError(
             "config error: 'telegram.token' is required for run "
@@ -156,6 +157,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     db.migrate()
     app = build_application(settings, db)
     log.info("NextSteps is starting (database %s)", db.engine.url.render_as_string(hide_password=True))
+    _warm_up_charts()
     if settings.webhook.serves_http:  # webhook mode, or polling with /healthz, /readyz, /metrics
         import asyncio
 
@@ -171,9 +173,24 @@ def cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _warm_up_charts() -> None:
+    """Load matplotlib and its fonts in the background, so the first /report isn't a second slower."""
+
+    def warm() -> None:
+        try:
+            from core.chart import warm_up
+
+            warm_up()
+        except Exception:  # a chart that can't be drawn fails later, with a reply, not the start
+            log.warning("could not prepare the chart library", exc_info=True)
+
+    threading.Thread(target=warm, name="chart-warm-up", daemon=True).start()
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from bot.demo import run_demo
 
+    _warm_up_charts()
     return run_demo(_settings(args), db_path=args.db)
 
 
