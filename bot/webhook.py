@@ -173,6 +173,15 @@ async def running_webhook(app: Application) -> AsyncIterator[HttpServer]:  # typ
     ctx = _context(app)
     hook = ctx.settings.webhook
     secret = await webhook_secret(ctx)
+    if hook.path_rewritten:
+        log.warning(
+            "webhook.path %s differs from the path of webhook.url (%s): Telegram calls %s, so this"
+            " works only behind a proxy that rewrites it to %s; otherwise leave webhook.path empty",
+            hook.effective_path,
+            hook.url,
+            hook.url_path,
+            hook.effective_path,
+        )
     async with AsyncExitStack() as stack:
         await app.initialize()
         stack.push_async_callback(_shut_down, app)

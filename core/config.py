@@ -197,7 +197,6 @@ class ReportSettings(_Section):
 
 WEBHOOK_SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")  # what Telegram accepts as secret_token
 DEFAULT_WEBHOOK_PORT = 8080
-DEFAULT_WEBHOOK_PATH = "/telegram"
 
 
 class WebhookSettings(_Section):
@@ -207,7 +206,9 @@ class WebhookSettings(_Section):
     listen: str = "127.0.0.1"
     # None: 8080 in webhook mode, and no HTTP server at all in polling mode
     port: int | None = Field(default=None, ge=0, le=65535)  # 0: any free port (tests)
-    path: str = ""  # default: the path of ``url``, else /telegram
+    # default: the path of ``url`` ("/" if it has none), the one Telegram calls; set it only
+    # when a reverse proxy rewrites that path to another one
+    path: str = ""
     secret_token: SecretStr = SecretStr("")  # empty: generated once, kept in the database
     max_connections: int = Field(default=40, ge=1, le=100)
     allowed_updates: list[str] | None = None  # None: the updates the bot handles
@@ -248,11 +249,19 @@ class WebhookSettings(_Section):
         return self.port if self.port is not None else DEFAULT_WEBHOOK_PORT
 
     @property
+    def url_path(self) -> str:
+        """The path Telegram POSTs to: the path of ``url`` as written, "/" if it has none."""
+        return urlsplit(self.url).path or "/"
+
+    @property
     def effective_path(self) -> str:
-        if self.path:
-            return self.path
-        from_url = urlsplit(self.url).path.rstrip("/")
-        return from_url or DEFAULT_WEBHOOK_PATH
+        """The path served: ``path`` if set (behind a proxy that rewrites), else ``url_path``."""
+        return self.path or self.url_path
+
+    @property
+    def path_rewritten(self) -> bool:
+        """``path`` differs from the path Telegram calls: right only behind a rewriting proxy."""
+        return self.enabled and bool(self.path) and self.path != self.url_path
 
 
 class ClusterSettings(_Section):

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 from pathlib import Path
 
 import httpx
+import pytest
 from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy.engine import make_url
 from sqlmodel import select
@@ -183,3 +185,34 @@ async def test_readyz_is_not_ready_while_postgresql_is_down_and_recovers(
     assert down.status_code == 503 and not down.json()["ready"] and not down.json()["database"]
     assert alive.status_code == 200  # alive all along: no restart wanted
     assert again.status_code == 200 and again.json()["ready"] and again.json()["migrations"]
+
+
+@pytest.mark.parametrize(
+    ("url", "served"),
+    [
+        pytest.param("https://nextsteps.example", "/", id="no-path"),
+        pytest.param("https://nextsteps.example/", "/", id="root"),
+        pytest.param("https://nextsteps.example/hook/", "/hook/", id="trailing-slash"),
+    ],
+)
+async def test_the_path_served_is_the_one_telegram_calls(tmp_path: Path, url: str, served: str) -> None:
+    async with webhook_world(tmp_path, url=url) as (world, _server):
+        assert world.settings.webhook.effective_path == served
+        reply = await asyncio.wait_for(world.client.ask(world.admin, "/items"), 15)
+        info = await world.app.bot.get_webhook_info()
+    assert "open items" in reply.text.lower()
+    assert info.url == url and not info.last_error_message
+
+
+async def test_a_path_other_than_the_urls_is_served_with_a_warning(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Only a proxy that rewrites the path makes it right: say so at start."""
+    with caplog.at_level(logging.WARNING, logger="bot.webhook"):
+        async with webhook_world(tmp_path, path="/internal") as (world, server):
+            assert world.settings.webhook.effective_path == "/internal"
+            async with httpx.AsyncClient() as http:
+                served = await http.post(f"http://127.0.0.1:{server.port}/internal", json={})
+    assert served.status_code == 403  # served there (and guarded by the secret)
+    warned = [r.getMessage() for r in caplog.records if "webhook.path" in r.getMessage()]
+    assert warned and "/internal" in warned[0] and "/telegram" in warned[0], warned
