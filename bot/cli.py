@@ -24,6 +24,12 @@ class Redactor:
         # longest first: the whole token becomes <token>, not 123:<token>
         self.secrets = sorted(((k, v) for k, v in secrets.items() if k), key=lambda kv: -len(kv[0]))
 
+    def add(self, secret: str, shown: str) -> None:
+        """One more secret, known only once the command runs (the generated webhook secret)."""
+        if secret and all(secret != known for known, _ in self.secrets):
+            # a new list, swapped in at once: a log record on another thread sees one or the other
+            self.secrets = sorted([*self.secrets, (secret, shown)], key=lambda kv: -len(kv[0]))
+
     def __call__(self, text: str) -> str:
         for secret, shown in self.secrets:
             text = text.replace(secret, shown)
@@ -69,6 +75,11 @@ def protect(settings: Settings) -> Redactor:
     sys.excepthook = _excepthook
     threading.excepthook = _thread_excepthook
     return _redact
+
+
+def also_redact(secret: str, shown: str) -> None:
+    """A secret learned after ``protect`` (e.g. read from the database) is redacted from now on."""
+    _redact.add(secret, shown)
 
 
 def redact_handler(handler: logging.Handler | None, redact: Redactor) -> None:

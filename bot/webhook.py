@@ -25,6 +25,7 @@ from telegram import Update
 from telegram.ext import Application
 
 from bot.app import ALLOWED_UPDATES, running
+from bot.cli import also_redact
 from bot.context import APP_KEY, AppContext
 from bot.inbox import DurableUpdateQueue
 from bot.inbox_worker import ChatInboxWorker
@@ -173,6 +174,7 @@ async def running_webhook(app: Application) -> AsyncIterator[HttpServer]:  # typ
     ctx = _context(app)
     hook = ctx.settings.webhook
     secret = await webhook_secret(ctx)
+    also_redact(secret, "<webhook secret>")  # PTB logs setWebhook's parameters at DEBUG
     if hook.path_rewritten:
         log.warning(
             "webhook.path %s differs from the path of webhook.url (%s): Telegram calls %s, so this"

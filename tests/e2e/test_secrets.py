@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -79,3 +80,42 @@ async def test_a_database_that_refuses_the_password_never_prints_it(tmp_path: Pa
     assert code == 1, output
     assert output.startswith("database error:") and output.strip().count("\n") == 0, output
     assert password not in output
+
+
+@pytest.mark.parametrize("configured", ["", "configured-Webhook_secret-42"], ids=["generated", "configured"])
+async def test_webhook_mode_at_debug_never_prints_the_webhook_secret(tmp_path: Path, configured: str) -> None:
+    """PTB logs setWebhook's parameters at DEBUG, the secret token among them: the generated one
+    (kept in the database) is redacted like a configured one."""
+    from bot.emulator import EmulatorClient
+    from tests.e2e.test_webhook_instances import wait_healthy
+    from tests.e2e.webhook_harness import PUBLIC, free_port, start_instance
+
+    port = free_port()
+    async with Emulator(token=TOKEN) as emu, EmulatorClient(emu.control_url) as client:
+        emu.add_user("Ada", user_id=4242, started=True)
+        emu.webhook.route(PUBLIC, [f"http://127.0.0.1:{port}"])
+        bot = await start_instance(
+            emu,
+            tmp_path,
+            f"sqlite:///{tmp_path / 'run.db'}",
+            port,
+            admins=[4242],
+            name="bot",
+            env={"NEXTSTEPS_LOGGING__LEVEL": "DEBUG", "NEXTSTEPS_WEBHOOK__SECRET_TOKEN": configured},
+        )
+        try:
+            await wait_healthy(port)
+            for _ in range(100):
+                if emu.webhook.secret_token:
+                    break
+                await asyncio.sleep(0.1)
+            reply = await client.ask(4242, "/whoami")  # delivered with the secret header
+        finally:
+            bot.send_signal(signal.SIGTERM)
+            await asyncio.wait_for(bot.wait(), 30)
+        secret = emu.webhook.secret_token
+    output = (tmp_path / "bot.log").read_text(errors="replace")
+    assert reply.text and secret and (secret == configured or not configured)
+    assert "setWebhook" in output, "DEBUG shows the setWebhook call"
+    assert secret not in output, output
+    assert "<webhook secret>" in output
