@@ -3,7 +3,7 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run demo test lint bench bench-import bench-report bench-webhook bench-failover score-reports clean
+.PHONY: run demo test lint messages bench bench-import bench-report bench-webhook bench-failover score-reports clean
 
 $(BIN)/nextsteps: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +22,12 @@ test: $(BIN)/nextsteps  ## the whole test suite
 
 lint: $(BIN)/nextsteps
 	$(BIN)/ruff check . && $(BIN)/ruff format --check . && $(BIN)/mypy
+
+messages: $(BIN)/nextsteps  ## the catalog template from the code, merged into every language's catalog
+	$(BIN)/pybabel extract -F babel.cfg -o core/locales/messages.pot --no-location --sort-output \
+		--project NextSteps --version 0.1.0 --copyright-holder "NextSteps contributors" .
+	$(BIN)/pybabel update -i core/locales/messages.pot -d core/locales \
+		--no-fuzzy-matching --ignore-obsolete
 
 bench: $(BIN)/nextsteps  ## throughput vs echo, sequential latency, /items during a 1,000-recipient broadcast
 	$(BIN)/python bench/bench_throughput.py $(BENCH_ARGS)
