@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -22,6 +23,7 @@ class Runtime:
     full_replan_needed: bool = False  # a re-plan after a change failed: the next tick re-plans all
     last_housekeeping: datetime | None = None
     leading: bool = False  # this process did the leader's work at its last tick
+    tick_lock: asyncio.Lock = field(default_factory=asyncio.Lock)  # one follow-up tick at a time
 
 
 @dataclass

@@ -8,8 +8,9 @@ stranded while the bot runs: expired leases are released, broadcasts without a s
 resumed, and a re-plan that failed after a change is redone in full.
 
 With several instances on one PostgreSQL database, only the leader (``storage.leadership``)
-ticks: a standby's tick does nothing, and an instance that takes over re-plans everything and
-does the housekeeping at once. Every instance renews the leases of what it is still sending.
+ticks: a standby's tick does nothing, and an instance that takes over ticks at once (not at its
+next scheduled tick), re-planning everything and doing the housekeeping. Every instance renews
+the leases of what it is still sending.
 """
 
 from __future__ import annotations
@@ -120,19 +121,14 @@ async def extend_plan_if_needed(ctx: AppContext) -> None:
 
 
 async def housekeeping(context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Resume broadcasts that have no sender (every tick: one a standby stored starts here);
-    every minute, release expired leases (rows a sender that is gone left 'sending') and forget
-    old handled updates."""
+    """At every tick, release expired leases (rows a sender that is gone left 'sending': a dead
+    leader's come back as soon as their leases end) and resume broadcasts that have no sender (one
+    a standby stored starts here); every minute, forget old handled updates and previews."""
     ctx = app_context(context)
     from bot.broadcaster import broadcaster  # the broadcaster imports this module's neighbours
 
     sender = broadcaster(context.application)
-    for broadcast_id in await ctx.db.run(lambda session: broadcasts.sending_broadcasts(session=session)):
-        sender.ensure_running(broadcast_id)
     now = clock.now()
-    if ctx.runtime.last_housekeeping is not None and now - ctx.runtime.last_housekeeping < HOUSEKEEPING_EVERY:
-        return
-    ctx.runtime.last_housekeeping = now
     in_flight = frozenset(ctx.runtime.followups_in_flight)
     released = await ctx.db.run(
         lambda session: schedule.release_expired(session=session, now=now, in_flight=in_flight)
@@ -145,14 +141,26 @@ async def housekeeping(context: ContextTypes.DEFAULT_TYPE) -> None:
     )
     if released:
         log.warning("%d broadcast deliveries were left 'sending' past their lease; retrying them", released)
+    for broadcast_id in await ctx.db.run(lambda session: broadcasts.sending_broadcasts(session=session)):
+        sender.ensure_running(broadcast_id)
+    if ctx.runtime.last_housekeeping is not None and now - ctx.runtime.last_housekeeping < HOUSEKEEPING_EVERY:
+        return
+    ctx.runtime.last_housekeeping = now
     keep_since = now - timedelta(days=inbox.KEEP_DONE_FOR_DAYS)
     await ctx.db.run(lambda session: inbox.prune(session=session, before=keep_since))
     await ctx.db.run(lambda session: import_previews.prune_expired(session=session, now=now))
 
 
 async def tick(context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Send every follow-up that is due, each exactly once (on the leader). Never raises."""
+    """Send every follow-up that is due, each exactly once (on the leader). Never raises.
+
+    One tick at a time: the one run at a take-over waits for a scheduled one still running."""
     ctx = app_context(context)
+    async with ctx.runtime.tick_lock:
+        await _tick(context, ctx)
+
+
+async def _tick(context: ContextTypes.DEFAULT_TYPE, ctx: AppContext) -> None:
     if not ctx.leadership.is_leader:
         if ctx.runtime.leading:
             log.info("no longer the leader: follow-ups are left to the new one")
@@ -393,8 +401,11 @@ def start_followups(app: Application) -> None:  # type: ignore[type-arg]
     else:
         log.info("standby: the leader plans and sends follow-ups")
     assert app.job_queue is not None
+    job_queue = app.job_queue
     job_kwargs = {"max_instances": 1, "coalesce": True, "misfire_grace_time": None}
-    app.job_queue.run_repeating(
+    job_queue.run_repeating(
         tick, interval=ctx.settings.followups.tick_seconds, first=0.5, job_kwargs=job_kwargs
     )
+    # a standby that takes over ticks at once, not up to tick_seconds later
+    ctx.leadership.on_lead = lambda: job_queue.run_once(tick, 0, name="tick at take-over")
     app.job_queue.run_repeating(renew_leases, interval=RENEW_LEASES_EVERY, job_kwargs=job_kwargs)

@@ -26,6 +26,7 @@ import asyncio
 import logging
 import threading
 import time
+from collections.abc import Callable
 from typing import Any, Literal
 
 from sqlalchemy import create_engine, text
@@ -65,6 +66,9 @@ class Leadership:
         self._confirmed_at: float | None = None  # monotonic time of the last good check as leader
         self._task: asyncio.Task[None] | None = None
         self._checking = threading.Lock()  # a check still running on its thread vs release()
+        # called (in the event loop) when a background check makes this instance the leader: the
+        # leader's work starts then, not at its next scheduled run (bot.jobs runs a tick)
+        self.on_lead: Callable[[], object] | None = None
 
     @property
     def is_leader(self) -> bool:
@@ -137,10 +141,16 @@ class Leadership:
             self._drop()
 
     async def run(self) -> None:
-        """Check every ``check_seconds`` until cancelled (the check runs on a thread)."""
+        """Check every ``check_seconds`` until cancelled (the check runs on a thread); call
+        ``on_lead`` when this instance becomes the leader."""
         while True:
             await asyncio.sleep(self.check_seconds)
-            await asyncio.to_thread(self.check)
+            was_leader = self.is_leader
+            if await asyncio.to_thread(self.check) and not was_leader and self.on_lead is not None:
+                try:
+                    self.on_lead()
+                except Exception:
+                    log.exception("leadership: starting the leader's work failed")
 
     async def start(self) -> None:
         """The first check now (so the role is known before any job runs), then one every

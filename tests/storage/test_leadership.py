@@ -143,3 +143,24 @@ def test_a_stale_leader_stops_counting_as_leader(postgresql_database: Database, 
         assert leadership.check()  # a good check makes it lead again
     finally:
         leadership.release()
+
+
+async def test_a_standby_that_becomes_leader_calls_on_lead_once(postgresql_database: Database) -> None:
+    interval = 0.2
+    holder = Leadership(postgresql_database)
+    assert holder.check()
+    standby = Leadership(postgresql_database, check_seconds=interval)
+    flips: list[float] = []
+    standby.on_lead = lambda: flips.append(time.monotonic())
+    await standby.start()
+    try:
+        await asyncio.sleep(interval * 3)
+        assert flips == [] and standby.role == "standby"
+        holder.release()
+        released = time.monotonic()
+        await asyncio.sleep(interval * 5)
+        assert standby.is_leader
+        assert len(flips) == 1 and flips[0] - released < interval * 3, flips  # and not again
+    finally:
+        await standby.stop()
+        holder.release()
