@@ -79,9 +79,17 @@ class ChatInboxWorker:
             return
         task = asyncio.create_task(self._drain(chat_id), name=f"inbox chat {chat_id}")
         self._draining[chat_id] = task
-        task.add_done_callback(lambda _t: self._draining.pop(chat_id, None))
 
     async def _drain(self, chat_id: int | None) -> None:
+        try:
+            await self._drain_rounds(chat_id)
+        finally:
+            # here, with no await since the last look, not in a done callback: a kick landing
+            # between the task's end and its callback would find the chat still draining
+            if self._draining.get(chat_id) is asyncio.current_task():
+                del self._draining[chat_id]
+
+    async def _drain_rounds(self, chat_id: int | None) -> None:
         try:
             while True:
                 self._again.discard(chat_id)
