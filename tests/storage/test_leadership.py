@@ -23,8 +23,10 @@ def leader_pids(db: Database) -> list[int]:
         return list(
             conn.execute(
                 text(
+                    # advisory locks are per database; pg_locks shows every database's
                     "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted "
-                    "AND classid = 0 AND objid = :key"
+                    "AND classid = 0 AND objid = :key "
+                    "AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"
                 ),
                 {"key": LEADER_LOCK},
             ).scalars()
