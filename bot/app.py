@@ -30,6 +30,7 @@ from bot.handlers import (
     followups,
     imports,
     items,
+    language,
     meetings,
     onboarding,
     parties,
@@ -57,6 +58,7 @@ def register_handlers(app: Application) -> None:  # type: ignore[type-arg]
     app.add_handler(CommandHandler("help", onboarding.help_command))
     app.add_handler(CommandHandler("whoami", onboarding.whoami))
     app.add_handler(CommandHandler("tz", onboarding.tz))
+    app.add_handler(CommandHandler("lang", language.lang))
     app.add_handler(CommandHandler("invite", onboarding.invite))
     app.add_handler(CommandHandler("invites", onboarding.list_invites))
     app.add_handler(CommandHandler("group", onboarding.group))
@@ -83,6 +85,7 @@ def register_handlers(app: Application) -> None:  # type: ignore[type-arg]
     app.add_handler(CallbackQueryHandler(imports.import_button, pattern=r"^im:"))
     app.add_handler(CallbackQueryHandler(onboarding.invite_answer, pattern=r"^iv:"))
     app.add_handler(CallbackQueryHandler(reports.export_button, pattern=r"^ex:"))
+    app.add_handler(CallbackQueryHandler(language.lang_button, pattern=r"^lg:"))
     app.add_handler(MessageHandler(filters.Document.ALL, imports.report_upload))
     app.add_handler(CallbackQueryHandler(items.button))
     app.add_handler(ChatMemberHandler(reachability.private_chat_status))

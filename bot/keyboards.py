@@ -11,6 +11,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.limits import CALLBACK_DATA_MAX_BYTES
 from bot.render import STATUS_BUTTON
 from core import limits
+from core.i18n import LANGUAGE_NAMES, LANGUAGES
 from core.items import ItemCard
 from core.permissions import Actor, can_note, settable_statuses
 from storage.models import Status
@@ -86,3 +87,24 @@ def card_keyboard(card: ItemCard, actor: Actor) -> InlineKeyboardMarkup | None:
         card.item.status,
         can_note=can_note(actor, owner_ids),
     )
+
+
+LANGUAGE_PREFIX = "lg:"
+
+
+def language_keyboard() -> InlineKeyboardMarkup:
+    """One button per language, each named in its own language: ``lg:<code>``."""
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(LANGUAGE_NAMES[lang], callback_data=_checked(LANGUAGE_PREFIX + lang))
+                for lang in LANGUAGES
+            ]
+        ]
+    )
+
+
+def decode_language(data: str | None) -> str | None:
+    """The language a ``lg:`` button stands for, or None for anything forged or no longer offered."""
+    lang = (data or "").removeprefix(LANGUAGE_PREFIX)
+    return lang if (data or "").startswith(LANGUAGE_PREFIX) and lang in LANGUAGES else None

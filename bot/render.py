@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from bot.deeplinks import item_url
 from bot.limits import SPLIT_TARGET
+from core.i18n import N_, Translator
 from core.items import ItemCard, is_overdue
 from core.members import InviteRow
 from core.permissions import Actor
@@ -198,68 +199,83 @@ def meeting_text(meeting: Meeting | None, today: date) -> str:
     return text
 
 
-ROLE_NAMES = {Role.SECRETARIAT: "secretariat", Role.CHAIR: "chair", Role.OBSERVER: "observer"}
+ROLE_NAMES = {Role.SECRETARIAT: N_("secretariat"), Role.CHAIR: N_("chair"), Role.OBSERVER: N_("observer")}
 
 # observers get these only when reports.progress_for_observers is on; the menu lists them for the
 # roles that always may
 _REPORT_ROLES = frozenset({Role.CHAIR, Role.SECRETARIAT})
-# (command, description, minimum role) in the order /help and the menu show them
+# (command, description, minimum role) in the order /help and the menu show them; descriptions
+# are English message ids, translated where they are shown
 COMMANDS: list[tuple[str, str, frozenset[Role]]] = [
-    ("items", "List next steps: mine, open, overdue or all", frozenset(Role)),
-    ("item", "Show one item: /item N", frozenset(Role)),
-    ("status", "Set status: /status N done [note]", frozenset({Role.CHAIR, Role.SECRETARIAT})),
-    ("note", "Add a progress note: /note N text", frozenset({Role.CHAIR, Role.SECRETARIAT})),
-    ("meeting", "The next meeting and countdown", frozenset(Role)),
-    ("parties", "Who owns what", frozenset(Role)),
-    ("report", "Progress report (Word, PDF, chart): /report [YYYY-MM-DD]", _REPORT_ROLES),
-    ("chart", "Status chart per party: /chart [YYYY-MM-DD]", _REPORT_ROLES),
-    ("export", "Items as a file: /export csv|xlsx|ics", _REPORT_ROLES),
-    ("calendar", "Your deadlines for your calendar (.ics)", frozenset(Role)),
-    ("add", "Add an item: text | owner: P | due: phrase", frozenset({Role.SECRETARIAT})),
-    ("due", "Change a deadline: /due N phrase", frozenset({Role.SECRETARIAT})),
-    ("invite", "Invite link: /invite PARTY [role] [uses=N]", frozenset({Role.SECRETARIAT})),
-    ("invites", "Open invites; /invite revoke CODE", frozenset({Role.SECRETARIAT})),
-    ("group", "In a group: /group on|off for item commands", frozenset({Role.SECRETARIAT})),
-    ("party", "Add a party: /party add NAME | aliases", frozenset({Role.SECRETARIAT})),
-    ("digest", "The digest now; /digest on|off for the weekly one", frozenset(Role)),
-    ("quiet", "Quiet hours: /quiet 22:00-07:00 or off", frozenset(Role)),
-    ("reminders", "Deadline reminders: /reminders on|off", frozenset(Role)),
-    ("broadcast", "Message everyone or an audience: /broadcast text", frozenset({Role.SECRETARIAT})),
-    ("broadcasts", "Recent broadcasts and who got them", frozenset({Role.SECRETARIAT})),
-    ("whoami", "Your party, role and timezone", frozenset(Role)),
-    ("tz", "Set your timezone: /tz Europe/Vienna", frozenset(Role)),
-    ("help", "What you can do here", frozenset(Role)),
+    ("items", N_("List next steps: mine, open, overdue or all"), frozenset(Role)),
+    ("item", N_("Show one item: /item N"), frozenset(Role)),
+    ("status", N_("Set status: /status N done [note]"), frozenset({Role.CHAIR, Role.SECRETARIAT})),
+    ("note", N_("Add a progress note: /note N text"), frozenset({Role.CHAIR, Role.SECRETARIAT})),
+    ("meeting", N_("The next meeting and countdown"), frozenset(Role)),
+    ("parties", N_("Who owns what"), frozenset(Role)),
+    ("report", N_("Progress report (Word, PDF, chart): /report [YYYY-MM-DD]"), _REPORT_ROLES),
+    ("chart", N_("Status chart per party: /chart [YYYY-MM-DD]"), _REPORT_ROLES),
+    ("export", N_("Items as a file: /export csv|xlsx|ics"), _REPORT_ROLES),
+    ("calendar", N_("Your deadlines for your calendar (.ics)"), frozenset(Role)),
+    ("add", N_("Add an item: text | owner: P | due: phrase"), frozenset({Role.SECRETARIAT})),
+    ("due", N_("Change a deadline: /due N phrase"), frozenset({Role.SECRETARIAT})),
+    ("invite", N_("Invite link: /invite PARTY [role] [uses=N]"), frozenset({Role.SECRETARIAT})),
+    ("invites", N_("Open invites; /invite revoke CODE"), frozenset({Role.SECRETARIAT})),
+    ("group", N_("In a group: /group on|off for item commands"), frozenset({Role.SECRETARIAT})),
+    ("party", N_("Add a party: /party add NAME | aliases"), frozenset({Role.SECRETARIAT})),
+    ("digest", N_("The digest now; /digest on|off for the weekly one"), frozenset(Role)),
+    ("quiet", N_("Quiet hours: /quiet 22:00-07:00 or off"), frozenset(Role)),
+    ("reminders", N_("Deadline reminders: /reminders on|off"), frozenset(Role)),
+    ("broadcast", N_("Message everyone or an audience: /broadcast text"), frozenset({Role.SECRETARIAT})),
+    ("broadcasts", N_("Recent broadcasts and who got them"), frozenset({Role.SECRETARIAT})),
+    ("whoami", N_("Your party, role and timezone"), frozenset(Role)),
+    ("tz", N_("Set your timezone: /tz Europe/Vienna"), frozenset(Role)),
+    ("lang", N_("Your language: /lang en|ru|tr"), frozenset(Role)),
+    ("help", N_("What you can do here"), frozenset(Role)),
 ]
-STRANGER_COMMANDS = [("start", "Join with an invite link"), ("help", "How to get access")]
+STRANGER_COMMANDS = [("start", N_("Join with an invite link")), ("help", N_("How to get access"))]
 
 
-def commands_for(role: Role | None) -> list[tuple[str, str]]:
+def commands_for(role: Role | None, tr: Translator) -> list[tuple[str, str]]:
+    """(command, description in the reader's language) this role may use."""
     if role is None:
-        return STRANGER_COMMANDS
-    return [(name, desc) for name, desc, roles in COMMANDS if role in roles]
+        return [(name, tr.gettext(desc)) for name, desc in STRANGER_COMMANDS]
+    return [(name, tr.gettext(desc)) for name, desc, roles in COMMANDS if role in roles]
 
 
-STRANGER_TEXT = (
-    "👋 This is <b>NextSteps</b>: it keeps track of the next steps agreed at our meetings.\n"
-    "You are not registered yet. Ask the secretariat for an invite link and open it."
-)
+def role_name(role: Role, tr: Translator) -> str:
+    return tr.gettext(ROLE_NAMES[role])
 
 
-def help_text(actor: Actor | None) -> str:
+def stranger_text(tr: Translator) -> str:
+    return tr.gettext(
+        "👋 This is <b>NextSteps</b>: it keeps track of the next steps agreed at our meetings.\n"
+        "You are not registered yet. Ask the secretariat for an invite link and open it."
+    )
+
+
+def help_text(actor: Actor | None, tr: Translator) -> str:
     if actor is None:
-        return STRANGER_TEXT
-    lines = [f"You are <b>{ROLE_NAMES[actor.role]}</b>. What you can do:"]
-    lines += [f"/{name} — {esc(desc)}" for name, desc in commands_for(actor.role)]
+        return stranger_text(tr)
+    lines = [tr.gettext("You are <b>{role}</b>. What you can do:").format(role=role_name(actor.role, tr))]
+    lines += [f"/{name} — {esc(desc)}" for name, desc in commands_for(actor.role, tr)]
     if actor.role is not Role.OBSERVER:
-        lines.append("\nTip: reply to any message about an item to add a note; reply “done” to close it.")
+        lines.append(
+            "\n"
+            + tr.gettext("Tip: reply to any message about an item to add a note; reply “done” to close it.")
+        )
     return "\n".join(lines)
 
 
-def whoami_text(actor: Actor, party: Party | None) -> str:
-    party_text = esc(party.name) if party else "no party"
-    return (
-        f"You are <b>{esc(actor.name or 'unnamed')}</b> (id {actor.user_id}): "
-        f"{ROLE_NAMES[actor.role]} of {party_text}.\nTimezone: {esc(actor.timezone)}"
+def whoami_text(actor: Actor, party: Party | None, tr: Translator) -> str:
+    return tr.gettext(
+        "You are <b>{name}</b> (id {user_id}): {role} of {party}.\nTimezone: {timezone}"
+    ).format(
+        name=esc(actor.name or tr.gettext("unnamed")),
+        user_id=actor.user_id,
+        role=role_name(actor.role, tr),
+        party=esc(party.name) if party else tr.gettext("no party"),
+        timezone=esc(actor.timezone),
     )
 
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 from sqlmodel import Session, select
 
 from core import clock
-from core.errors import PermissionDenied
+from core.errors import BadInput, PermissionDenied
+from core.i18n import LANGUAGES
 from core.permissions import Actor, can_manage
 from storage.models import GroupChat
 
@@ -41,3 +42,24 @@ def move_chat(*, session: Session, old_chat_id: int, new_chat_id: int) -> None:
         and session.exec(select(GroupChat).where(GroupChat.chat_id == new_chat_id)).first() is None
     ):
         group.chat_id = new_chat_id
+
+
+def language_of(*, session: Session, chat_id: int) -> str | None:
+    """The language the secretariat set for this group, or None (English)."""
+    return session.exec(select(GroupChat.language).where(GroupChat.chat_id == chat_id)).first()
+
+
+def set_language(*, session: Session, actor: Actor, chat_id: int, title: str, language: str) -> str:
+    """/lang in a group (secretariat): what the bot writes there from now on."""
+    if not can_manage(actor):
+        raise PermissionDenied("Only the secretariat can set the language of a group.")
+    if language not in LANGUAGES:
+        raise BadInput(f"Use /lang {'|'.join(LANGUAGES)}.")
+    group = session.exec(select(GroupChat).where(GroupChat.chat_id == chat_id)).first()
+    if group is None:  # a language alone doesn't switch item commands on
+        group = GroupChat(chat_id=chat_id, title=title[:200])
+        session.add(group)
+    group.language = language
+    group.changed_by_member_id, group.changed_at = actor.member_id, clock.now()
+    session.flush()
+    return language

@@ -14,6 +14,7 @@ from sqlmodel import Session, col, func, select
 
 from core import clock
 from core.errors import BadInput, PermissionDenied
+from core.i18n import LANGUAGES, SOURCE_LANGUAGE, pick_language
 from core.parties import find_party
 from core.permissions import Actor, can_manage
 from storage.models import Invite, Member, MemberEvent, Party, Role
@@ -30,6 +31,7 @@ def actor_for(member: Member, default_timezone: str) -> Actor:
         party_id=member.party_id,
         name=member.display_name,
         timezone=member.timezone or default_timezone,
+        language=member.language or SOURCE_LANGUAGE,
     )
 
 
@@ -41,11 +43,13 @@ def find_actor(
     admins: Collection[int],
     default_timezone: str,
     in_private_chat: bool = False,
+    language_code: str | None = None,
 ) -> Actor | None:
     """The actor for a Telegram user, or None for a stranger.
 
     Users listed as admins in the config are secretariat from their first message on. A member
-    writing to us privately is reachable again (they may have unblocked the bot).
+    writing to us privately is reachable again (they may have unblocked the bot). A member whose
+    language isn't known yet takes it from Telegram's ``language_code``; /lang changes it later.
     """
     member = session.exec(select(Member).where(Member.telegram_user_id == user_id)).first()
     joined_now = False
@@ -63,6 +67,8 @@ def find_actor(
         member.display_name = display_name
     if in_private_chat and not member.reachable:
         member.reachable = True
+    if member.language is None and language_code:
+        member.language = pick_language(language_code)
     actor = actor_for(member, default_timezone)
     return replace(actor, joined_now=True) if joined_now else actor
 
@@ -132,6 +138,14 @@ def set_timezone(*, session: Session, actor: Actor, zone: str) -> str:
     tz = match_timezone(zone)
     get_member(session=session, member_id=actor.member_id).timezone = tz
     return tz
+
+
+def set_language(*, session: Session, actor: Actor, language: str) -> str:
+    """/lang ru|tr|en: the language this member reads from now on."""
+    if language not in LANGUAGES:
+        raise BadInput(f"Use /lang {'|'.join(LANGUAGES)}.")
+    get_member(session=session, member_id=actor.member_id).language = language
+    return language
 
 
 def create_invite(
@@ -239,7 +253,13 @@ def _record(session: Session, member: Member, kind: str, invite: Invite, **chang
 
 
 def open_invite(
-    *, session: Session, code: str, user_id: int, display_name: str, admins: Collection[int]
+    *,
+    session: Session,
+    code: str,
+    user_id: int,
+    display_name: str,
+    admins: Collection[int],
+    language_code: str | None = None,
 ) -> InviteOutcome:
     """A person opened an invite link. A newcomer joins (one use is taken, atomically); an
     existing member who would change party or role is asked first (``kind == "confirm"``)."""
@@ -249,7 +269,11 @@ def open_invite(
     if member is None:
         _use_up(session, invite)
         member = Member(
-            telegram_user_id=user_id, role=role, display_name=display_name, party_id=invite.party_id
+            telegram_user_id=user_id,
+            role=role,
+            display_name=display_name,
+            party_id=invite.party_id,
+            language=pick_language(language_code) if language_code else None,
         )
         session.add(member)
         session.flush()
@@ -258,6 +282,8 @@ def open_invite(
     if display_name:
         member.display_name = display_name
     member.reachable = True
+    if member.language is None and language_code:
+        member.language = pick_language(language_code)
     old_party = session.get(Party, member.party_id) if member.party_id is not None else None
     if member.party_id == invite.party_id and member.role is role:
         _record(session, member, "unchanged", invite, old_party_id=member.party_id, old_role=role.value)

@@ -21,6 +21,7 @@ class Actor:
     name: str
     timezone: str
     joined_now: bool = False  # became a member with this very update (config admins)
+    language: str = "en"  # what they read: core.i18n.LANGUAGES
 
     @property
     def is_secretariat(self) -> bool:

@@ -90,6 +90,8 @@ class Member(SQLModel, table=True):
     reminders_enabled: bool = True  # non-essential reminders; pre-meeting follow-ups stay on
     quiet_start: str | None = Field(default=None, max_length=5)  # "HH:MM" local
     quiet_end: str | None = Field(default=None, max_length=5)
+    # "en", "ru", "tr": from Telegram's language_code at first contact, then /lang; None = not yet known
+    language: str | None = Field(default=None, max_length=8)
 
 
 def new_ical_uid() -> str:
@@ -178,6 +180,7 @@ class GroupChat(SQLModel, table=True):
     chat_id: int = Field(sa_column=Column(BigInteger, nullable=False, unique=True))
     title: str = Field(default="", max_length=200)
     enabled: bool = False
+    language: str | None = Field(default=None, max_length=8)  # the secretariat's /lang here; None = English
     changed_by_member_id: int | None = Field(default=None, foreign_key="member.id")
     changed_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column())
 

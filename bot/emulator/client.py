@@ -82,9 +82,16 @@ class EmulatorClient:
         username: str | None = None,
         started: bool = False,
         user_id: int | None = None,
+        language_code: str | None = "en",
     ) -> int:
+        """A new user; ``language_code=None``: Telegram sends none for them."""
         result = await self.call(
-            "users", first_name=first_name, username=username, started=started, id=user_id
+            "users",
+            first_name=first_name,
+            username=username,
+            started=started,
+            id=user_id,
+            language_code=language_code,
         )
         return int(result["id"])
 

@@ -824,6 +824,7 @@ class Emulator:
         user_id: int | None = None,
         started: bool = False,
         last_name: str | None = None,
+        language_code: str | None = "en",
     ) -> User:
         if user_id is None:
             self._next_user_id += 1
@@ -831,7 +832,12 @@ class Emulator:
         elif user_id in self.world.users:
             return self.world.users[user_id]
         user = User(
-            id=user_id, first_name=first_name, username=username, last_name=last_name, started=started
+            id=user_id,
+            first_name=first_name,
+            username=username,
+            last_name=last_name,
+            started=started,
+            language_code=language_code,
         )
         self.world.users[user.id] = user
         self.world.chats[user.id] = Chat(id=user.id, type="private")
@@ -1038,6 +1044,7 @@ class Emulator:
                 user_id=p.get("id"),
                 started=bool(p.get("started", False)),
                 last_name=p.get("last_name"),
+                language_code=p.get("language_code", "en"),
             )
             return user.to_api()
         if action == "groups":

@@ -28,7 +28,7 @@ class User:
     first_name: str
     username: str | None = None
     last_name: str | None = None
-    language_code: str = "en"
+    language_code: str | None = "en"  # None: Telegram sends no language_code for this user
     started: bool = False  # has opened a private chat with the bot
     blocked: bool = False
 
@@ -38,7 +38,8 @@ class User:
             data["last_name"] = self.last_name
         if self.username:
             data["username"] = self.username
-        data["language_code"] = self.language_code
+        if self.language_code is not None:
+            data["language_code"] = self.language_code
         return data
 
 

@@ -14,9 +14,10 @@ from telegram.ext import ContextTypes
 from bot.context import app_context
 from bot.jobs import replan_after
 from bot.keyboards import card_keyboard
-from bot.render import STRANGER_TEXT, esc, item_card
+from bot.render import esc, item_card, stranger_text
 from core import clock, groups, members
 from core.errors import UserError
+from core.i18n import N_, SOURCE_LANGUAGE, Translator, pick_language, translator
 from core.items import ItemCard
 from core.permissions import Actor
 from core.schedule import PlanScope
@@ -34,7 +35,8 @@ def shorten(text: str, limit: int) -> str:
     return text[:keep] + "…" + text[-keep:]
 
 
-GROUP_OFF = "NextSteps isn't switched on in this group. The secretariat can do it with /group on."
+GROUP_OFF = N_("NextSteps isn't switched on in this group. The secretariat can do it with /group on.")
+NOT_REGISTERED = N_("You are not registered. Ask the secretariat for an invite.")
 Handler = Callable[[Update, ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, None]]
 
 
@@ -88,6 +90,7 @@ async def current_actor(update: Update, context: ContextTypes.DEFAULT_TYPE) -> A
             admins=ctx.admins,
             default_timezone=ctx.default_timezone,
             in_private_chat=in_private_chat,
+            language_code=user.language_code,
         ),
         completes_work=False,
     )
@@ -98,6 +101,26 @@ async def current_actor(update: Update, context: ContextTypes.DEFAULT_TYPE) -> A
 
 def _in_group(update: Update) -> bool:
     return update.effective_chat is not None and not is_private(update)
+
+
+def telegram_translator(update: Update) -> Translator:
+    """The language Telegram says this user reads: for strangers, and when the database can't be asked."""
+    user = update.effective_user
+    return translator(pick_language(user.language_code if user else None))
+
+
+async def chat_translator(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, actor: Actor | None
+) -> Translator:
+    """The language to write in here: a group's is the one the secretariat set there (English until
+    then), since everyone there reads it; a private chat's is the member's own."""
+    if _in_group(update):
+        chat_id = update.effective_chat.id  # type: ignore[union-attr]
+        language = await app_context(context).db.run(
+            lambda session: groups.language_of(session=session, chat_id=chat_id), completes_work=False
+        )
+        return translator(language or SOURCE_LANGUAGE)
+    return translator(actor.language) if actor is not None else telegram_translator(update)
 
 
 def _quiet_in_group(update: Update) -> bool:
@@ -124,10 +147,11 @@ async def require_actor(
     query = update.callback_query
     message = update.effective_message
     if actor is None:
+        tr = telegram_translator(update)
         if query is not None:
-            await query.answer("You are not registered. Ask the secretariat for an invite.")
+            await query.answer(tr.gettext(NOT_REGISTERED))
         elif message is not None and not _in_group(update):
-            await message.reply_text(STRANGER_TEXT)
+            await message.reply_text(stranger_text(tr))
         return None
     if _in_group(update) and not in_disabled_group:
         chat_id = update.effective_chat.id  # type: ignore[union-attr]
@@ -135,10 +159,11 @@ async def require_actor(
             lambda session: groups.is_enabled(session=session, chat_id=chat_id), completes_work=False
         )
         if not enabled:
-            if query is not None:
-                await query.answer(GROUP_OFF, show_alert=True)
+            if query is not None:  # an alert only the presser sees
+                await query.answer(translator(actor.language).gettext(GROUP_OFF), show_alert=True)
             elif message is not None and not _quiet_in_group(update):
-                await message.reply_text(GROUP_OFF)
+                tr = await chat_translator(update, context, actor)
+                await message.reply_text(tr.gettext(GROUP_OFF))
             return None
     return actor
 

@@ -8,12 +8,13 @@ from telegram import Update
 from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut
 from telegram.ext import ContextTypes
 
+from core.i18n import N_, pick_language, translator
 from storage.db import current_work
 
 log = logging.getLogger(__name__)
 
-SORRY = "Sorry, something went wrong on my side and nothing was changed. Please try again."
-SAVED_BUT = (
+SORRY = N_("Sorry, something went wrong on my side and nothing was changed. Please try again.")
+SAVED_BUT = N_(
     "Your change was saved, but something went wrong after it on my side "
     "(reminders will be brought up to date shortly). No need to send it again."
 )
@@ -34,7 +35,10 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         log.info("update %s: the button press is too old to answer", update.update_id)
         return
     mark = current_work.get()
-    text = SAVED_BUT if mark is not None and mark.done else SORRY
+    # Telegram's language for this user: the database may be what failed
+    user = update.effective_user
+    tr = translator(pick_language(user.language_code if user else None))
+    text = tr.gettext(SAVED_BUT if mark is not None and mark.done else SORRY)
     try:
         if update.callback_query is not None:
             await update.callback_query.answer(text[:200], show_alert=True)

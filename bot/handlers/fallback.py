@@ -5,8 +5,8 @@ from __future__ import annotations
 from telegram import MessageEntity, Update
 from telegram.ext import ContextTypes
 
-from bot.handlers.common import current_actor, is_private
-from bot.render import STRANGER_TEXT, esc
+from bot.handlers.common import current_actor, is_private, telegram_translator
+from bot.render import esc, stranger_text
 
 
 def _addressed_to_other_bot(update: Update, bot_username: str) -> bool:
@@ -28,7 +28,7 @@ async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         return  # in groups, stay quiet unless addressed to us: it may be another bot's command
     actor = await current_actor(update, context)
     if actor is None:
-        await message.reply_text(STRANGER_TEXT)
+        await message.reply_text(stranger_text(telegram_translator(update)))
         return
     command = message.text.split()[0].split("@")[0]
     await message.reply_text(f"I don't know {esc(command)}. /help lists what you can do.")
@@ -42,7 +42,7 @@ async def stray_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         return
     actor = await current_actor(update, context)
     if actor is None:
-        await message.reply_text(STRANGER_TEXT)
+        await message.reply_text(stranger_text(telegram_translator(update)))
         return
     await message.reply_text(
         "To add a note, reply to an item's message (or use /note N text). /help lists what you can do."

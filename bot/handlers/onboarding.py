@@ -13,6 +13,7 @@ from telegram.helpers import create_deep_linked_url
 from bot.context import app_context
 from bot.deeplinks import parse_item_payload
 from bot.handlers.common import (
+    chat_translator,
     current_actor,
     display_name,
     friendly_errors,
@@ -21,12 +22,14 @@ from bot.handlers.common import (
     require_actor,
     send_card,
     show_in_place,
+    telegram_translator,
 )
 from bot.jobs import replan_after
 from bot.menus import set_member_menu
-from bot.render import ROLE_NAMES, STRANGER_TEXT, esc, help_text, invites_text, whoami_text
+from bot.render import ROLE_NAMES, esc, help_text, invites_text, stranger_text, whoami_text
 from core import groups, items, members
 from core.errors import BadInput
+from core.i18n import SOURCE_LANGUAGE
 from core.members import InviteOutcome
 from core.schedule import PlanScope
 from storage.models import Role
@@ -57,24 +60,32 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         code, name = context.args[0], display_name(update)
         outcome = await ctx.db.run(
             lambda session: members.open_invite(
-                session=session, code=code, user_id=user.id, display_name=name, admins=ctx.admins
+                session=session,
+                code=code,
+                user_id=user.id,
+                display_name=name,
+                admins=ctx.admins,
+                language_code=user.language_code,
             )
         )
         await _after_invite(update, context, outcome)
         return
     actor = await current_actor(update, context)
     if actor is None:
-        await message.reply_text(STRANGER_TEXT)
+        await message.reply_text(stranger_text(telegram_translator(update)))
         return
-    await set_member_menu(context.bot, user.id, actor.role)
-    await message.reply_text(f"Welcome, {esc(user.first_name)}!\n\n{help_text(actor)}")
+    await set_member_menu(context.bot, user.id, actor.role, actor.language)
+    tr = await chat_translator(update, context, actor)
+    welcome = tr.gettext("Welcome, {name}!").format(name=esc(user.first_name))
+    await message.reply_text(f"{welcome}\n\n{help_text(actor, tr)}")
 
 
 async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """The commands this user may use."""
     assert update.effective_message is not None
     actor = await current_actor(update, context)
-    await update.effective_message.reply_text(help_text(actor))
+    tr = await chat_translator(update, context, actor)
+    await update.effective_message.reply_text(help_text(actor, tr))
 
 
 @friendly_errors
@@ -87,7 +98,8 @@ async def whoami(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         lambda session: members.member_party(session=session, actor=actor)
     )
     assert update.effective_message is not None
-    await update.effective_message.reply_text(whoami_text(actor, party))
+    tr = await chat_translator(update, context, actor)
+    await update.effective_message.reply_text(whoami_text(actor, party, tr))
 
 
 @friendly_errors
@@ -222,7 +234,7 @@ async def _after_invite(update: Update, context: ContextTypes.DEFAULT_TYPE, outc
     assert member.id is not None
     if outcome.kind in ("joined", "changed"):
         await replan_after(ctx, PlanScope.members([member.id]))
-        await set_member_menu(context.bot, user.id, member.role)
+        await set_member_menu(context.bot, user.id, member.role, member.language or SOURCE_LANGUAGE)
     texts = {
         "joined": f"✅ Welcome, {esc(user.first_name)}! You are now <b>{ROLE_NAMES[outcome.role]}</b> "
         f"for <b>{esc(outcome.party.name)}</b>.\n\nTry /items to see your next steps, or /help.",
