@@ -10,6 +10,7 @@ import traceback
 from collections.abc import Mapping
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 from bot.log_format import TEXT_FORMAT, LogFormat, formatter_for
 from core.config import ConfigError, Settings, load_settings
@@ -168,10 +169,12 @@ def cmd_run(args: argparse.Namespace) -> int:
     db.migrate()
     app = build_application(settings, db)
     log.info("NextSteps is starting (database %s)", db.engine.url.render_as_string(hide_password=True))
+    import asyncio
+
+    if not settings.webhook.enabled and not db.is_sqlite:  # polling would delete their webhook
+        asyncio.run(_refuse_polling_over_a_webhook(app))
     _warm_up_charts()
     if settings.webhook.serves_http:  # webhook mode, or polling with /healthz, /readyz, /metrics
-        import asyncio
-
         from bot.webhook import serve_until_stopped
 
         asyncio.run(serve_until_stopped(app))
@@ -182,6 +185,15 @@ def cmd_run(args: argparse.Namespace) -> int:
         drop_pending_updates=False,
     )
     return 0
+
+
+async def _refuse_polling_over_a_webhook(app: Any) -> None:
+    from bot.webhook import refuse_polling_over_a_webhook
+
+    try:
+        await refuse_polling_over_a_webhook(app)
+    finally:
+        await app.bot.shutdown()  # initialised again by the polling, in its own event loop
 
 
 def _warm_up_charts() -> None:

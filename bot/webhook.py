@@ -32,6 +32,7 @@ from bot.inbox_worker import ChatInboxWorker
 from bot.metrics import METRICS
 from bot.updates import chat_key
 from core import clock
+from core.config import ConfigError
 from storage import health, shared_settings
 
 log = logging.getLogger(__name__)
@@ -219,6 +220,26 @@ async def _shut_down(app: Application) -> None:  # type: ignore[type-arg]
     await app.shutdown()
     if app.post_shutdown is not None:
         await app.post_shutdown(app)
+
+
+async def refuse_polling_over_a_webhook(app: Application) -> None:  # type: ignore[type-arg]
+    """Long polling on PostgreSQL while Telegram has a webhook set: stop with a ConfigError.
+
+    Polling starts with deleteWebhook (PTB's start_polling does), which would silently cut off
+    the instances serving that webhook on the same database. Deleting it must be deliberate."""
+    ctx = _context(app)
+    if ctx.settings.webhook.enabled or ctx.db.is_sqlite:
+        return
+    await app.bot.initialize()
+    info = await app.bot.get_webhook_info()
+    if info.url:
+        raise ConfigError(
+            f"refusing to start with long polling: Telegram delivers this bot's updates to the "
+            f"webhook {info.url}, and polling would delete it (the instances serving it would get "
+            "nothing more). To run with the webhook, set 'webhook.url' (NEXTSTEPS_WEBHOOK__URL); "
+            "to switch to polling for good, first stop those instances and call the Bot API's "
+            "deleteWebhook (see README, Production deployment)"
+        )
 
 
 @asynccontextmanager

@@ -216,3 +216,37 @@ async def test_a_path_other_than_the_urls_is_served_with_a_warning(
     assert served.status_code == 403  # served there (and guarded by the secret)
     warned = [r.getMessage() for r in caplog.records if "webhook.path" in r.getMessage()]
     assert warned and "/internal" in warned[0] and "/telegram" in warned[0], warned
+
+
+@pytest.mark.parametrize("http_port", [False, True], ids=["run_polling", "polling-with-http-server"])
+async def test_polling_on_postgresql_refuses_to_delete_a_webhook_that_is_set(
+    tmp_path: Path, postgresql_database: Database, http_port: bool
+) -> None:
+    """A stray polling instance on the cluster's database would deleteWebhook (PTB's polling
+    does) and silently stop the webhook instances: it stops instead, saying why."""
+    from telegram import Bot
+
+    from tests.e2e.test_secrets import run_nextsteps
+    from tests.e2e.webhook_harness import free_port
+
+    async with Emulator() as emu:
+        async with Bot(emu.token, base_url=emu.base_url) as bot:
+            await bot.set_webhook(WEBHOOK_URL, secret_token=SECRET)
+        env = {
+            "NEXTSTEPS_TELEGRAM__TOKEN": emu.token,
+            "NEXTSTEPS_TELEGRAM__API_BASE_URL": emu.base_url,
+            "NEXTSTEPS_DATABASE__URL": str(postgresql_database.url),
+        }
+        if http_port:
+            env["NEXTSTEPS_WEBHOOK__PORT"] = str(free_port())
+        code, output = await run_nextsteps(tmp_path, env, "run")
+        async with Bot(emu.token, base_url=emu.base_url) as bot:
+            info = await bot.get_webhook_info()
+        calls = dict(emu.world.calls)
+    last = (output.strip().splitlines() or [""])[-1]
+    assert code == 2, output
+    assert last.startswith("refusing to start with long polling"), output
+    # (the test database's password, "nextsteps", is redacted in the URL too)
+    assert "webhook https://" in last and "'webhook.url'" in last and "deleteWebhook" in last
+    assert info.url == WEBHOOK_URL, "the webhook is still set"
+    assert "deletewebhook" not in calls and "getupdates" not in calls
