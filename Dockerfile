@@ -1,8 +1,9 @@
 # NextSteps: the bot in a slim Python 3.11 image, run as an unprivileged user.
-#   docker build -t nextsteps .
-#   docker run --env-file .env nextsteps            # = nextsteps run
-#   docker run --env-file .env nextsteps backup ... # any other verb
-# Settings come from NEXTSTEPS_* variables (or a config.toml mounted at /app/config.toml).
+#   docker compose up -d --build              # compose.yaml: PostgreSQL, bot1, bot2 (= nextsteps run), Caddy
+#   docker compose run --rm bot1 migrate       # any other verb: nextsteps migrate, schedule, ...
+#   docker compose exec bot1 nextsteps backup --out /tmp/nextsteps.dump   # see the README
+# Settings come from NEXTSTEPS_* variables (compose.yaml sets them from .env) or a config.toml
+# mounted at /app/config.toml.
 # Bookworm is named so that the PostgreSQL client below comes from a repository built for it.
 FROM python:3.11-slim-bookworm
 

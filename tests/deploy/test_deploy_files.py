@@ -269,3 +269,16 @@ def test_systemd_unit_passes_systemd_analyze(tmp_path: Path) -> None:
         [analyze, "verify", str(unit)], capture_output=True, text=True, timeout=60, check=False, cwd=tmp_path
     )
     assert result.returncode == 0 and not (result.stdout + result.stderr).strip(), result.stderr
+
+
+def test_documented_container_commands_go_through_compose() -> None:
+    """`.env` holds compose's variables (not NEXTSTEPS_* settings) and `postgres` resolves only on
+    the compose network: a one-off verb runs as `docker compose run --rm bot1 …`."""
+    readme = (ROOT / "README.md").read_text()
+    env_names = set(re.findall(r"^(\w+)=", ENV_EXAMPLE.read_text(), re.M))
+    assert env_names and not any(name.startswith("NEXTSTEPS_") for name in env_names)
+    for name, text in (("README.md", readme), ("Dockerfile", DOCKERFILE.read_text())):
+        assert not re.search(r"docker run\b[^\n]*--env-file", text), f"{name}: docker run --env-file"
+        assert "docker compose run --rm bot1 migrate" in text, name
+    services = yaml.safe_load(COMPOSE.read_text())["services"]
+    assert "bot1" in services and services["bot1"].get("image", "nextsteps:latest")
