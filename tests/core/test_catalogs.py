@@ -1,0 +1,103 @@
+"""The message catalogs: the template matches the code, every language translates every message
+with the same placeholders and markup, and plural messages have each language's plural forms."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from babel.messages.catalog import Catalog, Message
+from babel.messages.extract import extract_from_dir
+from babel.messages.frontend import parse_mapping_cfg
+from babel.messages.pofile import read_po
+
+from core.i18n import LANGUAGES, LOCALES_DIR, SOURCE_LANGUAGE, catalog_path, translator
+
+ROOT = Path(__file__).resolve().parents[2]
+TRANSLATED = [lang for lang in LANGUAGES if lang != SOURCE_LANGUAGE]
+PLACEHOLDER = re.compile(r"\{[^{}]*\}|%\(\w+\)[sd]|%[sd]")
+TAG = re.compile(r"</?[a-z]+[^>]*>")
+PLURAL_FORMS = {"ru": 3, "tr": 2}  # CLDR: one/few/many; Turkish one/other (the noun stays singular)
+
+
+def _ids(message: Message) -> list[str]:
+    return list(message.id) if isinstance(message.id, tuple | list) else [message.id]
+
+
+def _strings(message: Message) -> list[str]:
+    return list(message.string) if isinstance(message.string, tuple | list) else [message.string]
+
+
+def _catalog(path: Path, lang: str | None = None) -> Catalog:
+    with path.open("rb") as po:
+        return read_po(po, locale=lang)
+
+
+def _messages(catalog: Catalog) -> dict[str, Message]:
+    return {_ids(m)[0]: m for m in catalog if m.id}
+
+
+def _in_code() -> set[str]:
+    with (ROOT / "babel.cfg").open() as cfg:
+        method_map, options_map = parse_mapping_cfg(cfg)
+
+    def outside_tests(dirname: str) -> bool:  # the mapping names bot/ and core/ only
+        return Path(dirname).name not in {"tests", "bench", "deploy", "node_modules"}
+
+    found = extract_from_dir(ROOT, method_map, options_map, directory_filter=outside_tests)
+    return {message if isinstance(message, str) else message[0] for _, _, message, _, _ in found}
+
+
+def test_template_lists_exactly_the_messages_in_the_code() -> None:
+    template = set(_messages(_catalog(LOCALES_DIR / "messages.pot")))
+    in_code = _in_code()
+    assert in_code - template == set(), "run `make messages` and translate the new messages"
+    assert template - in_code == set(), "run `make messages`: the template lists messages no longer used"
+
+
+@pytest.mark.parametrize("lang", TRANSLATED)
+def test_every_message_is_translated(lang: str) -> None:
+    template = _messages(_catalog(LOCALES_DIR / "messages.pot"))
+    catalog = _messages(_catalog(catalog_path(lang), lang))
+    missing = [msgid for msgid in template if msgid not in catalog]
+    untranslated = [
+        msgid
+        for msgid, m in catalog.items()
+        if msgid in template and (m.fuzzy or not all(s.strip() for s in _strings(m)))
+    ]
+    assert missing == [], f"{lang}: not in the catalog (make messages)"
+    assert untranslated == [], f"{lang}: no translation (or a fuzzy one)"
+
+
+@pytest.mark.parametrize("lang", TRANSLATED)
+def test_translations_keep_placeholders_and_markup(lang: str) -> None:
+    for msgid, message in _messages(_catalog(catalog_path(lang), lang)).items():
+        source = _ids(message)
+        for text in _strings(message):
+            # a plural form may drop the count ("один день"), never invent or rename a placeholder
+            wanted = {p for s in source for p in PLACEHOLDER.findall(s)}
+            got = set(PLACEHOLDER.findall(text))
+            if len(source) == 1:
+                assert got == wanted, f"{lang}: placeholders of {msgid!r}"
+            else:
+                assert got <= wanted, f"{lang}: placeholders of {msgid!r}"
+            assert Counter(TAG.findall(text)) == Counter(TAG.findall(source[0])), f"{lang}: tags of {msgid!r}"
+            assert text.count("\n") == source[0].count("\n"), f"{lang}: line breaks of {msgid!r}"
+
+
+@pytest.mark.parametrize("lang", TRANSLATED)
+def test_plural_messages_have_the_languages_forms(lang: str) -> None:
+    catalog = _catalog(catalog_path(lang), lang)
+    assert catalog.num_plurals == PLURAL_FORMS[lang]
+    for message in catalog:
+        if message.id and message.pluralizable:
+            assert len(_strings(message)) == catalog.num_plurals, _ids(message)[0]
+
+
+@pytest.mark.parametrize("lang", TRANSLATED)
+def test_the_catalog_loads_and_translates(lang: str) -> None:
+    tr = translator(lang)
+    assert tr.gettext("What you can do here") != "What you can do here"
+    assert tr.gettext("a message no catalog has") == "a message no catalog has"
