@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 import threading
 import traceback
@@ -12,7 +13,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from bot.log_format import TEXT_FORMAT, LogFormat, formatter_for
+from bot.log_format import TEXT_FORMAT, JsonFormatter, LogFormat, formatter_for
 from core.config import ConfigError, Settings, load_settings
 
 log = logging.getLogger("nextsteps")
@@ -63,14 +64,20 @@ class RedactSecrets(logging.Filter):
 
 _redact = Redactor({})  # the running command's secrets, once its settings are loaded
 _debug = False
+# with "json", the line that ends a failed command is a JSON log line too; until the settings are
+# loaded (an invalid config), the environment's choice
+_log_format: LogFormat = (
+    "json" if os.environ.get("NEXTSTEPS_LOGGING__FORMAT", "").lower() == "json" else "text"
+)
 
 
 def protect(settings: Settings) -> Redactor:
     """From here on, no output of this process shows a secret of ``settings``: log records are
     redacted, and an uncaught error (any thread) is one redacted line."""
-    global _redact, _debug
+    global _redact, _debug, _log_format
     _redact = Redactor(settings.secrets())
     _debug = settings.logging.level == "DEBUG"
+    _log_format = settings.logging.format
     for handler in [*logging.getLogger().handlers, logging.lastResort]:
         redact_handler(handler, _redact)
     sys.excepthook = _excepthook
@@ -112,10 +119,22 @@ def describe_error(exc: BaseException) -> str:
     return _redact(" ".join(line.split()))
 
 
-def _print_error(exc: BaseException) -> None:
-    if _debug:
-        print(_redact("".join(traceback.format_exception(exc))), file=sys.stderr, end="")
-    print(describe_error(exc), file=sys.stderr)
+def _print_error(exc: BaseException, prefix: str = "") -> None:
+    trace = _redact("".join(traceback.format_exception(exc))) if _debug else ""
+    _print_line(prefix + describe_error(exc), trace)
+
+
+def _print_line(line: str, trace: str = "") -> None:
+    """The line that ends a failed command (redacted already), with its traceback if any: plain
+    text, or one JSON log line (level ERROR) when logging.format is json."""
+    if _log_format == "json":
+        record = logging.LogRecord(log.name, logging.ERROR, __file__, 0, line, None, None)
+        record.exc_text = trace.rstrip("\n") or None
+        print(JsonFormatter().format(record), file=sys.stderr)
+        return
+    if trace:
+        print(trace, file=sys.stderr, end="")
+    print(line, file=sys.stderr)
 
 
 def _excepthook(kind: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
@@ -126,8 +145,7 @@ def _excepthook(kind: type[BaseException], exc: BaseException, tb: TracebackType
 def _thread_excepthook(args: threading.ExceptHookArgs) -> None:
     if args.exc_value is not None and not isinstance(args.exc_value, SystemExit):
         name = args.thread.name if args.thread else "?"
-        print(_redact(f"thread {name}:"), file=sys.stderr, end=" ")
-        _print_error(args.exc_value)
+        _print_error(args.exc_value, prefix=_redact(f"thread {name}: "))
 
 
 def configure_logging(level: str, redact: Redactor, log_format: LogFormat = "text") -> None:
@@ -415,7 +433,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return int(args.func(args))
     except ConfigError as exc:
-        print(_redact(str(exc)), file=sys.stderr)
+        _print_line(_redact(str(exc)))
         return 2
     except KeyboardInterrupt:
         return 130

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import signal
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 from bot.emulator import Emulator, EmulatorClient
 
@@ -53,6 +56,32 @@ def test_environment_overrides_are_validated_too(tmp_path: Path) -> None:
 def test_missing_config_file_is_named(tmp_path: Path) -> None:
     result = run_cli("run", "--config", "nope.toml", cwd=tmp_path)
     assert result.returncode == 2 and "nope.toml" in result.stderr
+
+
+@pytest.mark.parametrize("level", ["INFO", "DEBUG"])
+def test_with_json_logs_the_final_error_is_a_json_log_line(tmp_path: Path, level: str) -> None:
+    env = {
+        "NEXTSTEPS_LOGGING__FORMAT": "json",
+        "NEXTSTEPS_LOGGING__LEVEL": level,
+        "NEXTSTEPS_DATABASE__URL": f"sqlite:///{tmp_path / 'no-such-dir' / 'x.db'}",
+    }
+    result = run_cli("migrate", cwd=tmp_path, env=env)
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr  # a traceback goes inside the line, as exc_info
+    line = json.loads(lines[0])
+    assert line["level"] == "ERROR" and line["logger"] == "nextsteps" and line["time"].endswith("Z")
+    assert line["message"].startswith("database error:"), line
+    assert ("Traceback" in line.get("exc_info", "")) is (level == "DEBUG")
+
+
+@pytest.mark.parametrize("config", ["", '[telegram]\ntokn = "1:x"\n'], ids=["no-token", "unknown-key"])
+def test_with_json_logs_a_config_error_is_a_json_log_line(tmp_path: Path, config: str) -> None:
+    (tmp_path / "config.toml").write_text(config)
+    result = run_cli("run", cwd=tmp_path, env={"NEXTSTEPS_LOGGING__FORMAT": "json"})
+    assert result.returncode == 2
+    line = json.loads(result.stderr)
+    assert line["level"] == "ERROR" and line["message"].startswith("config error:"), line
 
 
 def test_migrate_creates_the_schema(tmp_path: Path) -> None:
