@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.limits import CALLBACK_DATA_MAX_BYTES
-from bot.render import STATUS_BUTTON
+from bot.render import status_button
 from core import limits
-from core.i18n import LANGUAGE_NAMES, LANGUAGES
+from core.i18n import LANGUAGE_NAMES, LANGUAGES, SOURCE_LANGUAGE, translator
 from core.items import ItemCard
 from core.permissions import Actor, can_note, settable_statuses
 from storage.models import Status
@@ -64,28 +64,35 @@ def decode(data: str | None) -> ButtonAction | None:
 
 
 def item_keyboard(
-    item_id: int, statuses: Sequence[Status], current: Status, *, can_note: bool
+    item_id: int,
+    statuses: Sequence[Status],
+    current: Status,
+    *,
+    can_note: bool,
+    lang: str = SOURCE_LANGUAGE,
 ) -> InlineKeyboardMarkup | None:
     """Buttons for each status the user may set (but the current one) and "Add note"."""
     buttons = [
-        InlineKeyboardButton(STATUS_BUTTON[s], callback_data=encode_status(item_id, s))
+        InlineKeyboardButton(status_button(s, lang), callback_data=encode_status(item_id, s))
         for s in statuses
         if s is not current
     ]
     rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
     if can_note:
-        rows.append([InlineKeyboardButton("📝 Add note", callback_data=encode_note(item_id))])
+        label = "📝 " + translator(lang).gettext("Add note")
+        rows.append([InlineKeyboardButton(label, callback_data=encode_note(item_id))])
     return InlineKeyboardMarkup(rows) if rows else None
 
 
-def card_keyboard(card: ItemCard, actor: Actor) -> InlineKeyboardMarkup | None:
-    """The buttons this person may press under an item's card or reminder."""
+def card_keyboard(card: ItemCard, actor: Actor, lang: str = SOURCE_LANGUAGE) -> InlineKeyboardMarkup | None:
+    """The buttons this person may press under an item's card or reminder, in ``lang``."""
     owner_ids = card.owner_ids
     return item_keyboard(
         card.number,
         settable_statuses(actor, owner_ids),
         card.item.status,
         can_note=can_note(actor, owner_ids),
+        lang=lang,
     )
 
 

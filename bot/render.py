@@ -8,9 +8,11 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from babel.dates import format_date
+
 from bot.deeplinks import item_url
 from bot.limits import SPLIT_TARGET
-from core.i18n import N_, Translator
+from core.i18n import N_, SOURCE_LANGUAGE, Translator, format_day, translator
 from core.items import ItemCard, is_overdue
 from core.members import InviteRow
 from core.permissions import Actor
@@ -23,15 +25,23 @@ STATUS_EMOJI = {
     Status.BLOCKED: "⛔",
     Status.DROPPED: "✖️",
 }
-STATUS_WORD = {s: s.value.replace("_", " ") for s in Status}
-STATUS_LABEL = {s: f"{STATUS_EMOJI[s]} {STATUS_WORD[s]}" for s in Status}
-STATUS_BUTTON = {
-    Status.OPEN: "⚪ Reopen",
-    Status.IN_PROGRESS: "🔵 In progress",
-    Status.DONE: "✅ Done",
-    Status.BLOCKED: "⛔ Blocked",
-    Status.DROPPED: "✖️ Drop",
+# English, and the message ids of each status's word and button in the reader's language
+STATUS_WORD = {
+    Status.OPEN: N_("open"),
+    Status.IN_PROGRESS: N_("in progress"),
+    Status.DONE: N_("done"),
+    Status.BLOCKED: N_("blocked"),
+    Status.DROPPED: N_("dropped"),
 }
+STATUS_LABEL = {s: f"{STATUS_EMOJI[s]} {STATUS_WORD[s]}" for s in Status}
+_BUTTON_WORD = {
+    Status.OPEN: N_("Reopen"),
+    Status.IN_PROGRESS: N_("In progress"),
+    Status.DONE: N_("Done"),
+    Status.BLOCKED: N_("Blocked"),
+    Status.DROPPED: N_("Drop"),
+}
+STATUS_BUTTON = {s: f"{STATUS_EMOJI[s]} {_BUTTON_WORD[s]}" for s in Status}
 LIST_TEXT_CHARS = 90
 _TAG = re.compile(r"<[^>]*>")
 
@@ -67,28 +77,54 @@ def fmt_date(day: date) -> str:
     return f"{day.day} {day:%b %Y}"
 
 
+def status_word(status: Status, lang: str = SOURCE_LANGUAGE) -> str:
+    return translator(lang).gettext(STATUS_WORD[status])
+
+
+def status_label(status: Status, lang: str = SOURCE_LANGUAGE) -> str:
+    return f"{STATUS_EMOJI[status]} {status_word(status, lang)}"
+
+
+def status_button(status: Status, lang: str = SOURCE_LANGUAGE) -> str:
+    return f"{STATUS_EMOJI[status]} {translator(lang).gettext(_BUTTON_WORD[status])}"
+
+
+def weekday(day: date, lang: str = SOURCE_LANGUAGE) -> str:
+    """'Wednesday', 'Среда', 'Çarşamba'."""
+    if translator(lang).lang == SOURCE_LANGUAGE:
+        return f"{day:%A}"
+    name = format_date(day, "EEEE", locale=translator(lang).lang)
+    return name[:1].upper() + name[1:]
+
+
 def shorten(text: str, limit: int) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def owners_text(owners: Sequence[Party]) -> str:
-    return ", ".join(esc(p.name) for p in owners) or "<i>no owner</i>"
+def owners_text(owners: Sequence[Party], lang: str = SOURCE_LANGUAGE) -> str:
+    no_owner = translator(lang).gettext("no owner")
+    return ", ".join(esc(p.name) for p in owners) or f"<i>{no_owner}</i>"
 
 
-def due_text(card: ItemCard, today: date) -> str:
-    """The deadline as written, plus the resolved date when the phrase was vague."""
+def due_text(card: ItemCard, today: date, lang: str = SOURCE_LANGUAGE) -> str:
+    """The deadline as written (never translated), plus the resolved date when the phrase was vague."""
+    tr = translator(lang)
     item = card.item
-    written = esc(item.due_text) if item.due_text else "no deadline"
+    written = esc(item.due_text) if item.due_text else tr.gettext("no deadline")
     if item.due_precision is Precision.MEETING and item.due_date is None:
-        return f"{written} <i>(meeting date not set yet)</i>"
+        return tr.gettext("{deadline} <i>(meeting date not set yet)</i>").format(deadline=written)
     if item.due_date is None:
         return written
-    resolved = fmt_date(item.due_date)
-    text = written if item.due_precision is Precision.DAY else f"{written} (by {resolved})"
+    if item.due_precision is Precision.DAY:
+        text = written
+    else:
+        text = tr.gettext("{deadline} (by {date})").format(
+            deadline=written, date=tr.format_day(item.due_date)
+        )
     if is_overdue(item, today):
         days = (today - item.due_date).days
-        text += f" · ⚠️ overdue {days} day{'s' if days != 1 else ''}"
+        text += " · ⚠️ " + tr.ngettext("overdue {days} day", "overdue {days} days", days).format(days=days)
     return text
 
 
@@ -97,58 +133,72 @@ def item_ref(number: int, bot: str) -> str:
     return f'<a href="{esc(item_url(bot, number))}">#{number}</a>'
 
 
-def item_line(card: ItemCard, today: date, bot: str) -> str:
+def item_line(card: ItemCard, today: date, bot: str, lang: str = SOURCE_LANGUAGE) -> str:
     item = card.item
     return (
         f"{STATUS_EMOJI[item.status]} <b>{item_ref(card.number, bot)}</b> "
         f"{esc(shorten(item.text, LIST_TEXT_CHARS))}\n"
-        f"👥 {owners_text(card.owners)}\n⏰ {due_text(card, today)}"
+        f"👥 {owners_text(card.owners, lang)}\n⏰ {due_text(card, today, lang)}"
     )
 
 
-def items_messages(cards: Sequence[ItemCard], title: str, today: date, bot: str) -> list[str]:
+def items_messages(
+    cards: Sequence[ItemCard], title: str, today: date, bot: str, lang: str = SOURCE_LANGUAGE
+) -> list[str]:
+    """A list of items; ``title`` is already in the reader's language."""
+    tr = translator(lang)
     header = f"<b>{esc(title)}</b> ({len(cards)})"
     if not cards:
-        return [f"{header}\nNothing here."]
-    footer = "Tap a number, or /item N, to open one."
-    return split_messages([*(item_line(c, today, bot) for c in cards), footer], header=header)
+        return [header + "\n" + tr.gettext("Nothing here.")]
+    footer = tr.gettext("Tap a number, or /item N, to open one.")
+    return split_messages([*(item_line(c, today, bot, lang) for c in cards), footer], header=header)
 
 
-def status_changed(card: ItemCard, changed: bool, bot: str) -> str:
+def status_changed(card: ItemCard, changed: bool, bot: str, lang: str = SOURCE_LANGUAGE) -> str:
     """A one-line confirmation that names the item."""
+    tr = translator(lang)
     status = card.item.status
-    verb = "is now" if changed else "was already"
+    if changed:
+        line = tr.gettext("{emoji} {item} is now <b>{status}</b>.")
+    else:
+        line = tr.gettext("{emoji} {item} was already <b>{status}</b>.")
+    line = line.format(
+        emoji=STATUS_EMOJI[status], item=item_ref(card.number, bot), status=status_word(status, lang)
+    )
+    return f"{line}\n<i>{esc(shorten(card.item.text, LIST_TEXT_CHARS))}</i>"
+
+
+def note_added(card: ItemCard, bot: str, lang: str = SOURCE_LANGUAGE) -> str:
+    summary = esc(shorten(card.item.text, LIST_TEXT_CHARS))
+    added = translator(lang).gettext("📝 Note added to {item}.").format(item=item_ref(card.number, bot))
+    return f"{added}\n<i>{summary}</i>"
+
+
+def note_prompt(number: int, bot: str, lang: str = SOURCE_LANGUAGE) -> str:
     return (
-        f"{STATUS_EMOJI[status]} {item_ref(card.number, bot)} {verb} <b>{STATUS_WORD[status]}</b>.\n"
-        f"<i>{esc(shorten(card.item.text, LIST_TEXT_CHARS))}</i>"
+        translator(lang)
+        .gettext("📝 Reply to this message with your note for {item}.")
+        .format(item=item_ref(number, bot))
     )
 
 
-def note_added(card: ItemCard, bot: str) -> str:
-    summary = esc(shorten(card.item.text, LIST_TEXT_CHARS))
-    return f"📝 Note added to {item_ref(card.number, bot)}.\n<i>{summary}</i>"
-
-
-def note_prompt(number: int, bot: str) -> str:
-    return f"📝 Reply to this message with your note for {item_ref(number, bot)}."
-
-
-def _local(at: datetime, timezone: str) -> str:
+def _local(at: datetime, timezone: str, lang: str = SOURCE_LANGUAGE) -> str:
     local = at.astimezone(ZoneInfo(timezone))
-    return f"{fmt_date(local.date())} {local:%H:%M}"
+    return f"{format_day(local.date(), lang)} {local:%H:%M}"
 
 
-def event_line(event: ItemEvent, timezone: str) -> str:
-    who = esc(event.actor_name or "someone")
-    when = _local(event.at, timezone)
+def event_line(event: ItemEvent, timezone: str, lang: str = SOURCE_LANGUAGE) -> str:
+    tr = translator(lang)
+    who = esc(event.actor_name or tr.gettext("someone"))
+    when = _local(event.at, timezone, lang)
     if event.kind == "status":
-        old = STATUS_LABEL[Status(event.old_value)] if event.old_value else "?"
-        new = STATUS_LABEL[Status(event.new_value)] if event.new_value else "?"
+        old = status_label(Status(event.old_value), lang) if event.old_value else "?"
+        new = status_label(Status(event.new_value), lang) if event.new_value else "?"
         line = f"{when} · {who}: {old} → {new}"
     elif event.kind == "note":
         line = f"{when} · {who}: 📝"
     elif event.kind == "created":
-        line = f"{when} · created by {who}"
+        line = f"{when} · " + tr.gettext("created by {who}").format(who=who)
     elif event.kind == "due":
         line = f"{when} · {who}: ⏰ {esc(event.old_value or '')} → {esc(event.new_value or '')}"
     else:
@@ -158,7 +208,9 @@ def event_line(event: ItemEvent, timezone: str) -> str:
     return line
 
 
-def item_card(card: ItemCard, today: date, timezone: str, bot: str) -> str:
+def item_card(card: ItemCard, today: date, timezone: str, bot: str, lang: str = SOURCE_LANGUAGE) -> str:
+    """An item's full card; the item's own text, notes and deadline phrase are shown as agreed."""
+    tr = translator(lang)
     item = card.item
     source = ""
     if card.meeting is not None:
@@ -167,35 +219,36 @@ def item_card(card: ItemCard, today: date, timezone: str, bot: str) -> str:
             source += f", {esc(item.paragraph_ref)}"
         source = f"\n📄 {source}"
     lines = [
-        f"<b>{item_ref(card.number, bot)}</b> · {STATUS_LABEL[item.status]}",
+        f"<b>{item_ref(card.number, bot)}</b> · {status_label(item.status, lang)}",
         esc(item.text),
-        f"\n👥 {owners_text(card.owners)}\n⏰ {due_text(card, today)}{source}",
+        f"\n👥 {owners_text(card.owners, lang)}\n⏰ {due_text(card, today, lang)}{source}",
     ]
     if card.events:
-        lines.append("\n<b>History</b>")
-        lines.extend(event_line(e, timezone) for e in card.events)
-    lines.append("\n<i>Reply to this message to add a note.</i>")
+        lines.append("\n<b>" + tr.gettext("History") + "</b>")
+        lines.extend(event_line(e, timezone, lang) for e in card.events)
+    lines.append("\n<i>" + tr.gettext("Reply to this message to add a note.") + "</i>")
     return "\n".join(lines)
 
 
-def meeting_text(meeting: Meeting | None, today: date) -> str:
+def meeting_text(meeting: Meeting | None, today: date, lang: str = SOURCE_LANGUAGE) -> str:
+    tr = translator(lang)
     if meeting is None:
-        return "No next meeting is set yet."
-    text = f"📅 <b>Next meeting:</b> {esc(meeting.name)}"
+        return tr.gettext("No next meeting is set yet.")
+    text = tr.gettext("📅 <b>Next meeting:</b> {name}").format(name=esc(meeting.name))
     if meeting.place:
         text += f", {esc(meeting.place)}"
     if meeting.held_on is None:
-        return text + "\nDate not set yet."
+        return text + "\n" + tr.gettext("Date not set yet.")
     days = (meeting.held_on - today).days
-    text += f"\n{meeting.held_on:%A}, {fmt_date(meeting.held_on)}"
+    text += f"\n{weekday(meeting.held_on, lang)}, {tr.format_day(meeting.held_on)}"
     if days > 1:
-        text += f" — in {days} days"
+        text += " — " + tr.ngettext("in {days} day", "in {days} days", days).format(days=days)
     elif days == 1:
-        text += " — tomorrow"
+        text += " — " + tr.gettext("tomorrow")
     elif days == 0:
-        text += " — today"
+        text += " — " + tr.gettext("today")
     else:
-        text += f" — {-days} days ago"
+        text += " — " + tr.ngettext("{days} day ago", "{days} days ago", -days).format(days=-days)
     return text
 
 

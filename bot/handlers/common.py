@@ -203,8 +203,10 @@ async def send_card(
     message = update.effective_message
     assert message is not None
     today = clock.today_in(actor.timezone)
-    text = (prefix + "\n\n" if prefix else "") + item_card(card, today, actor.timezone, context.bot.username)
-    await message.reply_text(text, reply_markup=card_keyboard(card, actor))
+    lang = (await chat_translator(update, context, actor)).lang
+    card_text = item_card(card, today, actor.timezone, context.bot.username, lang)
+    text = (prefix + "\n\n" if prefix else "") + card_text
+    await message.reply_text(text, reply_markup=card_keyboard(card, actor, lang))
 
 
 _GONE = ("message can't be edited", "message to edit not found", "message_id_invalid")
@@ -241,8 +243,9 @@ async def show_in_place(
 async def edit_card(update: Update, context: ContextTypes.DEFAULT_TYPE, actor: Actor, card: ItemCard) -> None:
     """Refresh the card a button was pressed on; send a fresh one if it can't be edited."""
     today = clock.today_in(actor.timezone)
-    text = item_card(card, today, actor.timezone, context.bot.username)
-    await show_in_place(update, context, text, reply_markup=card_keyboard(card, actor))
+    lang = (await chat_translator(update, context, actor)).lang
+    text = item_card(card, today, actor.timezone, context.bot.username, lang)
+    await show_in_place(update, context, text, reply_markup=card_keyboard(card, actor, lang))
 
 
 async def drop_item_buttons(query: CallbackQuery, item_id: int) -> None:

@@ -12,6 +12,7 @@ from bot.deeplinks import items_linked
 from bot.handlers import imports
 from bot.handlers.common import (
     ask_for_reply,
+    chat_translator,
     drop_item_buttons,
     edit_card,
     friendly_errors,
@@ -21,19 +22,20 @@ from bot.handlers.common import (
 )
 from bot.jobs import replan_after
 from bot.keyboards import decode
-from bot.render import items_messages, note_added, note_prompt, status_changed
+from bot.render import items_messages, note_added, note_prompt, status_changed, status_word
 from core import clock, items
 from core.errors import BadInput
+from core.i18n import N_, translator
 from core.items import STATUS_HELP, Scope, parse_item_number, parse_status
 from core.permissions import Actor
 from core.schedule import PlanScope
 from storage.models import Role
 
 SCOPE_TITLES = {
-    Scope.MINE: "Your party's open items",
-    Scope.OPEN: "Open items",
-    Scope.OVERDUE: "Overdue items",
-    Scope.ALL: "All items",
+    Scope.MINE: N_("Your party's open items"),
+    Scope.OPEN: N_("Open items"),
+    Scope.OVERDUE: N_("Overdue items"),
+    Scope.ALL: N_("All items"),
 }
 _ADD_FIELD = re.compile(r"^\s*(owners?|due|ref)\s*:\s*(.*)$", re.IGNORECASE | re.DOTALL)
 
@@ -69,7 +71,8 @@ async def list_items(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     cards = await app_context(context).db.run(
         lambda session: items.list_items(session=session, actor=actor, scope=scope, today=today)
     )
-    chunks = items_messages(cards, SCOPE_TITLES[scope], today, context.bot.username)
+    tr = await chat_translator(update, context, actor)
+    chunks = items_messages(cards, tr.gettext(SCOPE_TITLES[scope]), today, context.bot.username, tr.lang)
     await reply_chunks(update, chunks)
 
 
@@ -111,9 +114,10 @@ async def set_status(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     )
     if card.follow_ups_affected:
         await replan_after(ctx, PlanScope.items([item_id]))
-    text = status_changed(card, changed, context.bot.username)
+    tr = await chat_translator(update, context, actor)
+    text = status_changed(card, changed, context.bot.username, tr.lang)
     if note and not changed:
-        text += "\nYour note was added."
+        text += "\n" + tr.gettext("Your note was added.")
     assert update.effective_message is not None
     await update.effective_message.reply_text(text)
 
@@ -135,7 +139,8 @@ async def add_note(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         )
     )
     assert update.effective_message is not None
-    await update.effective_message.reply_text(note_added(card, context.bot.username))
+    lang = (await chat_translator(update, context, actor)).lang
+    await update.effective_message.reply_text(note_added(card, context.bot.username, lang))
 
 
 @friendly_errors
@@ -161,7 +166,9 @@ async def set_due(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         )
     )
     await replan_after(ctx, PlanScope.items([item_id]))
-    await send_card(update, context, actor, card, prefix=f"⏰ New deadline for #{item_id}.")
+    tr = await chat_translator(update, context, actor)
+    prefix = tr.gettext("⏰ New deadline for #{number}.").format(number=item_id)
+    await send_card(update, context, actor, card, prefix=prefix)
 
 
 def parse_add(text: str) -> tuple[str, list[str], str | None, str | None]:
@@ -211,7 +218,9 @@ async def add_item(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         )
     )
     await replan_after(ctx, PlanScope.items([card.number]))
-    await send_card(update, context, actor, card, prefix=f"➕ Added #{card.number}.")
+    tr = await chat_translator(update, context, actor)
+    prefix = tr.gettext("➕ Added #{number}.").format(number=card.number)
+    await send_card(update, context, actor, card, prefix=prefix)
 
 
 @friendly_errors
@@ -232,11 +241,12 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             lambda session: items.check_can_note(session=session, actor=actor, item_id=action.item_id)
         )
         await query.answer()
+        tr = await chat_translator(update, context, actor)
         await ask_for_reply(
             update,
             context,
-            note_prompt(action.item_id, context.bot.username),
-            placeholder=f"Note for #{action.item_id}",
+            note_prompt(action.item_id, context.bot.username, tr.lang),
+            placeholder=tr.gettext("Note for #{number}").format(number=action.item_id),
         )
         return
     status = action.status
@@ -246,11 +256,12 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     )
     if card.follow_ups_affected:
         await replan_after(ctx, PlanScope.items([action.item_id]))
-    await query.answer(
-        f"#{action.item_id} is now {status.value.replace('_', ' ')}."
-        if changed
-        else f"#{action.item_id} is already {status.value.replace('_', ' ')}."
-    )
+    mine = translator(actor.language)  # an alert only the presser sees
+    if changed:
+        answer = mine.gettext("#{number} is now {status}.")
+    else:
+        answer = mine.gettext("#{number} is already {status}.")
+    await query.answer(answer.format(number=action.item_id, status=status_word(status, mine.lang)))
     if query.message is not None and len(items_linked(query.message)) > 1:
         # a list (e.g. a pre-meeting follow-up): keep it, drop the buttons of the item just updated
         await drop_item_buttons(query, action.item_id)
@@ -279,6 +290,7 @@ async def reply_to_item(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
             "That message isn't about a single item. Reply to an item's card, or use /note N text."
         )
     (item_id,) = linked
+    lang = (await chat_translator(update, context, actor)).lang
     text = message.text or ""
     status = parse_status(text)
     ctx = app_context(context)
@@ -290,12 +302,12 @@ async def reply_to_item(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         )
         if card.follow_ups_affected:  # after the commit: the plan sees the new status
             await replan_after(ctx, PlanScope.items([item_id]))
-        reply = status_changed(card, changed, context.bot.username)
+        reply = status_changed(card, changed, context.bot.username, lang)
     else:
         card = await ctx.db.run(
             lambda session: items.add_note(
                 session=session, actor=actor, item_id=item_id, text=text, history=False
             )
         )
-        reply = note_added(card, context.bot.username)
+        reply = note_added(card, context.bot.username, lang)
     await message.reply_text(reply)

@@ -9,7 +9,7 @@ from telegram import Update
 from telegram.ext import ContextTypes
 
 from bot.context import app_context
-from bot.handlers.common import friendly_errors, require_actor
+from bot.handlers.common import chat_translator, friendly_errors, require_actor
 from bot.jobs import replan_after
 from bot.render import esc, fmt_date, meeting_text
 from core import clock, meetings
@@ -36,7 +36,8 @@ async def meeting(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     today = clock.today_in(actor.timezone)
     if not args:
         upcoming = await ctx.db.run(lambda session: meetings.next_meeting(session=session))
-        await message.reply_text(meeting_text(upcoming, today))
+        lang = (await chat_translator(update, context, actor)).lang
+        await message.reply_text(meeting_text(upcoming, today, lang))
         return
     if args[0].lower() != "set" or len(args) < 3:
         raise BadInput(USAGE)
