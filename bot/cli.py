@@ -225,7 +225,9 @@ def _warm_up_charts() -> None:
         except Exception:  # a chart that can't be drawn fails later, with a reply, not the start
             log.warning("could not prepare the chart library", exc_info=True)
 
-    threading.Thread(target=warm, name="chart-warm-up", daemon=True).start()
+    # not a daemon: a process that ends while a daemon thread is still importing matplotlib's C
+    # extensions aborts ("terminate called without an active exception") instead of exiting cleanly
+    threading.Thread(target=warm, name="chart-warm-up", daemon=False).start()
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
