@@ -211,6 +211,8 @@ def parse_deadline(text: str, *, today: date, meeting_margin_days: int = 14) -> 
         sunday = today + timedelta(days=6 - today.weekday())
         end = sunday if m["which"] == "this" else sunday + timedelta(weeks=1)
         return Deadline(original, end, Precision.PERIOD)
+    if (found := _other_language(phrase, original, today, meeting_margin_days)) is not None:
+        return found
     if phrase.startswith("before "):
         return _before(phrase[len("before ") :], original, today)
     return _absolute(_PREFIX.sub("", phrase, count=1), original, today)
@@ -302,6 +304,302 @@ def _dateutil_fallback(phrase: str, original: str) -> date:
         raise BadInput(f"I can't read “{original}” as a deadline. {HELP}")
     result: date = first.date()
     return result
+
+
+# --- Russian and Turkish forms of the common phrases --------------------------------------------
+# Typed in chat by people who read the bot in Russian or Turkish: the same meanings as the English
+# grammar (end of a month or year, parts of a year, a day, a month, a quarter, the next meeting,
+# within N days), in the forms such phrases usually take. Anything else falls back to the English
+# grammar's refusal.
+
+_RU_MONTHS = {
+    stem + ending: number
+    for number, (stem, endings) in enumerate(
+        [
+            ("январ", ("ь", "я", "е")),
+            ("феврал", ("ь", "я", "е")),
+            ("март", ("", "а", "е")),
+            ("апрел", ("ь", "я", "е")),
+            ("ма", ("й", "я", "е")),
+            ("июн", ("ь", "я", "е")),
+            ("июл", ("ь", "я", "е")),
+            ("август", ("", "а", "е")),
+            ("сентябр", ("ь", "я", "е")),
+            ("октябр", ("ь", "я", "е")),
+            ("ноябр", ("ь", "я", "е")),
+            ("декабр", ("ь", "я", "е")),
+        ],
+        start=1,
+    )
+    for ending in endings
+}
+_TR_MONTHS = {
+    name: number
+    for number, name in enumerate(
+        [
+            "ocak",
+            "şubat",
+            "mart",
+            "nisan",
+            "mayıs",
+            "haziran",
+            "temmuz",
+            "ağustos",
+            "eylül",
+            "ekim",
+            "kasım",
+            "aralık",
+        ],
+        start=1,
+    )
+}
+_RU_MONTH = r"(?P<month>" + "|".join(sorted(_RU_MONTHS, key=len, reverse=True)) + r")"
+_TR_MONTH = r"(?P<month>" + "|".join(sorted(_TR_MONTHS, key=len, reverse=True)) + r")"
+_RU_YEAR = r"(?P<year>\d{4})(?:\s*(?:г|года|году|год)\b\.?)?"
+_RU_BY = r"(?:(?:до|к|не позднее|не позже|в срок до)\s+)?"
+_RU_PARTS = {"начал": "early", "середин": "mid", "конц": "end of", "конец": "end of"}
+_RU_PART = r"(?P<part>начал[оеа]|середин[аеуы]|конц[ауе]|конец)\s+"
+_RU_QUARTERS = {
+    "1": 1,
+    "i": 1,
+    "перв": 1,
+    "2": 2,
+    "ii": 2,
+    "втор": 2,
+    "3": 3,
+    "iii": 3,
+    "трет": 3,
+    "4": 4,
+    "iv": 4,
+}
+_RU_MEETING_KIND = r"(?:(?:совещани|заседани)(?:ем|[яюеи])|(?:встреч|конференци|сесси)(?:ей|[иеую]))"
+_RU_NUMBERS = {
+    "один": 1,
+    "одного": 1,
+    "двух": 2,
+    "два": 2,
+    "две": 2,
+    "трех": 3,
+    "три": 3,
+    "четырех": 4,
+}
+
+_RU_PATTERNS = [
+    # "до конца марта 2027", "в конце марта", "к середине апреля 2027 года"
+    ("part_month", re.compile(r"^(?:(?:до|к|в)\s+)?" + _RU_PART + _RU_MONTH + r"(?:\s+" + _RU_YEAR + ")?$")),
+    # "до конца 2027 года", "в начале 2027", "к середине 2027 г."
+    ("part_year", re.compile(r"^(?:(?:до|к|в)\s+)?" + _RU_PART + _RU_YEAR + "$")),
+    (
+        "end_of_this_year",
+        re.compile(r"^(?:(?:до|к|в)\s+)?(?:конц[ауе]|конец)\s+(?:этого\s+|текущего\s+)?года$"),
+    ),
+    # "до 31 марта 2027 г.", "31 марта 2027", "не позднее 5 декабря 2027 года"
+    (
+        "day_month_year",
+        re.compile("^" + _RU_BY + r"(?P<day>\d{1,2})\s+" + _RU_MONTH + r"\s+" + _RU_YEAR + "$"),
+    ),
+    ("day_month", re.compile("^" + _RU_BY + r"(?P<day>\d{1,2})\s+" + _RU_MONTH + "$")),
+    # "в марте 2027", "март 2027 г."
+    ("month_year", re.compile(r"^(?:в\s+)?" + _RU_MONTH + r"\s+" + _RU_YEAR + "$")),
+    # "в 2027 году", "2027 г."
+    ("year", re.compile(r"^(?:в\s+(?:течение\s+)?)?" + _RU_YEAR + "$")),
+    # "в первом квартале 2027 года", "I квартал 2027", "до конца 3 квартала 2027"
+    (
+        "quarter",
+        re.compile(
+            r"^(?:(?:в|до конца|к концу)\s+)?(?P<q>[1-4]|iv|iii|ii|i|перв|втор|трет)[а-яё-]*"
+            + r"\s+квартал[аеу]?\s+"
+            + _RU_YEAR
+            + "$"
+        ),
+    ),
+    # "до следующего совещания", "к следующему заседанию", "на следующем совещании"
+    (
+        "meeting",
+        re.compile(
+            r"^(?P<rel>до|к|перед|на|в ходе)\s+(?:следующ|очередн|ближайш)[а-яё]+\s+(?:[а-яё-]+\s+){0,2}?"
+            + _RU_MEETING_KIND
+            + r"(?:\s+.{0,30})?$"
+        ),
+    ),
+    # "в течение 2 недель", "в течение месяца", "в течение 10 дней"
+    (
+        "within",
+        re.compile(
+            r"^(?:в течение|за)\s+(?:(?P<n>\d{1,3}|"
+            + "|".join(_RU_NUMBERS)
+            + r")\s+)?(?P<unit>дн|день|дней|дня|недел|месяц)[а-яё]*$"
+        ),
+    ),
+    ("asap", re.compile(r"^(?:как можно (?:скорее|быстрее)|в кратчайшие сроки|незамедлительно|срочно)$")),
+]
+
+_TR_SUFFIX = r"(?:['’]?[a-zçğıöşü]+)?"  # 2027'ye, Mart'ta, 31 Mart 2027'de
+_TR_YEAR = r"(?P<year>\d{4})" + _TR_SUFFIX
+_TR_KADAR = r"(?:\s+(?:kadar|dek|itibarıyla))?"
+_TR_PARTS = {"baş": "early", "ort": "mid", "son": "end of"}
+_TR_PATTERNS = [
+    # "mart 2027 sonuna kadar", "mart sonuna kadar", "mart ayı sonuna kadar", "mart 2027 sonu"
+    (
+        "part_month",
+        re.compile(
+            "^"
+            + _TR_MONTH
+            + _TR_SUFFIX
+            + r"(?:\s+(?P<year>\d{4}))?(?:\s+ayı(?:nın)?)?\s+(?P<part>baş|ort|son)[a-zçğıöşü]*"
+            + _TR_KADAR
+            + "$"
+        ),
+    ),
+    # "2027 sonuna kadar", "2027 yılı sonuna kadar", "2027 yılının ortasına kadar", "2027 başında"
+    (
+        "part_year",
+        re.compile(
+            r"^(?P<year>\d{4})"
+            + _TR_SUFFIX
+            + r"(?:\s+yılı(?:nın)?)?\s+(?P<part>baş|ort|son)[a-zçğıöşü]*"
+            + _TR_KADAR
+            + "$"
+        ),
+    ),
+    ("end_of_this_year", re.compile(r"^(?:bu\s+)?yıl(?:ın)?\s+son[a-zçğıöşü]*" + _TR_KADAR + "$")),
+    # "31 mart 2027'ye kadar", "31 mart 2027", "en geç 31 mart 2027"
+    (
+        "day_month_year",
+        re.compile(r"^(?:en geç\s+)?(?P<day>\d{1,2})\s+" + _TR_MONTH + r"\s+" + _TR_YEAR + _TR_KADAR + "$"),
+    ),
+    (
+        "day_month",
+        re.compile(r"^(?:en geç\s+)?(?P<day>\d{1,2})\s+" + _TR_MONTH + _TR_SUFFIX + _TR_KADAR + "$"),
+    ),
+    # "mart 2027'de", "mart 2027'ye kadar"
+    ("month_year", re.compile("^" + _TR_MONTH + r"\s+" + _TR_YEAR + _TR_KADAR + "$")),
+    # "2027'de", "2027 yılında", "2027 yılı içinde"
+    ("year", re.compile(r"^" + _TR_YEAR + r"(?:\s+yılı(?:nda)?)?(?:\s+içinde)?$")),
+    # "2027 ilk çeyreği", "2027'nin üçüncü çeyreğinde", "2027 1. çeyrek"
+    (
+        "quarter",
+        re.compile(
+            r"^(?P<year>\d{4})"
+            + _TR_SUFFIX
+            + r"(?:\s+yılının)?\s+(?P<q>[1-4]\.|ilk|birinci|ikinci|üçüncü|dördüncü|son)"
+            r"\s+çeyre[kğ][a-zçğıöşü]*" + _TR_KADAR + "$"
+        ),
+    ),
+    (
+        "quarter",
+        re.compile(
+            r"^(?P<q>[1-4]\.|ilk|birinci|ikinci|üçüncü|dördüncü|son)\s+çeyre[kğ][a-zçğıöşü]*\s+"
+            + _TR_YEAR
+            + _TR_KADAR
+            + "$"
+        ),
+    ),
+    # "bir sonraki toplantıdan önce", "sonraki toplantıya kadar", "bir sonraki toplantıda"
+    (
+        "meeting",
+        re.compile(
+            r"^(?:bir\s+)?(?:sonraki|gelecek|bir sonraki|müteakip)\s+(?:[a-zçğıöşü]+\s+){0,3}?"
+            r"(?:toplantı|oturum|konferans)(?:s[ıi])?"
+            r"(?P<rel>n?[dt]an (?:önce|evvel)|n?y?[ae] kadar|n?[dt][ae]|n?y?[ae])$"
+        ),
+    ),
+    # "2 hafta içinde", "10 gün içinde", "bir ay içinde"
+    (
+        "within",
+        re.compile(r"^(?P<n>\d{1,3}|bir|iki|üç|dört|altı)\s+(?P<unit>gün|hafta|ay)\s+(?:içinde|içerisinde)$"),
+    ),
+    ("asap", re.compile(r"^(?:mümkün olan\s+)?en kısa (?:sürede|zamanda)$|^derhal$|^acilen$")),
+]
+_TR_QUARTERS = {
+    "1.": 1,
+    "ilk": 1,
+    "birinci": 1,
+    "2.": 2,
+    "ikinci": 2,
+    "3.": 3,
+    "üçüncü": 3,
+    "4.": 4,
+    "dördüncü": 4,
+    "son": 4,
+}
+_TR_NUMBERS = {"bir": 1, "iki": 2, "üç": 3, "dört": 4, "altı": 6}
+_TR_UNITS = {"gün": "day", "hafta": "week", "ay": "month"}
+
+
+def _other_language(phrase: str, original: str, today: date, meeting_margin_days: int) -> Deadline | None:
+    """A Russian or Turkish deadline phrase, or None when the phrase is neither."""
+    phrase = phrase.replace("i̇", "i").replace("ё", "е")  # "İ".lower() keeps a combining dot
+    if re.search(r"[а-я]", phrase):
+        patterns, months = _RU_PATTERNS, _RU_MONTHS
+    elif re.search(
+        r"[çğıöşü]|\d['’][a-z]|\b(?:kadar|sonu|içinde|yılı|toplantı|" + "|".join(_TR_MONTHS) + ")", phrase
+    ):
+        patterns, months = _TR_PATTERNS, _TR_MONTHS
+    else:
+        return None
+    turkish = patterns is _TR_PATTERNS
+    for kind, pattern in patterns:
+        m = pattern.match(phrase)
+        if m is None:
+            continue
+        groups = m.groupdict()
+        year = int(groups["year"]) if groups.get("year") else None
+        month = months[groups["month"]] if groups.get("month") else None
+        if kind in ("part_month", "part_year"):
+            part_word = groups["part"]
+            table = _TR_PARTS if turkish else _RU_PARTS
+            part = next(v for k, v in table.items() if part_word.startswith(k))
+            if kind == "part_year":
+                assert year is not None
+                return Deadline(original, _part_of_year(part, year), Precision.PERIOD)
+            assert month is not None
+            year = year or _upcoming_month_end(month, today).year
+            return Deadline(original, _part_of_month(part, year, month), Precision.PERIOD)
+        if kind == "end_of_this_year":
+            return Deadline(original, date(today.year, 12, 31), Precision.YEAR)
+        if kind == "day_month_year":
+            assert year is not None and month is not None
+            return Deadline(original, _safe_date(year, month, int(groups["day"]), original), Precision.DAY)
+        if kind == "day_month":
+            assert month is not None
+            day_number = int(groups["day"])
+            year = today.year if (month, day_number) >= (today.month, today.day) else today.year + 1
+            return Deadline(original, _safe_date(year, month, day_number, original), Precision.DAY)
+        if kind == "month_year":
+            assert year is not None and month is not None
+            return Deadline(original, _month_end(year, month), Precision.MONTH)
+        if kind == "year":
+            assert year is not None
+            return Deadline(original, date(year, 12, 31), Precision.YEAR)
+        if kind == "quarter":
+            assert year is not None
+            word = groups["q"]
+            quarter = _TR_QUARTERS[word] if turkish else _RU_QUARTERS[word]
+            return Deadline(original, _month_end(year, quarter * 3), Precision.QUARTER)
+        if kind == "meeting":
+            rel = groups["rel"]
+            at = not re.search("önce|evvel|kadar", rel) if turkish else rel in ("на", "в ходе")
+            return Deadline(original, None, Precision.MEETING, offset_days=0 if at else meeting_margin_days)
+        if kind == "within":
+            if turkish:
+                n = int(groups["n"]) if groups["n"].isdigit() else _TR_NUMBERS[groups["n"]]
+                unit = _TR_UNITS[groups["unit"]]
+            else:
+                word = groups["n"] or "1"
+                n = int(word) if word.isdigit() else _RU_NUMBERS[word]
+                unit = (
+                    "week"
+                    if groups["unit"].startswith("недел")
+                    else "month"
+                    if groups["unit"] == "месяц"
+                    else "day"
+                )
+            return Deadline(
+                original, _add(today, n, unit), Precision.MONTH if unit == "month" else Precision.DAY
+            )
+        return Deadline(original, today + timedelta(days=ASAP_DAYS), Precision.PERIOD)  # asap
+    return None
 
 
 def resolve_linked(meeting_date: date | None, offset_days: int | None) -> date | None:

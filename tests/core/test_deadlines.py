@@ -177,3 +177,75 @@ def test_what_is_done_is_not_a_deadline() -> None:
     assert find_deadline("the programme budget for 2026", today=MEETING_DAY) is None
     found = find_deadline("Austria will organise a visit before the next meeting", today=MEETING_DAY)
     assert found and found.meeting_linked
+
+
+# Russian and Turkish forms of the common phrases, typed in chat by people who read the bot in
+# those languages: the same dates and precisions as the English phrase with the same meaning.
+OTHER_LANGUAGES = [
+    ("до конца марта 2027", date(2027, 3, 31), Precision.PERIOD),
+    ("До конца марта 2027 г.", date(2027, 3, 31), Precision.PERIOD),
+    ("к середине апреля", date(2023, 4, 20), Precision.PERIOD),
+    ("до конца 2027 года", date(2027, 12, 31), Precision.PERIOD),
+    ("в начале 2027 года", date(2027, 4, 30), Precision.PERIOD),
+    ("до конца года", date(2022, 12, 31), Precision.YEAR),
+    ("до 31 марта 2027 г.", date(2027, 3, 31), Precision.DAY),
+    ("не позднее 5 декабря 2027 года", date(2027, 12, 5), Precision.DAY),
+    ("до 15 января", date(2023, 1, 15), Precision.DAY),
+    ("в марте 2027", date(2027, 3, 31), Precision.MONTH),
+    ("в 2027 году", date(2027, 12, 31), Precision.YEAR),
+    ("в первом квартале 2027 года", date(2027, 3, 31), Precision.QUARTER),
+    ("III квартал 2027", date(2027, 9, 30), Precision.QUARTER),
+    ("в течение 2 недель", date(2022, 12, 15), Precision.DAY),
+    ("в течение трёх дней", date(2022, 12, 4), Precision.DAY),
+    ("в течение месяца", date(2023, 1, 1), Precision.MONTH),
+    ("как можно скорее", date(2022, 12, 15), Precision.PERIOD),
+    ("2027 sonuna kadar", date(2027, 12, 31), Precision.PERIOD),
+    ("2027 yılı sonuna kadar", date(2027, 12, 31), Precision.PERIOD),
+    ("2027'nin ortasına kadar", date(2027, 8, 31), Precision.PERIOD),
+    ("mart 2027 sonuna kadar", date(2027, 3, 31), Precision.PERIOD),
+    ("Mart ayı sonuna kadar", date(2023, 3, 31), Precision.PERIOD),
+    ("Aralık başına kadar", date(2022, 12, 10), Precision.PERIOD),
+    ("yıl sonuna kadar", date(2022, 12, 31), Precision.YEAR),
+    ("31 Mart 2027'ye kadar", date(2027, 3, 31), Precision.DAY),
+    ("15 Ocak'a kadar", date(2023, 1, 15), Precision.DAY),
+    ("Mart 2027'de", date(2027, 3, 31), Precision.MONTH),
+    ("2027 yılında", date(2027, 12, 31), Precision.YEAR),
+    ("2027'de", date(2027, 12, 31), Precision.YEAR),
+    ("2027 yılının ilk çeyreği", date(2027, 3, 31), Precision.QUARTER),
+    ("İlk çeyrek 2027", date(2027, 3, 31), Precision.QUARTER),
+    ("2 hafta içinde", date(2022, 12, 15), Precision.DAY),
+    ("en kısa sürede", date(2022, 12, 15), Precision.PERIOD),
+]
+
+
+@pytest.mark.parametrize(("phrase", "expected", "precision"), OTHER_LANGUAGES)
+def test_russian_and_turkish_phrases(phrase: str, expected: date, precision: Precision) -> None:
+    deadline = parse_deadline(phrase, today=TODAY)
+    assert (deadline.due_date, deadline.precision) == (expected, precision)
+    assert deadline.text == phrase  # shown as typed, never translated
+
+
+@pytest.mark.parametrize(
+    ("phrase", "offset"),
+    [
+        ("до следующего совещания", 14),
+        ("к следующему заседанию СДЛ", 14),
+        ("перед очередной встречей", 14),
+        ("на следующем совещании", 0),
+        ("bir sonraki toplantıdan önce", 14),
+        ("sonraki toplantıya kadar", 14),
+        ("bir sonraki üst düzey yetkililer toplantısından önce", 14),
+        ("bir sonraki toplantıda", 0),
+    ],
+)
+def test_russian_and_turkish_meeting_phrases(phrase: str, offset: int) -> None:
+    deadline = parse_deadline(phrase, today=TODAY)
+    assert (deadline.due_date, deadline.precision, deadline.offset_days) == (None, Precision.MEETING, offset)
+
+
+@pytest.mark.parametrize(
+    "phrase", ["до 31 февраля 2027", "когда-нибудь", "до марта", "bir gün", "31 Şubat 2027'ye kadar"]
+)
+def test_unreadable_russian_and_turkish_phrases_are_refused(phrase: str) -> None:
+    with pytest.raises(BadInput):
+        parse_deadline(phrase, today=TODAY)
