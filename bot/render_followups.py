@@ -11,17 +11,17 @@ from bot.keyboards import encode_status
 from bot.render import (
     LIST_TEXT_CHARS,
     STATUS_EMOJI,
-    STATUS_LABEL,
     due_text,
     esc,
     event_line,
-    fmt_date,
     item_line,
     item_ref,
     meeting_text,
     shorten,
     split_messages,
+    status_label,
 )
+from core.i18n import SOURCE_LANGUAGE, translator
 from core.items import ItemCard
 from core.outreach import Content, Digest
 from storage.models import FollowupKind, Status
@@ -29,32 +29,45 @@ from storage.models import FollowupKind, Status
 PREMEETING_BUTTON_ITEMS = 8
 
 
-def reminder_text(content: Content, today: date, bot: str) -> str:
+def reminder_text(content: Content, today: date, bot: str, lang: str = SOURCE_LANGUAGE) -> str:
+    """A deadline or overdue reminder in the recipient's language; the item's text as agreed."""
+    tr = translator(lang)
     card = content.card
     assert card is not None and card.item.due_date is not None
     days = (card.item.due_date - today).days
+    ref = item_ref(card.number, bot)
     if content.kind is FollowupKind.OVERDUE:
-        head = f"⚠️ <b>Overdue</b>: {item_ref(card.number, bot)} was due {fmt_date(card.item.due_date)}."
+        head = tr.gettext("⚠️ <b>Overdue</b>: {item} was due {date}.").format(
+            item=ref, date=tr.format_day(card.item.due_date)
+        )
     elif days <= 0:
-        head = f"⏰ <b>Due today</b>: {item_ref(card.number, bot)}"
+        head = tr.gettext("⏰ <b>Due today</b>: {item}").format(item=ref)
     else:
-        head = f"⏰ <b>Due in {days} day{'s' if days != 1 else ''}</b>: {item_ref(card.number, bot)}"
+        head = tr.ngettext(
+            "⏰ <b>Due in {days} day</b>: {item}", "⏰ <b>Due in {days} days</b>: {item}", days
+        ).format(days=days, item=ref)
+    status = tr.gettext("Status: {status}").format(status=status_label(card.item.status, lang))
+    tap = tr.gettext("Tap a status below, or reply to this message with a note.")
     return (
-        f"{head}\n{esc(shorten(card.item.text, 300))}\n\n⏰ {due_text(card, today)}\n"
-        f"Status: {STATUS_LABEL[card.item.status]}\n"
-        "<i>Tap a status below, or reply to this message with a note.</i>"
+        f"{head}\n{esc(shorten(card.item.text, 300))}\n\n⏰ {due_text(card, today, lang)}\n"
+        f"{status}\n<i>{tap}</i>"
     )
 
 
-def premeeting_text(content: Content, today: date, bot: str) -> list[str]:
+def premeeting_text(content: Content, today: date, bot: str, lang: str = SOURCE_LANGUAGE) -> list[str]:
+    tr = translator(lang)
     meeting = content.meeting
     assert meeting is not None and meeting.held_on is not None
-    header = (
-        f"📅 <b>{esc(meeting.name)}</b> is in {(meeting.held_on - today).days} days "
-        f"({fmt_date(meeting.held_on)}).\nPlease update your open items: tap a status, or reply to "
-        "an item's message with a note."
+    days = (meeting.held_on - today).days
+    header = tr.ngettext(
+        "📅 <b>{meeting}</b> is in {days} day ({date}).",
+        "📅 <b>{meeting}</b> is in {days} days ({date}).",
+        days,
+    ).format(meeting=esc(meeting.name), days=days, date=tr.format_day(meeting.held_on))
+    header += "\n" + tr.gettext(
+        "Please update your open items: tap a status, or reply to an item's message with a note."
     )
-    return split_messages([item_line(card, today, bot) for card in content.cards], header=header)
+    return split_messages([item_line(card, today, bot, lang) for card in content.cards], header=header)
 
 
 def premeeting_keyboard(cards: list[ItemCard]) -> InlineKeyboardMarkup | None:
@@ -71,66 +84,93 @@ def premeeting_keyboard(cards: list[ItemCard]) -> InlineKeyboardMarkup | None:
     return InlineKeyboardMarkup(rows) if rows else None
 
 
-def premeeting_report_text(content: Content, today: date) -> list[str]:
+def premeeting_report_text(content: Content, today: date, lang: str = SOURCE_LANGUAGE) -> list[str]:
+    tr = translator(lang)
     meeting = content.meeting
     assert meeting is not None and meeting.held_on is not None
-    header = (
-        f"📋 <b>{esc(meeting.name)}</b> in {(meeting.held_on - today).days} days: "
-        "who has updated since the last follow-up"
-    )
+    days = (meeting.held_on - today).days
+    header = tr.ngettext(
+        "📋 <b>{meeting}</b> in {days} day: who has updated since the last follow-up",
+        "📋 <b>{meeting}</b> in {days} days: who has updated since the last follow-up",
+        days,
+    ).format(meeting=esc(meeting.name), days=days)
     lines = []
     for progress in content.progress:
+        party = esc(progress.party.name)
         if progress.updates:
             who = ", ".join(esc(n) for n in progress.updated_by)
-            lines.append(f"✅ {esc(progress.party.name)} — {progress.updates} update(s) by {who}")
+            # English keeps "update(s)"; a translation has its own plural forms
+            updates = tr.ngettext(
+                "{count} update(s) by {who}", "{count} update(s) by {who}", progress.updates
+            ).format(count=progress.updates, who=who)
+            lines.append(f"✅ {party} — {updates}")
         else:
-            lines.append(f"⏳ {esc(progress.party.name)} — no update ({progress.open_items} open)")
-    return split_messages(lines or ["No party has open items."], header=header)
+            none = tr.gettext("no update ({count} open)").format(count=progress.open_items)
+            lines.append(f"⏳ {party} — {none}")
+    return split_messages(lines or [tr.gettext("No party has open items.")], header=header)
 
 
-def escalation_text(content: Content, today: date, bot: str) -> list[str]:
+def escalation_text(content: Content, today: date, bot: str, lang: str = SOURCE_LANGUAGE) -> list[str]:
     blocks = [
         f"<b>{esc(party.name)}</b>\n"
         + "\n".join(
-            f"{item_ref(c.number, bot)} {esc(shorten(c.item.text, LIST_TEXT_CHARS))} — {due_text(c, today)}"
+            f"{item_ref(c.number, bot)} {esc(shorten(c.item.text, LIST_TEXT_CHARS))} — "
+            + due_text(c, today, lang)
             for c in cards
         )
         for party, cards in content.by_party
     ]
-    return split_messages(blocks, header="🚨 <b>Still overdue after repeated reminders</b>, by party:")
+    header = translator(lang).gettext("🚨 <b>Still overdue after repeated reminders</b>, by party:")
+    return split_messages(blocks, header=header)
 
 
-def away_text(reasons: list[str]) -> str:
+def away_text(reasons: list[str], lang: str = SOURCE_LANGUAGE) -> str:
+    tr = translator(lang)
     shown = "\n".join(f"• {esc(r)}" for r in reasons[:30])
-    more = f"\n… and {len(reasons) - 30} more" if len(reasons) > 30 else ""
-    return (
-        f"👋 I was offline for a while; {len(reasons)} reminder(s) fell due meanwhile:\n{shown}{more}\n"
-        "Use /items to see where things stand."
-    )
+    more = ""
+    if len(reasons) > 30:
+        more = "\n" + tr.gettext("… and {count} more").format(count=len(reasons) - 30)
+    head = tr.ngettext(
+        "👋 I was offline for a while; {count} reminder(s) fell due meanwhile:",
+        "👋 I was offline for a while; {count} reminder(s) fell due meanwhile:",
+        len(reasons),
+    ).format(count=len(reasons))
+    return f"{head}\n{shown}{more}\n" + tr.gettext("Use /items to see where things stand.")
 
 
-def digest_messages(digest: Digest, timezone: str, bot: str) -> list[str]:
+def digest_messages(digest: Digest, timezone: str, bot: str, lang: str = SOURCE_LANGUAGE) -> list[str]:
+    """The weekly digest in the reader's language (a group's: the one the secretariat set)."""
+    tr = translator(lang)
     today = digest.today
     counts = " · ".join(f"{STATUS_EMOJI[s]} {n}" for s, n in digest.counts.items() if n)
     since_local = digest.since.astimezone(ZoneInfo(timezone))
-    blocks = [f"<b>Weekly digest</b> — {fmt_date(today)}\n{counts or 'No items yet.'}"]
-    blocks.append(meeting_text(digest.meeting, today))
+    title = tr.gettext("<b>Weekly digest</b> — {date}").format(date=tr.format_day(today))
+    blocks = [f"{title}\n" + (counts or tr.gettext("No items yet."))]
+    blocks.append(meeting_text(digest.meeting, today, lang))
     if digest.overdue:
-        blocks.append(f"⚠️ <b>Overdue ({len(digest.overdue)})</b>")
-        blocks.extend(item_line(c, today, bot) for c in digest.overdue)
+        blocks.append(tr.gettext("⚠️ <b>Overdue ({count})</b>").format(count=len(digest.overdue)))
+        blocks.extend(item_line(c, today, bot, lang) for c in digest.overdue)
     if digest.due_soon:
-        blocks.append(f"⏰ <b>Due in the next 14 days ({len(digest.due_soon)})</b>")
-        blocks.extend(item_line(c, today, bot) for c in digest.due_soon)
-    blocks.append(f"📝 <b>Changes since {fmt_date(since_local.date())}</b> ({len(digest.changes)})")
+        blocks.append(
+            tr.gettext("⏰ <b>Due in the next 14 days ({count})</b>").format(count=len(digest.due_soon))
+        )
+        blocks.extend(item_line(c, today, bot, lang) for c in digest.due_soon)
+    blocks.append(
+        tr.gettext("📝 <b>Changes since {date}</b> ({count})").format(
+            date=tr.format_day(since_local.date()), count=len(digest.changes)
+        )
+    )
     if digest.changes:
         blocks.extend(
-            f"{item_ref(item_id, bot)} {event_line(event, timezone)}" for event, item_id in digest.changes
+            f"{item_ref(item_id, bot)} {event_line(event, timezone, lang)}"
+            for event, item_id in digest.changes
         )
     else:
-        blocks.append("No updates.")
+        blocks.append(tr.gettext("No updates."))
     if digest.unreachable:
         blocks.append(
-            "📵 <b>Can't reach</b> (blocked the bot or never started it): "
+            tr.gettext("📵 <b>Can't reach</b> (blocked the bot or never started it):")
+            + " "
             + esc(", ".join(digest.unreachable))
         )
     return split_messages(blocks)
