@@ -89,3 +89,31 @@ async def test_turkish_card_and_every_item_within_limits(world: BotWorld) -> Non
     for message in await world.client.say(ayse, "/items all"):
         assert message.text.startswith("Tüm maddeler (5)") or "#" in message.text
         _within_limits(message.text)
+
+
+async def test_digest_for_a_russian_chair_and_a_turkish_group(world: BotWorld, fake_clock: FakeClock) -> None:
+    ivan = await _join(world, "Ivan", "Sweden", "ru")
+    fake_clock.set(datetime(2027, 1, 11, 12, 0, tzinfo=UTC))
+    parts = await world.client.say(ivan, "/digest")
+    russian = "\n\n".join(p.text for p in parts)
+    assert russian.startswith("Еженедельная сводка — 11 января 2027\u202fг.\n")
+    assert "📅 Следующее совещание: 33rd Senior Officials Meeting" in russian
+    assert "Среда, 20 января 2027\u202fг. — через 9 дней" in russian
+    assert "📝 Изменения с 4 января 2027\u202fг." in russian
+    assert not any(word in russian for word in (*ENGLISH_WORDS, "Weekly digest", "Changes since"))
+    for part in parts:
+        _within_limits(part.text)
+    subscribed = await world.client.ask(ivan, "/digest on")
+    assert subscribed.text.startswith("📰 Этот чат получает еженедельную сводку (день: понедельник, 09:00, ")
+    assert (await world.client.ask(ivan, "/reminders off")).text.startswith(
+        "🔕 Напоминания о сроках выключены."
+    )
+
+    group = await world.client.group("Budapest Process", [world.admin, ivan])
+    await world.client.ask(world.admin, "/group on", chat_id=group)
+    await world.client.ask(world.admin, "/lang tr", chat_id=group)
+    parts = await world.client.say(ivan, "/digest", chat_id=group)
+    turkish = "\n\n".join(p.text for p in parts)
+    assert turkish.startswith("Haftalık özet — 11 Ocak 2027\n")
+    assert "Çarşamba, 20 Ocak 2027 — 9 gün sonra" in turkish
+    assert "Weekly digest" not in turkish and "Changes since" not in turkish
