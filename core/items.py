@@ -13,6 +13,7 @@ from sqlmodel import Session, col, select
 from core import clock, limits
 from core.deadlines import Deadline, parse_deadline, resolve_linked
 from core.errors import BadInput, NotFound, PermissionDenied
+from core.i18n import N_
 from core.meetings import next_meeting
 from core.parties import party_sort_key, resolve_parties, sorted_parties
 from core.permissions import Actor, can_manage, can_note, settable_statuses
@@ -49,7 +50,7 @@ _STATUS_WORDS = {
     "dropped": Status.DROPPED,
     "drop": Status.DROPPED,
 }
-STATUS_HELP = "Status is one of: open, in_progress, done, blocked, dropped."
+STATUS_HELP = N_("Status is one of: open, in_progress, done, blocked, dropped.")
 
 
 class Scope(StrEnum):

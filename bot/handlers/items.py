@@ -19,7 +19,9 @@ from bot.handlers.common import (
     reply_chunks,
     require_actor,
     send_card,
+    telegram_translator,
 )
+from bot.handlers.language import STALE_BUTTON
 from bot.jobs import replan_after
 from bot.keyboards import decode
 from bot.render import items_messages, note_added, note_prompt, status_changed, status_word
@@ -58,20 +60,22 @@ async def list_items(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     actor = await require_actor(update, context)
     if actor is None:
         return
+    tr = await chat_translator(update, context, actor)
     if context.args:
         try:
             scope = Scope(context.args[0].lower())
         except ValueError:
-            raise BadInput("Use /items mine, /items open, /items overdue or /items all.") from None
+            raise BadInput(
+                tr.gettext("Use /items mine, /items open, /items overdue or /items all.")
+            ) from None
     else:
         scope = default_scope(actor)
     if scope is Scope.MINE and actor.party_id is None:
-        raise BadInput("You don't belong to a party, so nothing is “mine”. Try /items open.")
+        raise BadInput(tr.gettext("You don't belong to a party, so nothing is “mine”. Try /items open."))
     today = clock.today_in(actor.timezone)
     cards = await app_context(context).db.run(
         lambda session: items.list_items(session=session, actor=actor, scope=scope, today=today)
     )
-    tr = await chat_translator(update, context, actor)
     chunks = items_messages(cards, tr.gettext(SCOPE_TITLES[scope]), today, context.bot.username, tr.lang)
     await reply_chunks(update, chunks)
 
@@ -83,7 +87,8 @@ async def show_item(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if actor is None:
         return
     if not context.args:
-        raise BadInput("Which item? /item N — /items lists them.")
+        tr = await chat_translator(update, context, actor)
+        raise BadInput(tr.gettext("Which item? /item N — /items lists them."))
     item_id = parse_item_number(context.args[0])
     card = await app_context(context).db.run(lambda session: items.get_card(session=session, item_id=item_id))
     await send_card(update, context, actor, card)
@@ -96,15 +101,17 @@ async def set_status(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     if actor is None:
         return
     args = context.args or []
+    tr = await chat_translator(update, context, actor)
     if len(args) < 2:
-        raise BadInput(f"Usage: /status N STATUS [note]. {STATUS_HELP}")
+        raise BadInput(tr.gettext("Usage: /status N STATUS [note].") + " " + tr.gettext(STATUS_HELP))
     item_id = parse_item_number(args[0])
     words = 1
     status = parse_status(args[1])
     if len(args) >= 3 and parse_status(f"{args[1]} {args[2]}") is not None:
         status, words = parse_status(f"{args[1]} {args[2]}"), 2
     if status is None:
-        raise BadInput(f"“{args[1]}” is not a status. {STATUS_HELP}")
+        not_status = tr.gettext("“{word}” is not a status.").format(word=args[1])
+        raise BadInput(f"{not_status} {tr.gettext(STATUS_HELP)}")
     note = " ".join(args[1 + words :]) or None
     ctx = app_context(context)
     card, changed = await ctx.db.run(
@@ -114,7 +121,6 @@ async def set_status(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     )
     if card.follow_ups_affected:
         await replan_after(ctx, PlanScope.items([item_id]))
-    tr = await chat_translator(update, context, actor)
     text = status_changed(card, changed, context.bot.username, tr.lang)
     if note and not changed:
         text += "\n" + tr.gettext("Your note was added.")
@@ -131,7 +137,8 @@ async def add_note(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     text = command_text(update)
     number, _, note = text.partition(" ")
     if not number:
-        raise BadInput("Usage: /note N your progress note")
+        tr = await chat_translator(update, context, actor)
+        raise BadInput(tr.gettext("Usage: /note N your progress note"))
     item_id = parse_item_number(number)
     card = await app_context(context).db.run(
         lambda session: items.add_note(
@@ -151,7 +158,8 @@ async def set_due(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     number, _, phrase = command_text(update).partition(" ")
     if not number:
-        raise BadInput("Usage: /due N phrase, e.g. /due 3 end of March 2027")
+        tr = await chat_translator(update, context, actor)
+        raise BadInput(tr.gettext("Usage: /due N phrase, e.g. /due 3 end of March 2027"))
     item_id = parse_item_number(number)
     ctx = app_context(context)
     today = clock.today_in(actor.timezone)
@@ -230,7 +238,7 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     assert query is not None
     action = decode(query.data)
     if action is None:
-        await query.answer("This button is no longer valid.", show_alert=True)
+        await query.answer(telegram_translator(update).gettext(STALE_BUTTON), show_alert=True)
         return
     actor = await require_actor(update, context)
     if actor is None:
@@ -286,8 +294,11 @@ async def reply_to_item(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         return
     linked = items_linked(replied)
     if len(linked) != 1:
+        tr = await chat_translator(update, context, actor)
         raise BadInput(
-            "That message isn't about a single item. Reply to an item's card, or use /note N text."
+            tr.gettext(
+                "That message isn't about a single item. Reply to an item's card, or use /note N text."
+            )
         )
     (item_id,) = linked
     lang = (await chat_translator(update, context, actor)).lang

@@ -117,3 +117,17 @@ async def test_digest_for_a_russian_chair_and_a_turkish_group(world: BotWorld, f
     assert turkish.startswith("Haftalık özet — 11 Ocak 2027\n")
     assert "Çarşamba, 20 Ocak 2027 — 9 gün sonra" in turkish
     assert "Weekly digest" not in turkish and "Changes since" not in turkish
+
+
+async def test_item_command_errors_in_the_readers_language(world: BotWorld) -> None:
+    ivan = await _join(world, "Ivan", "Sweden", "ru")
+    assert (await world.client.ask(ivan, "/items someday")).text == (
+        "Отправьте /items mine, /items open, /items overdue или /items all."
+    )
+    assert (await world.client.ask(ivan, "/item")).text == "Какой пункт? /item N — список покажет /items."
+    refused = await world.client.ask(ivan, "/status 5 finished")
+    assert refused.text.startswith("«finished» — не статус. Статус — одно из: open, in_progress")
+    done = await world.client.ask(ivan, "/status 5 done")
+    assert done.text.startswith("✅ #5 теперь выполнен.\n")
+    noted = await world.client.ask(ivan, "/note 5 Сроки согласованы с Пакистаном")
+    assert noted.text.startswith("📝 Заметка к #5 добавлена.")
