@@ -332,14 +332,19 @@ def whoami_text(actor: Actor, party: Party | None, tr: Translator) -> str:
     )
 
 
-def parties_text(rows: Sequence[tuple[Party, int]]) -> list[str]:
+def parties_text(rows: Sequence[tuple[Party, int]], lang: str = SOURCE_LANGUAGE) -> list[str]:
+    tr = translator(lang)
     if not rows:
-        return ["No parties yet. The secretariat can add one with /party add NAME | alias, alias"]
+        return [tr.gettext("No parties yet. The secretariat can add one with /party add NAME | alias, alias")]
     blocks = []
     for party, members in rows:
-        aliases = f"\n   aka {esc(', '.join(party.aliases))}" if party.aliases else ""
-        blocks.append(f"• <b>{esc(party.name)}</b> — {members} member{'s' if members != 1 else ''}{aliases}")
-    return split_messages(blocks, header=f"<b>Parties</b> ({len(rows)})")
+        aliases = ""
+        if party.aliases:
+            aliases = "\n   " + tr.gettext("aka {aliases}").format(aliases=esc(", ".join(party.aliases)))
+        count = tr.ngettext("{count} member", "{count} members", members).format(count=members)
+        blocks.append(f"• <b>{esc(party.name)}</b> — {count}{aliases}")
+    title = tr.gettext("Parties")
+    return split_messages(blocks, header=f"<b>{title}</b> ({len(rows)})")
 
 
 def invites_text(rows: Sequence[InviteRow], timezone: str) -> list[str]:

@@ -11,13 +11,14 @@ from telegram.ext import ContextTypes
 from bot.context import app_context
 from bot.handlers.common import chat_translator, friendly_errors, require_actor
 from bot.jobs import replan_after
-from bot.render import esc, fmt_date, meeting_text
+from bot.render import esc, meeting_text
 from core import clock, meetings
 from core.errors import BadInput
+from core.i18n import N_
 from core.schedule import PlanScope
 from storage.models import Meeting
 
-USAGE = (
+USAGE = N_(
     "Usage: /meeting set YYYY-MM-DD Name [| Place], "
     "e.g. /meeting set 2023-12-05 33rd Senior Officials Meeting | Vienna"
 )
@@ -34,17 +35,18 @@ async def meeting(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     args = context.args or []
     ctx = app_context(context)
     today = clock.today_in(actor.timezone)
+    tr = await chat_translator(update, context, actor)
     if not args:
         upcoming = await ctx.db.run(lambda session: meetings.next_meeting(session=session))
-        lang = (await chat_translator(update, context, actor)).lang
-        await message.reply_text(meeting_text(upcoming, today, lang))
+        await message.reply_text(meeting_text(upcoming, today, tr.lang))
         return
     if args[0].lower() != "set" or len(args) < 3:
-        raise BadInput(USAGE)
+        raise BadInput(tr.gettext(USAGE))
     try:
         held_on = date.fromisoformat(args[1])
     except ValueError:
-        raise BadInput(f"“{args[1]}” is not a date. {USAGE}") from None
+        not_a_date = tr.gettext("“{text}” is not a date.").format(text=args[1])
+        raise BadInput(f"{not_a_date} {tr.gettext(USAGE)}") from None
     name, _, place = " ".join(args[2:]).partition("|")
 
     def set_meeting(session: Session) -> tuple[Meeting, int, list[int]]:
@@ -56,9 +58,11 @@ async def meeting(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
     found, moved, linked = await ctx.db.run(set_meeting)
     await replan_after(ctx, PlanScope.meeting(linked))
-    text = meeting_text(found, today)
+    text = meeting_text(found, today, tr.lang)
     if moved:
         margin = ctx.settings.deadlines.meeting_margin_days
-        due = fmt_date(meetings.resolve_linked(held_on, margin) or held_on)
-        text += f"\n\n{moved} item{'s' if moved != 1 else ''} tied to it now due by {esc(due)}."
+        due = tr.format_day(meetings.resolve_linked(held_on, margin) or held_on)
+        text += "\n\n" + tr.ngettext(
+            "{count} item tied to it now due by {date}.", "{count} items tied to it now due by {date}.", moved
+        ).format(count=moved, date=esc(due))
     await message.reply_text("✅ " + text)

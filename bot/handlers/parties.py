@@ -6,7 +6,7 @@ from telegram import Update
 from telegram.ext import ContextTypes
 
 from bot.context import app_context
-from bot.handlers.common import friendly_errors, reply_chunks, require_actor
+from bot.handlers.common import chat_translator, friendly_errors, reply_chunks, require_actor
 from bot.handlers.items import command_text
 from bot.render import esc, parties_text
 from core import parties
@@ -23,7 +23,8 @@ async def list_parties(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     if actor is None:
         return
     rows = await app_context(context).db.run(lambda session: parties.list_parties(session=session))
-    await reply_chunks(update, parties_text(rows))
+    lang = (await chat_translator(update, context, actor)).lang
+    await reply_chunks(update, parties_text(rows, lang))
 
 
 @friendly_errors

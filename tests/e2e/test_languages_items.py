@@ -131,3 +131,20 @@ async def test_item_command_errors_in_the_readers_language(world: BotWorld) -> N
     assert done.text.startswith("✅ #5 теперь выполнен.\n")
     noted = await world.client.ask(ivan, "/note 5 Сроки согласованы с Пакистаном")
     assert noted.text.startswith("📝 Заметка к #5 добавлена.")
+
+
+async def test_parties_and_meeting_set_in_the_readers_language(world: BotWorld) -> None:
+    ivan = await _join(world, "Ivan", "Sweden", "ru")
+    parties = "\n\n".join(m.text for m in await world.client.say(ivan, "/parties"))
+    assert parties.startswith("Стороны (")
+    assert "• Reference Group Chair — Sweden — 1 участник" in parties  # names as registered
+    await world.client.ask(world.admin, "/lang tr")
+    moved = await world.client.ask(
+        world.admin, "/meeting set 2027-02-22 33rd Senior Officials Meeting | Istanbul"
+    )
+    assert moved.text.startswith(
+        "✅ 📅 Bir sonraki toplantı: 33rd Senior Officials Meeting, Istanbul\nPazartesi, 22 Şubat 2027"
+    )
+    assert "Buna bağlı 3 maddenin son tarihi artık 8 Şubat 2027." in moved.text
+    refused = await world.client.ask(world.admin, "/meeting set soon SOM")
+    assert refused.text.startswith("“soon” bir tarih değil. Kullanım: /meeting set")
