@@ -191,7 +191,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     if not settings.webhook.enabled and not db.is_sqlite:  # polling would delete their webhook
         asyncio.run(_refuse_polling_over_a_webhook(app))
-    _warm_up_charts()
+    _warm_up_charts_once_started(app)
     if settings.webhook.serves_http:  # webhook mode, or polling with /healthz, /readyz, /metrics
         from bot.webhook import serve_until_stopped
 
@@ -212,6 +212,19 @@ async def _refuse_polling_over_a_webhook(app: Any) -> None:
         await refuse_polling_over_a_webhook(app)
     finally:
         await app.bot.shutdown()  # initialised again by the polling, in its own event loop
+
+
+def _warm_up_charts_once_started(app: Any) -> None:
+    """Warm the chart library up once the bot has started: a start that fails (a rejected token)
+    ends at once, its error the last line, not after the library's loading."""
+    started = app.post_init
+
+    async def post_init(application: Any) -> None:
+        if started is not None:
+            await started(application)
+        _warm_up_charts()
+
+    app.post_init = post_init
 
 
 def _warm_up_charts() -> None:

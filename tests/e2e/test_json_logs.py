@@ -26,9 +26,10 @@ async def test_json_logs_are_one_object_per_line_without_the_token(tmp_path: Pat
         )
     assert code != 0, output
     assert REJECTED not in output and REJECTED.split(":")[1] not in output, output
-    *log_lines, last = output.strip().splitlines()
-    assert last.startswith("telegram error: the Bot API refused the token")  # the command's own error
-    events = [json.loads(line) for line in log_lines]
+    events = [json.loads(line) for line in output.strip().splitlines()]  # every line is JSON
+    last = events[-1]  # the command's own error, as a JSON line too
+    assert last["level"] == "ERROR"
+    assert last["message"].startswith("telegram error: the Bot API refused the token")
     assert any(e["message"].startswith("NextSteps is starting") for e in events)
     assert all({"time", "level", "logger", "message"} <= set(e) for e in events)
     assert any("<token>" in e["message"] + e.get("exc_info", "") for e in events), output
