@@ -109,16 +109,21 @@ async def tz(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if actor is None:
         return
     assert update.effective_message is not None
+    tr = await chat_translator(update, context, actor)
     if not context.args:
         await update.effective_message.reply_text(
-            f"Your timezone is {esc(actor.timezone)}. Change it with /tz Europe/Stockholm"
+            tr.gettext("Your timezone is {timezone}. Change it with /tz Europe/Stockholm").format(
+                timezone=esc(actor.timezone)
+            )
         )
         return
     ctx = app_context(context)
     asked = " ".join(context.args)
     zone = await ctx.db.run(lambda session: members.set_timezone(session=session, actor=actor, zone=asked))
     await replan_after(ctx, PlanScope.members([actor.member_id]))
-    await update.effective_message.reply_text(f"🕘 Timezone set to {esc(zone)}.")
+    await update.effective_message.reply_text(
+        tr.gettext("🕘 Timezone set to {timezone}.").format(timezone=esc(zone))
+    )
 
 
 def parse_invite_args(args: list[str], default_uses: int) -> tuple[str, Role, int]:

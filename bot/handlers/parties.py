@@ -11,9 +11,10 @@ from bot.handlers.items import command_text
 from bot.render import esc, parties_text
 from core import parties
 from core.errors import BadInput, PermissionDenied
+from core.i18n import N_
 from core.permissions import can_manage
 
-USAGE = "Usage: /party add NAME | alias, alias — e.g. /party add Reference Group Chair — Sweden | Sweden"
+USAGE = N_("Usage: /party add NAME | alias, alias — e.g. /party add Reference Group Chair — Sweden | Sweden")
 
 
 @friendly_errors
@@ -33,17 +34,24 @@ async def party(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     actor = await require_actor(update, context)
     if actor is None:
         return
+    tr = await chat_translator(update, context, actor)
     if not can_manage(actor):
-        raise PermissionDenied("Only the secretariat can add parties.")
+        raise PermissionDenied(tr.gettext("Only the secretariat can add parties."))
     text = command_text(update)
     verb, _, rest = text.partition(" ")
     if verb.lower() != "add" or not rest.strip():
-        raise BadInput(USAGE)
+        raise BadInput(tr.gettext(USAGE))
     name, _, alias_text = rest.partition("|")
     aliases = [a for a in alias_text.split(",") if a.strip()]
     added = await app_context(context).db.run(
         lambda session: parties.add_party(session=session, name=name, aliases=aliases)
     )
     assert update.effective_message is not None
-    also = f" (also: {esc(', '.join(added.aliases))})" if added.aliases else ""
-    await update.effective_message.reply_text(f"✅ Added party <b>{esc(added.name)}</b>{also}.")
+    name = esc(added.name)
+    if added.aliases:
+        done = tr.gettext("✅ Added party <b>{name}</b> (also: {aliases}).").format(
+            name=name, aliases=esc(", ".join(added.aliases))
+        )
+    else:
+        done = tr.gettext("✅ Added party <b>{name}</b>.").format(name=name)
+    await update.effective_message.reply_text(done)

@@ -148,3 +148,16 @@ async def test_parties_and_meeting_set_in_the_readers_language(world: BotWorld) 
     assert "Buna bağlı 3 maddenin son tarihi artık 8 Şubat 2027." in moved.text
     refused = await world.client.ask(world.admin, "/meeting set soon SOM")
     assert refused.text.startswith("“soon” bir tarih değil. Kullanım: /meeting set")
+
+
+async def test_timezone_and_party_replies_in_the_readers_language(world: BotWorld) -> None:
+    ayse = await _join(world, "Ayşe", "Chairmanship", "tr")
+    assert (await world.client.ask(ayse, "/tz")).text.startswith("Saat diliminiz: ")
+    assert (
+        await world.client.ask(ayse, "/tz Europe/Istanbul")
+    ).text == "🕘 Saat dilimi Europe/Istanbul olarak ayarlandı."
+    refused = await world.client.ask(ayse, "/party add Georgia")
+    assert refused.text == "Taraf eklemeyi yalnızca sekretarya yapabilir."
+    await world.client.ask(world.admin, "/lang ru")
+    added = await world.client.ask(world.admin, "/party add Georgia | Грузия, Sakartvelo")
+    assert added.text == "✅ Сторона Georgia добавлена (также: Грузия, Sakartvelo)."
