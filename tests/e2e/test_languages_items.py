@@ -103,11 +103,6 @@ async def test_digest_for_a_russian_chair_and_a_turkish_group(world: BotWorld, f
     assert not any(word in russian for word in (*ENGLISH_WORDS, "Weekly digest", "Changes since"))
     for part in parts:
         _within_limits(part.text)
-    subscribed = await world.client.ask(ivan, "/digest on")
-    assert subscribed.text.startswith("📰 Этот чат получает еженедельную сводку (день: понедельник, 09:00, ")
-    assert (await world.client.ask(ivan, "/reminders off")).text.startswith(
-        "🔕 Напоминания о сроках выключены."
-    )
 
     group = await world.client.group("Budapest Process", [world.admin, ivan])
     await world.client.ask(world.admin, "/group on", chat_id=group)
@@ -161,3 +156,13 @@ async def test_timezone_and_party_replies_in_the_readers_language(world: BotWorl
     await world.client.ask(world.admin, "/lang ru")
     added = await world.client.ask(world.admin, "/party add Georgia | Грузия, Sakartvelo")
     assert added.text == "✅ Сторона Georgia добавлена (также: Грузия, Sakartvelo)."
+
+
+async def test_digest_and_reminder_settings_in_the_readers_language(world: BotWorld) -> None:
+    # on the real clock: a jump of the fake one would let the re-plan send an "I was offline" note
+    ivan = await _join(world, "Ivan", "Sweden", "ru")
+    subscribed = await world.client.ask(ivan, "/digest on")
+    assert subscribed.text.startswith("📰 Этот чат получает еженедельную сводку (день: понедельник, 09:00, ")
+    assert (await world.client.ask(ivan, "/reminders off")).text.startswith(
+        "🔕 Напоминания о сроках выключены."
+    )
