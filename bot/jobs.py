@@ -334,6 +334,7 @@ def _record(session: Session, row: Followup, chat_id: int, outcome: Outcome) -> 
     elif outcome.result is Result.UNREACHABLE:
         schedule.mark_failed(session=session, followup_id=row.id, error=outcome.reason)
         members.set_reachable(session=session, user_id=chat_id, reachable=False)
+        schedule.cancel_planned_to_chat(session=session, chat_id=chat_id, reason=outcome.reason)
     elif outcome.result is Result.FAILED:
         schedule.mark_failed(session=session, followup_id=row.id, error=outcome.reason)
     else:

@@ -604,6 +604,18 @@ def mark_failed(*, session: Session, followup_id: int, error: str) -> None:
     )
 
 
+def cancel_planned_to_chat(*, session: Session, chat_id: int, reason: str) -> int:
+    """A chat that can't be reached (blocked, kicked): what is planned to it is cancelled in the same
+    transaction that records the failure, so no later tick tries it again. A re-plan revives the rows
+    once the chat is reachable again."""
+    result = session.execute(
+        update(Followup)
+        .where(col(Followup.chat_id) == chat_id, col(Followup.state) == FollowupState.PLANNED)
+        .values(state=FollowupState.CANCELLED, last_error=reason[:300])
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]
+
+
 def mark_cancelled(*, session: Session, followup_id: int, reason: str) -> None:
     session.execute(
         update(Followup)
