@@ -124,6 +124,13 @@ async def test_blocked_recipient_is_marked_unreachable(tmp_path: Path, fake_cloc
         assert followups(world, state=FollowupState.PLANNED, member_id=member.id) == []
         digest = await world.client.ask(world.admin, "/digest")
         assert "Can't reach" in digest.text and "Sven" in digest.text
+        # Sven unblocks the bot: his remaining reminders are planned again
+        await world.client.block(sven, blocked=False)
+        for _ in range(80):
+            if followups(world, state=FollowupState.PLANNED, member_id=member.id):
+                break
+            await asyncio.sleep(0.1)
+        assert followups(world, state=FollowupState.PLANNED, member_id=member.id) != []
         await assert_clean(world, allowed_errors=("bot was blocked by the user",))
 
 
