@@ -23,8 +23,11 @@ test: $(BIN)/nextsteps  ## the whole test suite
 lint: $(BIN)/nextsteps
 	$(BIN)/ruff check . && $(BIN)/ruff format --check . && $(BIN)/mypy
 
+# the user errors raised in core/ carry an English message id as their first argument (core/errors.py)
+ERROR_KEYWORDS := -k UserError -k BadInput -k PermissionDenied -k NotFound
+
 messages: $(BIN)/nextsteps  ## the catalog template from the code, merged into every language's catalog
-	$(BIN)/pybabel extract -F babel.cfg -o core/locales/messages.pot --no-location --sort-output \
+	$(BIN)/pybabel extract -F babel.cfg $(ERROR_KEYWORDS) -o core/locales/messages.pot --no-location --sort-output \
 		--project NextSteps --version 0.1.0 --copyright-holder "NextSteps contributors" .
 	$(BIN)/pybabel update -i core/locales/messages.pot -d core/locales \
 		--no-fuzzy-matching --ignore-obsolete

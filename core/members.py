@@ -79,6 +79,11 @@ def get_member(*, session: Session, member_id: int) -> Member:
     return member
 
 
+def language_of(*, session: Session, user_id: int) -> str | None:
+    """The language a member reads (None for a stranger or one not known yet)."""
+    return session.exec(select(Member.language).where(Member.telegram_user_id == user_id)).first()
+
+
 def member_by_user(*, session: Session, user_id: int) -> Member | None:
     return session.exec(select(Member).where(Member.telegram_user_id == user_id)).first()
 

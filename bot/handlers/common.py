@@ -123,6 +123,23 @@ async def chat_translator(
     return translator(actor.language) if actor is not None else telegram_translator(update)
 
 
+async def reader_translator(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, *, as_presser: bool = False
+) -> Translator:
+    """The language of whoever reads the reply, when the handler's actor isn't at hand (errors):
+    the group's for a message in a group, else the member's own (Telegram's for a stranger)."""
+    if _in_group(update) and not as_presser:
+        return await chat_translator(update, context, None)
+    user = update.effective_user
+    if user is None:
+        return translator(SOURCE_LANGUAGE)
+    user_id = user.id
+    language = await app_context(context).db.run(
+        lambda session: members.language_of(session=session, user_id=user_id), completes_work=False
+    )
+    return translator(language) if language else telegram_translator(update)
+
+
 def _quiet_in_group(update: Update) -> bool:
     """A plain reply in a group that isn't for us to answer: ignored silently, not with an error."""
     message = update.effective_message
@@ -178,10 +195,13 @@ def friendly_errors(handler: Handler) -> Handler:
         except UserError as exc:
             if _quiet_in_group(update):
                 log.info("ignored a reply in a group: %s", exc)
-            elif update.callback_query is not None:
-                await update.callback_query.answer(str(exc)[:200], show_alert=True)
+            elif update.callback_query is not None:  # an alert only the presser sees: their language
+                tr = await reader_translator(update, context, as_presser=True)
+                await update.callback_query.answer(exc.translated(tr)[:200], show_alert=True)
             elif update.effective_message is not None:
-                await update.effective_message.reply_text(esc(shorten(str(exc), MAX_ERROR_TEXT)))
+                tr = await reader_translator(update, context)
+                text = shorten(exc.translated(tr), MAX_ERROR_TEXT)
+                await update.effective_message.reply_text(esc(text))
 
     return wrapper
 
