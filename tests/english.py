@@ -1,0 +1,79 @@
+"""Finds English the bot wrote to a reader of another language.
+
+The vocabulary is the source catalog's own: every word of three or more letters in the English
+message ids, less the words the translations keep (command names, "NextSteps", "Telegram", …).
+A message for a Russian or Turkish reader that still holds one of those words, once the texts that
+are never translated (the steps as agreed, notes, names of parties and people) are taken out,
+leaked English. Built from the catalogs, so it grows with them and needs no word list kept by hand.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterable
+from functools import cache
+
+from babel.messages.pofile import read_po
+
+from core.i18n import LANGUAGES, LOCALES_DIR, SOURCE_LANGUAGE, catalog_path
+
+_WORD = re.compile(r"[A-Za-z]{3,}")
+_NOISE = re.compile(
+    r"<[^>]+>"  # HTML tags
+    r"|https?://\S+|t\.me/\S+"  # links
+    r"|/[a-z_]+(?:@\w+)?"  # commands (/items, /status@bot)
+    r"|\{[^{}]*\}"  # placeholders
+    r"|\b[a-z]{2,}:\S*"  # callback-data-like codes
+)
+
+
+# words any English sentence is likely to hold, for text that never reached the catalogs
+_COMMON = frozenset(
+    "the and you your for with this that not are was were has have will from all any can "
+    "item items due open done overdue meeting note notes deadline status party parties nothing "
+    "reminder digest week today tomorrow days day sent here there what when who which".split()
+)
+
+
+def _strings(value: object) -> list[str]:
+    return [str(v) for v in value] if isinstance(value, tuple | list) else [str(value or "")]
+
+
+def _words(text: str) -> set[str]:
+    return {w.lower() for w in _WORD.findall(_NOISE.sub(" ", text))}
+
+
+@cache
+def english_words() -> frozenset[str]:
+    with (LOCALES_DIR / "messages.pot").open("rb") as pot:
+        template = read_po(pot)
+    source: set[str] = set()
+    for message in template:
+        if message.id:
+            for text in _strings(message.id):
+                source |= _words(text)
+    kept: set[str] = set()  # words a translation keeps as they are: not English prose
+    for lang in LANGUAGES:
+        if lang == SOURCE_LANGUAGE:
+            continue
+        with catalog_path(lang).open("rb") as po:
+            for message in read_po(po, locale=lang):
+                if message.id:
+                    for text in _strings(message.string):
+                        kept |= _words(text)
+    return frozenset((source | _COMMON) - kept)
+
+
+def english_in(text: str, verbatim: Iterable[str] = ()) -> set[str]:
+    """The English words in ``text`` after taking out the ``verbatim`` texts (never translated)."""
+    plain = html.unescape(text)
+    for keep in sorted(verbatim, key=len, reverse=True):
+        if keep:
+            plain = plain.replace(keep, " ")
+    return _words(plain) & english_words()
+
+
+def assert_no_english(text: str, verbatim: Iterable[str] = ()) -> None:
+    leaked = english_in(text, verbatim)
+    assert not leaked, f"English {sorted(leaked)} in a translated message:\n{text}"
