@@ -30,9 +30,55 @@ _NOISE = re.compile(
 
 # words any English sentence is likely to hold, for text that never reached the catalogs
 _COMMON = frozenset(
-    "the and you your for with this that not are was were has have will from all any can "
-    "item items due open done overdue meeting note notes deadline status party parties nothing "
-    "reminder digest week today tomorrow days day sent here there what when who which".split()
+    [
+        "the",
+        "and",
+        "you",
+        "your",
+        "for",
+        "with",
+        "this",
+        "that",
+        "not",
+        "are",
+        "was",
+        "were",
+        "has",
+        "have",
+        "will",
+        "from",
+        "all",
+        "any",
+        "can",
+        "item",
+        "items",
+        "due",
+        "open",
+        "done",
+        "overdue",
+        "meeting",
+        "note",
+        "notes",
+        "deadline",
+        "status",
+        "party",
+        "parties",
+        "nothing",
+        "reminder",
+        "digest",
+        "week",
+        "today",
+        "tomorrow",
+        "days",
+        "day",
+        "sent",
+        "here",
+        "there",
+        "what",
+        "when",
+        "who",
+        "which",
+    ]
 )
 
 
