@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Coroutine
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -29,6 +30,7 @@ from bot.context import AppContext, app_context
 from bot.delivery import Outcome, Result, send_chunks, settle
 from bot.keyboards import card_keyboard
 from bot.render_followups import (
+    away_reason,
     away_text,
     digest_messages,
     escalation_text,
@@ -37,8 +39,9 @@ from bot.render_followups import (
     premeeting_text,
     reminder_text,
 )
-from core import broadcasts, clock, import_previews, members, outreach, schedule, subscriptions
+from core import broadcasts, clock, groups, import_previews, members, outreach, schedule, subscriptions
 from core.followups import Rules
+from core.i18n import SOURCE_LANGUAGE
 from core.schedule import PlanScope
 from storage import inbox
 from storage.models import Followup, FollowupKind, Member, Role
@@ -232,17 +235,38 @@ def _put_back(session: Session, rows: list[Followup], error: str) -> None:
         )
 
 
-def _recipient_timezone(ctx: AppContext, row: Followup) -> tuple[str, Member | None]:
-    if row.member_id is None:
-        return ctx.settings.secretariat.timezone, None
+@dataclass(frozen=True)
+class Recipient:
+    """Whom a follow-up goes to: their wall clock and the language they read."""
+
+    timezone: str
+    lang: str
+    member: Member | None = None
+
+
+def _chat_language(session: Session, chat_id: int, member: Member | None = None) -> str:
+    """A group's language (the secretariat's /lang there), or the person's own in a private chat."""
+    if chat_id < 0:
+        return groups.language_of(session=session, chat_id=chat_id) or SOURCE_LANGUAGE
+    if member is not None and member.language:
+        return member.language
+    return members.language_of(session=session, user_id=chat_id) or SOURCE_LANGUAGE
+
+
+def _recipient(ctx: AppContext, row: Followup) -> Recipient:
+    default = ctx.settings.secretariat.timezone
     with ctx.db.session() as session:
-        member = session.get(Member, row.member_id)
-    return (member.timezone if member and member.timezone else ctx.settings.secretariat.timezone), member
+        member = session.get(Member, row.member_id) if row.member_id is not None else None
+        lang = _chat_language(session, row.chat_id, member)
+    timezone = member.timezone if member is not None and member.timezone else default
+    return Recipient(timezone=timezone, lang=lang, member=member)
 
 
 def _render(
-    ctx: AppContext, row: Followup, bot: str, timezone: str, member: Member | None
+    ctx: AppContext, row: Followup, bot: str, recipient: Recipient
 ) -> tuple[list[str], InlineKeyboardMarkup | None] | None:
+    """The follow-up's messages and buttons, in the recipient's language."""
+    timezone, lang, member = recipient.timezone, recipient.lang, recipient.member
     today = clock.today_in(timezone)
     settings = ctx.settings.followups
     with ctx.db.session() as session:
@@ -263,7 +287,7 @@ def _render(
                 # secretariat-only details (who blocked the bot, escalations) never go to a group
                 secretariat=row.chat_id > 0 and viewer is not None and viewer.role is Role.SECRETARIAT,
             )
-            return digest_messages(digest, timezone, bot), None
+            return digest_messages(digest, timezone, bot, lang), None
         content = outreach.content_for(
             session=session,
             row=row,
@@ -276,21 +300,21 @@ def _render(
         if row.kind in (FollowupKind.DEADLINE, FollowupKind.OVERDUE):
             assert content.card is not None and member is not None
             actor = members.actor_for(member, ctx.settings.secretariat.timezone)
-            return [reminder_text(content, today, bot)], card_keyboard(content.card, actor)
+            return [reminder_text(content, today, bot, lang)], card_keyboard(content.card, actor, lang)
         if row.kind is FollowupKind.PREMEETING:
-            return premeeting_text(content, today, bot), premeeting_keyboard(content.cards)
+            return premeeting_text(content, today, bot, lang), premeeting_keyboard(content.cards)
         if row.kind is FollowupKind.PREMEETING_REPORT:
-            return premeeting_report_text(content, today), None
-        return escalation_text(content, today, bot), None
+            return premeeting_report_text(content, today, lang), None
+        return escalation_text(content, today, bot, lang), None
 
 
 async def deliver(context: ContextTypes.DEFAULT_TYPE, row: Followup) -> None:
-    """Send one claimed follow-up and record the outcome."""
+    """Send one claimed follow-up, in its recipient's language, and record the outcome."""
     ctx = app_context(context)
     assert row.id is not None
     followup_id = row.id
-    timezone, member = await ctx.db.call(_recipient_timezone, ctx, row)
-    rendered = await ctx.db.call(_render, ctx, row, context.bot.username, timezone, member)
+    recipient = await ctx.db.call(_recipient, ctx, row)
+    rendered = await ctx.db.call(_render, ctx, row, context.bot.username, recipient)
     if rendered is None:
         await ctx.db.run(
             lambda session: schedule.mark_cancelled(
@@ -350,12 +374,17 @@ def _record(session: Session, row: Followup, chat_id: int, outcome: Outcome) -> 
 async def _send_away_summary(context: ContextTypes.DEFAULT_TYPE, chat_id: int, rows: list[Followup]) -> None:
     ctx = app_context(context)
     now = clock.now()
-    summary = await ctx.db.run(
-        lambda session: schedule.record_away_summary(
+
+    def record(session: Session) -> tuple[Followup, str]:
+        summary = schedule.record_away_summary(
             session=session, chat_id=chat_id, member_id=rows[0].member_id, now=now, count=len(rows)
         )
-    )
-    await _send(context, summary, chat_id, [away_text([r.reason for r in rows])], None)
+        member = session.get(Member, rows[0].member_id) if rows[0].member_id is not None else None
+        return summary, _chat_language(session, chat_id, member)
+
+    summary, lang = await ctx.db.run(record)
+    text = away_text([away_reason(r, lang) for r in rows], lang)
+    await _send(context, summary, chat_id, [text], None)
 
 
 async def renew_leases(context: ContextTypes.DEFAULT_TYPE) -> None:

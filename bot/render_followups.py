@@ -20,13 +20,18 @@ from bot.render import (
     shorten,
     split_messages,
     status_label,
+    visible_length,
 )
+from core.followups import about
 from core.i18n import SOURCE_LANGUAGE, translator
 from core.items import ItemCard
 from core.outreach import Content, Digest
-from storage.models import FollowupKind, Status
+from storage.models import Followup, FollowupKind, Status
 
 PREMEETING_BUTTON_ITEMS = 8
+NAMES_CHARS = 1000  # a list of people's names, cut short so its line fits a message
+AWAY_REASON_CHARS = 110  # thirty of these fit one message
+ESCALATION_BLOCK_CHARS = 3000  # a party's part of an escalation: well within one message
 
 
 def reminder_text(content: Content, today: date, bot: str, lang: str = SOURCE_LANGUAGE) -> str:
@@ -98,7 +103,7 @@ def premeeting_report_text(content: Content, today: date, lang: str = SOURCE_LAN
     for progress in content.progress:
         party = esc(progress.party.name)
         if progress.updates:
-            who = ", ".join(esc(n) for n in progress.updated_by)
+            who = esc(shorten(", ".join(progress.updated_by), NAMES_CHARS))
             # English keeps "update(s)"; a translation has its own plural forms
             updates = tr.ngettext(
                 "{count} update(s) by {who}", "{count} update(s) by {who}", progress.updates
@@ -111,22 +116,55 @@ def premeeting_report_text(content: Content, today: date, lang: str = SOURCE_LAN
 
 
 def escalation_text(content: Content, today: date, bot: str, lang: str = SOURCE_LANGUAGE) -> list[str]:
-    blocks = [
-        f"<b>{esc(party.name)}</b>\n"
-        + "\n".join(
-            f"{item_ref(c.number, bot)} {esc(shorten(c.item.text, LIST_TEXT_CHARS))} — "
-            + due_text(c, today, lang)
-            for c in cards
-        )
-        for party, cards in content.by_party
-    ]
+    blocks = []
+    for party, cards in content.by_party:
+        name = f"<b>{esc(party.name)}</b>"
+        block = name
+        for c in cards:
+            step = esc(shorten(c.item.text, LIST_TEXT_CHARS))
+            line = f"{item_ref(c.number, bot)} {step} — {due_text(c, today, lang)}"
+            if block != name and visible_length(f"{block}\n{line}") > ESCALATION_BLOCK_CHARS:
+                blocks.append(block)  # a party with many items: its name again on the next part
+                block = name
+            block += f"\n{line}"
+        blocks.append(block)
     header = translator(lang).gettext("🚨 <b>Still overdue after repeated reminders</b>, by party:")
     return split_messages(blocks, header=header)
 
 
+def away_reason(row: Followup, lang: str = SOURCE_LANGUAGE) -> str:
+    """One line of the "I was offline" summary: what fell due, in the reader's language."""
+    tr = translator(lang)
+    facts = about(row.kind, row.key, row.reason)
+    if facts is None or facts.day is None:
+        return row.reason
+    day = tr.format_day(facts.day)
+    if facts.kind is FollowupKind.DEADLINE:
+        if facts.number == 0:
+            return tr.gettext("#{number} due today ({date})").format(number=facts.item_id, date=day)
+        return tr.ngettext(
+            "#{number} due in {days} day ({date})", "#{number} due in {days} days ({date})", facts.number
+        ).format(number=facts.item_id, days=facts.number, date=day)
+    if facts.kind is FollowupKind.OVERDUE:
+        return tr.gettext("#{number} overdue since {date} (reminder {n})").format(
+            number=facts.item_id, date=day, n=facts.number
+        )
+    if facts.kind is FollowupKind.ESCALATION:
+        return tr.gettext("still overdue after repeated reminders: {items}").format(
+            items=", ".join(f"#{n}" for n in facts.item_ids)
+        )
+    if facts.kind in (FollowupKind.PREMEETING, FollowupKind.PREMEETING_REPORT):
+        return tr.ngettext(
+            "{days} day before the meeting on {date}",
+            "{days} days before the meeting on {date}",
+            facts.number,
+        ).format(days=facts.number, date=day)
+    return tr.gettext("weekly digest for {date}").format(date=day)
+
+
 def away_text(reasons: list[str], lang: str = SOURCE_LANGUAGE) -> str:
     tr = translator(lang)
-    shown = "\n".join(f"• {esc(r)}" for r in reasons[:30])
+    shown = "\n".join(f"• {esc(shorten(r, AWAY_REASON_CHARS))}" for r in reasons[:30])
     more = ""
     if len(reasons) > 30:
         more = "\n" + tr.gettext("… and {count} more").format(count=len(reasons) - 30)
@@ -171,6 +209,6 @@ def digest_messages(digest: Digest, timezone: str, bot: str, lang: str = SOURCE_
         blocks.append(
             tr.gettext("📵 <b>Can't reach</b> (blocked the bot or never started it):")
             + " "
-            + esc(", ".join(digest.unreachable))
+            + esc(shorten(", ".join(digest.unreachable), NAMES_CHARS))
         )
     return split_messages(blocks)

@@ -9,6 +9,7 @@ occurs twice (fall-back) means its first occurrence.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -100,6 +101,36 @@ class Planned:
     member_id: int | None = None
     item_id: int | None = None
     meeting_id: int | None = None
+
+
+@dataclass(frozen=True)
+class About:
+    """What a planned follow-up is about, read back from its key, so each reader's language can
+    tell it (the stored ``reason`` is English, for the logs)."""
+
+    kind: FollowupKind
+    day: date | None = None  # the deadline, the meeting's or the digest's day
+    number: int = 0  # days before the deadline or the meeting, or the nudge's number
+    item_id: int | None = None
+    item_ids: tuple[int, ...] = ()  # an escalation's items
+
+
+def about(kind: FollowupKind, key: str, reason: str = "") -> About | None:
+    """The facts in a key written by this module (None for anything else)."""
+    parts = key.split(":")
+    try:
+        if kind in (FollowupKind.DEADLINE, FollowupKind.OVERDUE) and len(parts) == 5:
+            return About(kind, date.fromisoformat(parts[4]), int(parts[3]), item_id=int(parts[1]))
+        if kind in (FollowupKind.PREMEETING, FollowupKind.PREMEETING_REPORT) and len(parts) == 5:
+            return About(kind, date.fromisoformat(parts[2]), int(parts[3]))
+        if kind is FollowupKind.ESCALATION and len(parts) == 3:
+            ids = tuple(int(n) for n in re.findall(r"#(\d+)", reason))
+            return About(kind, date.fromisoformat(parts[2]), item_ids=ids)
+        if kind is FollowupKind.DIGEST and len(parts) == 3:
+            return About(kind, date.fromisoformat(parts[2]))
+    except ValueError:
+        return None
+    return None
 
 
 # -- local time ----------------------------------------------------------------------------
