@@ -54,7 +54,7 @@ def set_language(*, session: Session, actor: Actor, chat_id: int, title: str, la
     if not can_manage(actor):
         raise PermissionDenied("Only the secretariat can set the language of a group.")
     if language not in LANGUAGES:
-        raise BadInput(f"Use /lang {'|'.join(LANGUAGES)}.")
+        raise BadInput("Use /lang {choices}.", choices="|".join(LANGUAGES))
     group = session.exec(select(GroupChat).where(GroupChat.chat_id == chat_id)).first()
     if group is None:  # a language alone doesn't switch item commands on
         group = GroupChat(chat_id=chat_id, title=title[:200])

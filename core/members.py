@@ -14,7 +14,7 @@ from sqlmodel import Session, col, func, select
 
 from core import clock
 from core.errors import BadInput, PermissionDenied
-from core.i18n import LANGUAGES, SOURCE_LANGUAGE, pick_language
+from core.i18n import LANGUAGES, N_, SOURCE_LANGUAGE, pick_language
 from core.parties import find_party
 from core.permissions import Actor, can_manage
 from storage.models import Invite, Member, MemberEvent, Party, Role
@@ -135,7 +135,8 @@ def match_timezone(name: str) -> str:
     if len(city) == 1:
         return city[0]
     raise BadInput(
-        f"I don't know the timezone “{name.strip()}”. Use a name like Europe/Stockholm, Asia/Karachi or UTC."
+        "I don't know the timezone “{name}”. Use a name like Europe/Stockholm, Asia/Karachi or UTC.",
+        name=name.strip(),
     )
 
 
@@ -148,7 +149,7 @@ def set_timezone(*, session: Session, actor: Actor, zone: str) -> str:
 def set_language(*, session: Session, actor: Actor, language: str) -> str:
     """/lang ru|tr|en: the language this member reads from now on."""
     if language not in LANGUAGES:
-        raise BadInput(f"Use /lang {'|'.join(LANGUAGES)}.")
+        raise BadInput("Use /lang {choices}.", choices="|".join(LANGUAGES))
     get_member(session=session, member_id=actor.member_id).language = language
     return language
 
@@ -160,7 +161,7 @@ def create_invite(
         raise PermissionDenied("Only the secretariat can create invites.")
     party = find_party(session=session, name=party_name)
     if party is None:
-        raise BadInput(f"I don't know the party “{party_name}”. /parties lists them.")
+        raise BadInput("I don't know the party “{party}”. /parties lists them.", party=party_name)
     if not 1 <= uses <= 1000:
         raise BadInput("uses must be between 1 and 1000.")
     assert party.id is not None
@@ -181,7 +182,7 @@ def enroll(*, session: Session, user_id: int, display_name: str, party_name: str
     """Bind a user to a party and role directly (operator tooling, the demo); no invite needed."""
     party = find_party(session=session, name=party_name)
     if party is None:
-        raise BadInput(f"I don't know the party “{party_name}”.")
+        raise BadInput("I don't know the party “{party}”.", party=party_name)
     member = session.exec(select(Member).where(Member.telegram_user_id == user_id)).first()
     if member is None:
         member = Member(telegram_user_id=user_id, role=role, display_name=display_name)
@@ -191,7 +192,7 @@ def enroll(*, session: Session, user_id: int, display_name: str, party_name: str
     return member
 
 
-INVALID_INVITE = (
+INVALID_INVITE = N_(
     "This invite link is not valid any more (expired, revoked or already used). "
     "Ask the secretariat for a new one."
 )
@@ -325,10 +326,12 @@ def answer_invite(
     return _outcome(session, "changed", member, invite, role, old_party=old_party, old_role=old_role)
 
 
-def secretariat_user_ids(*, session: Session, except_user: int | None = None) -> list[int]:
-    """Secretariat members the bot can reach, to tell them about changes."""
-    query = select(Member.telegram_user_id).where(Member.role == Role.SECRETARIAT, col(Member.reachable))
-    return [u for u in session.exec(query).all() if u != except_user]
+def secretariat_readers(*, session: Session, except_user: int | None = None) -> list[tuple[int, str]]:
+    """(user id, language) of the secretariat members the bot can reach: each is told in their own."""
+    query = select(Member.telegram_user_id, Member.language).where(
+        Member.role == Role.SECRETARIAT, col(Member.reachable)
+    )
+    return [(u, lang or SOURCE_LANGUAGE) for u, lang in session.exec(query).all() if u != except_user]
 
 
 @dataclass(frozen=True)
@@ -377,18 +380,16 @@ def revoke_invite(*, session: Session, actor: Actor, code: str) -> Invite:
     code = code.strip().rsplit("start=", 1)[-1].strip()
     if len(code) < REVOKE_PREFIX_MIN or len(code) > 64:
         raise BadInput(
-            f"Give the invite's code (at least its first {REVOKE_PREFIX_MIN} characters); "
-            "/invites lists them."
+            "Give the invite's code (at least its first {count} characters); /invites lists them.",
+            count=REVOKE_PREFIX_MIN,
         )
     found = session.exec(
         select(Invite).where(col(Invite.code).startswith(code, autoescape=True)).limit(2)
     ).all()
-    if len(found) != 1:
-        raise BadInput(
-            "No invite has that code."
-            if not found
-            else "More than one invite starts so; give more of the code."
-        )
+    if not found:
+        raise BadInput("No invite has that code.")
+    if len(found) > 1:
+        raise BadInput("More than one invite starts so; give more of the code.")
     invite = found[0]
     if invite.revoked_at is None:
         invite.revoked_at = clock.now()

@@ -106,7 +106,7 @@ def add_party(*, session: Session, name: str, aliases: Sequence[str] = ()) -> Pa
         raise BadInput("Give the party a name: /party add NAME | alias, alias")
     limits.check_length(limits.PARTY_NAME, name)
     if not normalise_name(name):
-        raise BadInput(f"“{name}” has no letters or digits: give the party a name people can type.")
+        raise BadInput("“{name}” has no letters or digits: give the party a name people can type.", name=name)
     clean_aliases: list[str] = []
     keys = {normalise_name(name)}
     for alias in aliases:
@@ -116,7 +116,7 @@ def add_party(*, session: Session, name: str, aliases: Sequence[str] = ()) -> Pa
         limits.check_length(limits.ALIAS, alias)
         key = normalise_name(alias)
         if not key:
-            raise BadInput(f"The alias “{alias}” has no letters or digits.")
+            raise BadInput("The alias “{alias}” has no letters or digits.", alias=alias)
         if key not in keys:  # "Türkiye | Turkiye" needs no alias: it already matches
             keys.add(key)
             clean_aliases.append(alias)
@@ -124,7 +124,9 @@ def add_party(*, session: Session, name: str, aliases: Sequence[str] = ()) -> Pa
     for label in [name, *clean_aliases]:
         existing = find_party(session=session, name=label)
         if existing is not None:
-            raise BadInput(f"“{label}” is already used by the party “{existing.name}”.")
+            raise BadInput(
+                "“{label}” is already used by the party “{party}”.", label=label, party=existing.name
+            )
     party = Party(name=name, aliases=clean_aliases, created_at=clock.now())
     session.add(party)
     session.flush()
