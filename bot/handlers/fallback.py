@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import MessageEntity, Update
 from telegram.ext import ContextTypes
 
-from bot.handlers.common import current_actor, is_private, telegram_translator
+from bot.handlers.common import chat_translator, current_actor, is_private, telegram_translator
 from bot.render import esc, stranger_text
 
 
@@ -31,7 +31,10 @@ async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         await message.reply_text(stranger_text(telegram_translator(update)))
         return
     command = message.text.split()[0].split("@")[0]
-    await message.reply_text(f"I don't know {esc(command)}. /help lists what you can do.")
+    tr = await chat_translator(update, context, actor)  # addressed to us in a group: the group's language
+    await message.reply_text(
+        tr.gettext("I don't know {command}. /help lists what you can do.").format(command=esc(command))
+    )
 
 
 async def stray_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -44,6 +47,9 @@ async def stray_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     if actor is None:
         await message.reply_text(stranger_text(telegram_translator(update)))
         return
+    tr = await chat_translator(update, context, actor)
     await message.reply_text(
-        "To add a note, reply to an item's message (or use /note N text). /help lists what you can do."
+        tr.gettext(
+            "To add a note, reply to an item's message (or use /note N text). /help lists what you can do."
+        )
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import Forbidden
@@ -18,6 +19,7 @@ from bot.handlers.common import (
     display_name,
     friendly_errors,
     is_private,
+    reader_translator,
     reply_chunks,
     require_actor,
     send_card,
@@ -26,11 +28,11 @@ from bot.handlers.common import (
 )
 from bot.jobs import replan_after
 from bot.menus import set_member_menu
-from bot.render import ROLE_NAMES, esc, help_text, invites_text, stranger_text, whoami_text
+from bot.render import esc, help_text, role_name, split_messages, stranger_text, whoami_text
 from core import groups, items, members
 from core.errors import BadInput
-from core.i18n import SOURCE_LANGUAGE
-from core.members import InviteOutcome
+from core.i18n import LANGUAGES, SOURCE_LANGUAGE, Translator, pick_language, translator
+from core.members import InviteOutcome, InviteRow
 from core.schedule import PlanScope
 from storage.models import Role
 
@@ -55,7 +57,8 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     if context.args:
         if not is_private(update):  # an invite is for one person: never used in a group
-            await message.reply_text("Open the invite link in a private chat with me.")
+            tr = await reader_translator(update, context)
+            await message.reply_text(tr.gettext("Open the invite link in a private chat with me."))
             return
         code, name = context.args[0], display_name(update)
         outcome = await ctx.db.run(
@@ -126,16 +129,26 @@ async def tz(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     )
 
 
+def _role_words() -> dict[str, Role]:
+    """A role as typed: its English name, or its name in any language the bot speaks."""
+    words = {role.value: role for role in Role}
+    for lang in LANGUAGES:
+        words.update({role_name(role, translator(lang)).casefold(): role for role in Role})
+    return words
+
+
 def parse_invite_args(args: list[str], default_uses: int) -> tuple[str, Role, int]:
-    """``PARTY NAME [chair|observer|secretariat] [uses=N]`` -> (party, role, uses)."""
+    """``PARTY NAME [chair|observer|secretariat] [uses=N]`` -> (party, role, uses); the role may be
+    written in any of the bot's languages ("председатель", "başkan")."""
     words = list(args)
     uses = default_uses
     role = Role.CHAIR
     if words and (m := _USES.fullmatch(words[-1])):
         uses = int(m[1])
         words.pop()
-    if words and words[-1].lower() in {r.value for r in Role}:
-        role = Role(words.pop().lower())
+    roles = _role_words()
+    if words and words[-1].casefold() in roles:
+        role = roles[words.pop().casefold()]
     if words and (m := _USES.fullmatch(words[-1])):
         uses = int(m[1])
         words.pop()
@@ -155,13 +168,18 @@ async def invite(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     message = update.effective_message
     assert message is not None
     args = context.args or []
+    tr = await chat_translator(update, context, actor)
     if args and args[0].lower() == "revoke":
         if len(args) != 2:
             raise BadInput("Usage: /invite revoke CODE (/invites lists the codes)")
         revoked = await ctx.db.run(
             lambda session: members.revoke_invite(session=session, actor=actor, code=args[1])
         )
-        await message.reply_text(f"🚫 Invite {esc(revoked.code[:8])}… revoked: it can't be used any more.")
+        await message.reply_text(
+            tr.gettext("🚫 Invite {code}… revoked: it can't be used any more.").format(
+                code=esc(revoked.code[:8])
+            )
+        )
         return
     party_name, role, uses = parse_invite_args(args, ctx.settings.invites.default_uses)
     created, party = await ctx.db.run(
@@ -175,10 +193,9 @@ async def invite(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         )
     )
     link = create_deep_linked_url(context.bot.username, created.code)
-    text = (
-        f"🔗 Invite for <b>{ROLE_NAMES[role]}</b> of <b>{esc(party.name)}</b>\n{esc(link)}\n"
-        f"Valid {ctx.settings.invites.ttl_days} days, {uses} use{'s' if uses != 1 else ''}. "
-        "Send it privately to the person."
+    # the link is the secretariat member's to pass on: in their own language, wherever they asked
+    text = _invite_text(
+        translator(actor.language), role, party.name, link, ctx.settings.invites.ttl_days, uses
     )
     if is_private(update):
         await message.reply_text(text)
@@ -188,10 +205,22 @@ async def invite(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await context.bot.send_message(actor.user_id, text)
     except Forbidden:
         await message.reply_text(
-            "I won't post an invite link in a group. Start a private chat with me and ask there."
+            tr.gettext("I won't post an invite link in a group. Start a private chat with me and ask there.")
         )
         return
-    await message.reply_text("🔗 I sent you the invite link privately.")
+    await message.reply_text(tr.gettext("🔗 I sent you the invite link privately."))
+
+
+def _invite_text(tr: Translator, role: Role, party: str, link: str, ttl_days: int, uses: int) -> str:
+    valid = tr.gettext("Valid {days}, {uses}.").format(
+        days=tr.ngettext("{count} day", "{count} days", ttl_days).format(count=ttl_days),
+        uses=tr.ngettext("{count} use", "{count} uses", uses).format(count=uses),
+    )
+    title = tr.gettext("🔗 Invite for <b>{role}</b> of <b>{party}</b>").format(
+        role=role_name(role, tr), party=esc(party)
+    )
+    privately = tr.gettext("Send it privately to the person.")
+    return f"{title}\n{esc(link)}\n{valid} {privately}"
 
 
 @friendly_errors
@@ -202,25 +231,83 @@ async def list_invites(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         return
     ctx = app_context(context)
     rows = await ctx.db.run(lambda session: members.list_invites(session=session, actor=actor))
-    assert update.effective_message is not None
-    await reply_chunks(update, invites_text(rows, actor.timezone))
+    tr = await chat_translator(update, context, actor)
+    await reply_chunks(update, invites_text(rows, actor.timezone, tr))
 
 
-def _confirm_keyboard(outcome: InviteOutcome) -> InlineKeyboardMarkup:
+def invites_text(rows: list[InviteRow], timezone: str, tr: Translator) -> list[str]:
+    """/invites: open invites, with the code prefix /invite revoke takes."""
+    if not rows:
+        return [
+            tr.gettext("No open invites. Create one with /invite PARTY [chair|observer|secretariat] [uses=N]")
+        ]
+    zone = ZoneInfo(timezone)
+    blocks = []
+    for r in rows:
+        values = {
+            "what": _what(r.party, r.invite.role, tr),
+            "left": tr.ngettext("{count} use left", "{count} uses left", r.invite.uses_left).format(
+                count=r.invite.uses_left
+            ),
+            "used": r.uses,
+            "date": esc(tr.format_day(r.invite.expires_at.astimezone(zone).date())),
+            "name": esc(r.created_by),
+        }
+        line = (
+            tr.gettext("{what} — {left}, used {used}×, until {date}, by {name}")
+            if r.created_by
+            else tr.gettext("{what} — {left}, used {used}×, until {date}")
+        )
+        blocks.append(f"• <code>{esc(r.invite.code[:8])}</code> {line.format(**values)}")
+    header = tr.gettext("<b>Open invites</b> ({count}) — revoke: /invite revoke CODE").format(count=len(rows))
+    return split_messages(blocks, header=header)
+
+
+def _confirm_keyboard(outcome: InviteOutcome, tr: Translator) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [
             [
-                InlineKeyboardButton("✅ Yes, change", callback_data=f"iv:{outcome.invite_id}:y"),
-                InlineKeyboardButton("✖ No, keep", callback_data=f"iv:{outcome.invite_id}:n"),
+                InlineKeyboardButton(tr.gettext("✅ Yes, change"), callback_data=f"iv:{outcome.invite_id}:y"),
+                InlineKeyboardButton(tr.gettext("✖ No, keep"), callback_data=f"iv:{outcome.invite_id}:n"),
             ]
         ]
     )
 
 
-def _what(party_name: str | None, role: Role | None) -> str:
+def _what(party_name: str | None, role: Role | None, tr: Translator) -> str:
+    """'<b>chair</b> of <b>Sweden</b>' in the reader's language (party names as they are)."""
     if role is None:
-        return "not a member"
-    return f"<b>{ROLE_NAMES[role]}</b> of <b>{esc(party_name or 'no party')}</b>"
+        return tr.gettext("not a member")
+    if not party_name:
+        return tr.gettext("<b>{role}</b> of <b>no party</b>").format(role=role_name(role, tr))
+    return tr.gettext("<b>{role}</b> of <b>{party}</b>").format(
+        role=role_name(role, tr), party=esc(party_name)
+    )
+
+
+def _outcome_text(outcome: InviteOutcome, first_name: str, tr: Translator) -> str:
+    now = _what(outcome.party.name, outcome.role, tr)
+    if outcome.kind == "joined":
+        return tr.gettext(
+            "✅ Welcome, {name}! You are now <b>{role}</b> for <b>{party}</b>.\n\n"
+            "Try /items to see your next steps, or /help."
+        ).format(name=esc(first_name), role=role_name(outcome.role, tr), party=esc(outcome.party.name))
+    if outcome.kind == "changed":
+        return tr.gettext("✅ Done: you are now {now}. /help shows what you can do.").format(now=now)
+    if outcome.kind == "unchanged":
+        return tr.gettext("You are already {now}. Nothing changed.").format(now=now)
+    return tr.gettext("OK, nothing changed.")
+
+
+def _change_note(outcome: InviteOutcome, who: str, tr: Translator) -> str:
+    """The secretariat's notice of a member's change, in that secretariat member's language."""
+    was = _what(outcome.old_party.name if outcome.old_party else None, outcome.old_role, tr)
+    now = _what(outcome.party.name, outcome.role, tr)
+    if outcome.invited_by:
+        text = tr.gettext("👤 {name} changed from {was} to {now} (invite by {inviter}).")
+    else:
+        text = tr.gettext("👤 {name} changed from {was} to {now} (invite by the secretariat).")
+    return text.format(name=esc(who), was=was, now=now, inviter=esc(outcome.invited_by))
 
 
 async def _after_invite(update: Update, context: ContextTypes.DEFAULT_TYPE, outcome: InviteOutcome) -> None:
@@ -228,43 +315,36 @@ async def _after_invite(update: Update, context: ContextTypes.DEFAULT_TYPE, outc
     ctx = app_context(context)
     user = update.effective_user
     assert user is not None
-    now = _what(outcome.party.name, outcome.role)
-    if outcome.kind == "confirm":
-        was = _what(outcome.old_party.name if outcome.old_party else None, outcome.old_role)
-        text = f"You are {was}. This invite would make you {now}.\nChange?"
-        assert update.effective_message is not None
-        await update.effective_message.reply_text(text, reply_markup=_confirm_keyboard(outcome))
-        return
     member = outcome.member
+    # the person's own language: the member's, else what Telegram says (opened in a private chat)
+    tr = translator(member.language or pick_language(user.language_code))
+    if outcome.kind == "confirm":
+        was = _what(outcome.old_party.name if outcome.old_party else None, outcome.old_role, tr)
+        text = tr.gettext("You are {was}. This invite would make you {now}.\nChange?").format(
+            was=was, now=_what(outcome.party.name, outcome.role, tr)
+        )
+        assert update.effective_message is not None
+        await update.effective_message.reply_text(text, reply_markup=_confirm_keyboard(outcome, tr))
+        return
     assert member.id is not None
     if outcome.kind in ("joined", "changed"):
         await replan_after(ctx, PlanScope.members([member.id]))
         await set_member_menu(context.bot, user.id, member.role, member.language or SOURCE_LANGUAGE)
-    texts = {
-        "joined": f"✅ Welcome, {esc(user.first_name)}! You are now <b>{ROLE_NAMES[outcome.role]}</b> "
-        f"for <b>{esc(outcome.party.name)}</b>.\n\nTry /items to see your next steps, or /help.",
-        "changed": f"✅ Done: you are now {now}. /help shows what you can do.",
-        "unchanged": f"You are already {now}. Nothing changed.",
-        "kept": "OK, nothing changed.",
-    }
+    text = _outcome_text(outcome, user.first_name, tr)
     if update.callback_query is not None:
-        await show_in_place(update, context, texts[outcome.kind])
+        await show_in_place(update, context, text)
     else:
         assert update.effective_message is not None
-        await update.effective_message.reply_text(texts[outcome.kind])
+        await update.effective_message.reply_text(text)
     if outcome.kind == "changed":
-        was = _what(outcome.old_party.name if outcome.old_party else None, outcome.old_role)
-        note = (
-            f"👤 {esc(member.display_name or str(user.id))} changed from {was} to {now} "
-            f"(invite by {esc(outcome.invited_by or 'the secretariat')})."
-        )
+        who = member.display_name or str(user.id)
         secretariat = await ctx.db.run(
-            lambda session: members.secretariat_user_ids(session=session, except_user=user.id),
+            lambda session: members.secretariat_readers(session=session, except_user=user.id),
             completes_work=False,
         )
-        for chat_id in secretariat:
+        for chat_id, language in secretariat:
             try:
-                await context.bot.send_message(chat_id, note)
+                await context.bot.send_message(chat_id, _change_note(outcome, who, translator(language)))
             except Exception:  # best effort: the change is recorded in the member history
                 log.info("could not tell secretariat member %s about a role change", chat_id, exc_info=True)
 
@@ -277,7 +357,8 @@ async def invite_answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     assert query is not None and user is not None
     parts = (query.data or "").split(":")
     if len(parts) != 3 or parts[2] not in ("y", "n") or not parts[1].isdigit() or len(parts[1]) > 9:
-        await query.answer("This button is no longer valid.", show_alert=True)
+        tr = await reader_translator(update, context, as_presser=True)
+        await query.answer(tr.gettext("This button is no longer valid."), show_alert=True)
         return
     ctx = app_context(context)
     invite_id, accept = int(parts[1]), parts[2] == "y"
@@ -312,9 +393,12 @@ async def group(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             session=session, actor=actor, chat_id=chat.id, title=title, enabled=enabled
         )
     )
+    tr = await chat_translator(update, context, actor)
     await message.reply_text(
-        "✅ Members can use NextSteps here now: /items, /item N, /status … "
-        "(each sees what their own role allows)."
+        tr.gettext(
+            "✅ Members can use NextSteps here now: /items, /item N, /status … "
+            "(each sees what their own role allows)."
+        )
         if enabled
-        else "NextSteps item commands are off in this group."
+        else tr.gettext("NextSteps item commands are off in this group.")
     )
