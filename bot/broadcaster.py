@@ -17,15 +17,15 @@ from datetime import timedelta
 from enum import Enum
 
 from sqlmodel import Session
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden
 from telegram.ext import Application
 
 from bot.context import AppContext
 from bot.delivery import Outcome, Result, send_chunks, settle
 from bot.ratelimit import bulk_traffic
-from bot.render_broadcasts import broadcast_progress, broadcast_text
+from bot.render_broadcasts import broadcast_progress, broadcast_text, got_it_keyboard
 from core import broadcasts, clock, members, subscriptions
+from core.i18n import SOURCE_LANGUAGE
 from storage.models import Broadcast, Delivery
 
 log = logging.getLogger(__name__)
@@ -37,14 +37,25 @@ PROGRESS_EVERY = {True: 3.0, False: 4.0}  # seconds between progress edits: priv
 BROADCASTER_KEY = "broadcaster"
 
 
-def got_it_keyboard(delivery_id: int) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup([[InlineKeyboardButton("✅ Got it", callback_data=f"ack:{delivery_id}")]])
-
-
 class Shown(Enum):
     YES = "yes"
     NEVER = "never"  # the message is gone or the sender blocked the bot
     LATER = "later"  # a passing failure
+
+
+class Frames:
+    """One broadcast's text as each language's readers see it: rendered once per language, not
+    once per recipient (the secretariat's text is the same in all of them)."""
+
+    def __init__(self, text_html: str) -> None:
+        self.text_html = text_html
+        self.texts: dict[str, str] = {}
+
+    def text(self, lang: str) -> str:
+        found = self.texts.get(lang)
+        if found is None:
+            found = self.texts[lang] = broadcast_text(self.text_html, lang)
+        return found
 
 
 class Broadcaster:
@@ -84,6 +95,8 @@ class Broadcaster:
         bulk_traffic()  # paced as bulk, even when started from the Send button's handler
         db = self.ctx.db
         broadcast: Broadcast | None = None
+        frames: Frames | None = None
+        sender_lang = ""  # the sender's progress message's language
         shown: str | None = None
         last_edit = 0.0
         failures = 0
@@ -93,18 +106,17 @@ class Broadcaster:
                 return
             try:
                 if broadcast is None:
-                    broadcast = await db.run(lambda session: session.get(Broadcast, broadcast_id))
+                    broadcast, sender_lang = await db.run(lambda session: _load(session, broadcast_id))
                     if broadcast is None:
                         return
-                batch = await db.run(
-                    lambda session: broadcasts.claim(
-                        session=session, broadcast_id=broadcast_id, now=clock.now(), limit=IN_FLIGHT
-                    )
-                )
+                    frames = Frames(broadcast.text_html)
+                assert frames is not None
+                batch, languages = await db.run(lambda session: _claim(session, broadcast_id))
                 self.in_flight.update(d.id for d in batch if d.id is not None)
                 try:
                     for delivery in batch:
-                        await self._deliver(broadcast, delivery)
+                        lang = languages.get(delivery.id or 0, SOURCE_LANGUAGE)
+                        await self._deliver(broadcast, delivery, frames.text(lang), lang)
                 finally:
                     self.in_flight.difference_update(d.id for d in batch if d.id is not None)
                 done = not batch and await db.run(
@@ -113,13 +125,13 @@ class Broadcaster:
                     )
                 )
                 if done:
-                    await self._show_final(broadcast)
+                    await self._show_final(broadcast, sender_lang)
                     return
                 if time.monotonic() - last_edit >= PROGRESS_EVERY[broadcast.chat_id > 0]:
                     progress = await db.run(
                         lambda session: broadcasts.progress(session=session, broadcast_id=broadcast_id)
                     )
-                    text = broadcast_progress(broadcast_id, progress, done=False)
+                    text = broadcast_progress(broadcast_id, progress, done=False, lang=sender_lang)
                     if text != shown:  # never "message is not modified"
                         await self._show(broadcast, text)
                         shown, last_edit = text, time.monotonic()
@@ -135,13 +147,13 @@ class Broadcaster:
                 )
                 await asyncio.sleep(min(2**failures, 30))
 
-    async def _show_final(self, broadcast: Broadcast) -> None:
+    async def _show_final(self, broadcast: Broadcast, lang: str) -> None:
         assert broadcast.id is not None
         broadcast_id = broadcast.id
         progress = await self.ctx.db.run(
             lambda session: broadcasts.progress(session=session, broadcast_id=broadcast_id)
         )
-        shown = await self._show(broadcast, broadcast_progress(broadcast_id, progress, done=True))
+        shown = await self._show(broadcast, broadcast_progress(broadcast_id, progress, done=True, lang=lang))
         if shown is not Shown.LATER:  # shown, or it never can be (message gone, chat blocked)
             await self.ctx.db.run(
                 lambda session: broadcasts.mark_progress_final(session=session, broadcast_id=broadcast_id),
@@ -169,14 +181,15 @@ class Broadcaster:
             log.info("could not update broadcast progress; trying again later", exc_info=True)
             return Shown.LATER
 
-    async def _deliver(self, broadcast: Broadcast, delivery: Delivery) -> None:
+    async def _deliver(self, broadcast: Broadcast, delivery: Delivery, text: str, lang: str) -> None:
+        """Send ``text`` (the broadcast in the recipient's language ``lang``) with its button."""
         assert delivery.id is not None
         delivery_id = delivery.id
         outcome = await send_chunks(
             self.app.bot,
             delivery.chat_id,
-            [broadcast_text(broadcast.text_html)],
-            got_it_keyboard(delivery_id),
+            [text],
+            got_it_keyboard(delivery_id, lang),
             what=f"broadcast {broadcast.id} delivery {delivery_id}",
             retry_wait=timedelta(seconds=min(2**delivery.attempts, 60)),
         )
@@ -185,6 +198,20 @@ class Broadcaster:
             lambda session: _record(session, delivery, outcome),
             what=f"broadcast {broadcast.id} delivery {delivery_id}",
         )
+
+
+def _load(session: Session, broadcast_id: int) -> tuple[Broadcast | None, str]:
+    """The broadcast, and the language its sender reads progress in."""
+    broadcast = session.get(Broadcast, broadcast_id)
+    if broadcast is None:
+        return None, ""
+    return broadcast, broadcasts.sender_language(session=session, broadcast=broadcast)
+
+
+def _claim(session: Session, broadcast_id: int) -> tuple[list[Delivery], dict[int, str]]:
+    """The next deliveries to make, with each recipient's language (read in the same transaction)."""
+    batch = broadcasts.claim(session=session, broadcast_id=broadcast_id, now=clock.now(), limit=IN_FLIGHT)
+    return batch, broadcasts.recipient_languages(session=session, deliveries=batch) if batch else {}
 
 
 def _record(session: Session, delivery: Delivery, outcome: Outcome) -> None:

@@ -19,6 +19,7 @@ from sqlmodel import Session, col, select
 
 from core import clock, limits
 from core.errors import BadInput, NotFound, PermissionDenied
+from core.i18n import N_, SOURCE_LANGUAGE
 from core.permissions import Actor, can_manage
 from storage.models import (
     Audience,
@@ -26,13 +27,14 @@ from storage.models import (
     BroadcastState,
     Delivery,
     DeliveryState,
+    GroupChat,
     Member,
     Party,
     Role,
     Subscription,
 )
 
-UNREACHABLE = "unreachable: blocked the bot or never started it"
+UNREACHABLE = N_("unreachable: blocked the bot or never started it")  # recorded in English, shown translated
 MAX_ATTEMPTS = 8
 LEASE = timedelta(seconds=60)  # renewed while its sender works
 
@@ -63,7 +65,7 @@ def get(*, session: Session, actor: Actor, broadcast_id: int) -> Broadcast:
     _require_secretariat(actor)
     broadcast = session.get(Broadcast, broadcast_id) if limits.is_id(broadcast_id) else None
     if broadcast is None:
-        raise NotFound(f"There is no broadcast {broadcast_id}. /broadcasts lists them.")
+        raise NotFound("There is no broadcast {number}. /broadcasts lists them.", number=broadcast_id)
     return broadcast
 
 
@@ -82,8 +84,12 @@ def create_draft(*, session: Session, actor: Actor, text_html: str, chat_id: int
 
 def _draft(session: Session, actor: Actor, broadcast_id: int) -> Broadcast:
     broadcast = get(session=session, actor=actor, broadcast_id=broadcast_id)
-    if broadcast.state is not BroadcastState.DRAFT:
-        raise BadInput(f"Broadcast {broadcast_id} was already {broadcast.state.value}.")
+    if broadcast.state is BroadcastState.SENDING:
+        raise BadInput("Broadcast {number} is already being sent.", number=broadcast_id)
+    if broadcast.state is BroadcastState.DONE:
+        raise BadInput("Broadcast {number} was already sent.", number=broadcast_id)
+    if broadcast.state is BroadcastState.CANCELLED:
+        raise BadInput("Broadcast {number} was cancelled.", number=broadcast_id)
     return broadcast
 
 
@@ -155,6 +161,42 @@ def start(*, session: Session, actor: Actor, broadcast_id: int, now: datetime) -
     broadcast.state = BroadcastState.SENDING
     broadcast.started_at = now
     return sum(r.reachable for r in targets)
+
+
+def sender_language(*, session: Session, broadcast: Broadcast) -> str:
+    """The language the sender's progress message is written in: the group's, in a group; else
+    the sender's own."""
+    if broadcast.chat_id < 0:
+        found = session.exec(select(GroupChat.language).where(GroupChat.chat_id == broadcast.chat_id)).first()
+    else:
+        found = session.exec(
+            select(Member.language).where(Member.telegram_user_id == broadcast.chat_id)
+        ).first()
+    return found or SOURCE_LANGUAGE
+
+
+def recipient_languages(*, session: Session, deliveries: Sequence[Delivery]) -> dict[int, str]:
+    """Each delivery's reader's language (delivery id -> language): a member's own, a group's
+    as the secretariat set it there; English when not known. One query per kind for the batch."""
+    member_ids = {d.member_id for d in deliveries if d.member_id is not None}
+    group_chats = {d.chat_id for d in deliveries if d.member_id is None}
+    by_member: dict[int | None, str | None] = {}
+    by_chat: dict[int, str | None] = {}
+    if member_ids:
+        query = select(Member.id, Member.language).where(col(Member.id).in_(member_ids))
+        for member_id, language in session.exec(query).all():
+            by_member[member_id] = language
+    if group_chats:
+        chats = select(GroupChat.chat_id, GroupChat.language).where(col(GroupChat.chat_id).in_(group_chats))
+        for chat_id, language in session.exec(chats).all():
+            by_chat[chat_id] = language
+    languages = {}
+    for d in deliveries:
+        if d.id is None:
+            continue
+        found = by_member.get(d.member_id) if d.member_id is not None else by_chat.get(d.chat_id)
+        languages[d.id] = found or SOURCE_LANGUAGE
+    return languages
 
 
 def cancel(*, session: Session, actor: Actor, broadcast_id: int) -> Broadcast:

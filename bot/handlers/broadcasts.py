@@ -11,17 +11,27 @@ from telegram.ext import ContextTypes
 
 from bot.broadcaster import broadcaster
 from bot.context import app_context
-from bot.handlers.common import friendly_errors, reply_chunks, require_actor, show_in_place
+from bot.handlers.common import (
+    chat_translator,
+    friendly_errors,
+    reader_translator,
+    reply_chunks,
+    require_actor,
+    show_in_place,
+)
 from bot.render_broadcasts import (
     audience_controls,
     broadcast_report,
     broadcast_text,
     broadcasts_list,
+    cancelled_text,
     confirm_controls,
+    sending_text,
 )
 from core import broadcasts, clock, limits, parties
 from core.broadcasts import Progress, Recipient
 from core.errors import BadInput, NotFound
+from core.i18n import translator
 from core.permissions import Actor
 from storage.models import Audience, Broadcast, Delivery, Party
 
@@ -51,11 +61,12 @@ async def broadcast(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     message = update.effective_message
     assert message is not None
     ctx = app_context(context)
+    lang = (await chat_translator(update, context, actor)).lang
     args = context.args or []
     if len(args) == 1 and args[0].isdecimal() and message.reply_to_message is None:
         broadcast_id = limits.parse_id(args[0])
         if broadcast_id is None:
-            raise NotFound(f"There is no broadcast {args[0]}. /broadcasts lists them.")
+            raise NotFound("There is no broadcast {number}. /broadcasts lists them.", number=args[0])
 
         def report(session: Session) -> tuple[Broadcast, Progress, Sequence[Delivery]]:
             found = broadcasts.get(session=session, actor=actor, broadcast_id=broadcast_id)
@@ -66,7 +77,7 @@ async def broadcast(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
                 broadcasts.failures(session=session, broadcast_id=found.id),
             )
 
-        await reply_chunks(update, broadcast_report(*await ctx.db.run(report), actor.timezone))
+        await reply_chunks(update, broadcast_report(*await ctx.db.run(report), actor.timezone, lang))
         return
     text_html = _message_html(update)
     draft = await ctx.db.run(
@@ -74,8 +85,9 @@ async def broadcast(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             session=session, actor=actor, text_html=text_html, chat_id=message.chat_id
         )
     )
-    await message.reply_text(broadcast_text(text_html))  # the preview, exactly as recipients see it
-    text, markup = audience_controls(draft, [])
+    # the preview, as recipients see it (each with the heading in their own language)
+    await message.reply_text(broadcast_text(text_html, lang))
+    text, markup = audience_controls(draft, [], lang)
     controls = await message.reply_text(text, reply_markup=markup)
 
     def remember_controls(session: Session) -> None:
@@ -105,33 +117,36 @@ async def broadcast_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     assert query is not None
     decoded = _decode(query.data)
     if decoded is None:
-        await query.answer("This button is no longer valid.", show_alert=True)
+        tr = await reader_translator(update, context, as_presser=True)
+        await query.answer(tr.gettext("This button is no longer valid."), show_alert=True)
         return
     actor = await require_actor(update, context)
     if actor is None:
         return
     broadcast_id, action = decoded
     ctx = app_context(context)
+    lang = (await chat_translator(update, context, actor)).lang
     if action == "x":
         await ctx.db.run(
             lambda session: broadcasts.cancel(session=session, actor=actor, broadcast_id=broadcast_id)
         )
-        text, markup = f"📣 Broadcast {broadcast_id} cancelled. Nothing was sent.", None
+        text, markup = cancelled_text(broadcast_id, lang), None
     elif action == "ok":
         now = clock.now()
         count = await ctx.db.run(
             lambda session: broadcasts.start(session=session, actor=actor, broadcast_id=broadcast_id, now=now)
         )
-        text, markup = f"📣 Broadcast {broadcast_id}: sending to {count}…", None
+        text, markup = sending_text(broadcast_id, count, lang), None
     else:
         draft, choices, targets = await ctx.db.run(
             lambda session: _choose(session, actor, broadcast_id, action)
         )
         if targets is None:
-            text, markup = audience_controls(draft, choices)
+            text, markup = audience_controls(draft, choices, lang)
         else:
-            text, markup = confirm_controls(draft, targets)
-    await query.answer("Sending…" if action == "ok" else None)
+            text, markup = confirm_controls(draft, targets, lang)
+    # an answer only the presser sees: their own language
+    await query.answer(translator(actor.language).gettext("Sending…") if action == "ok" else None)
     await show_in_place(update, context, text, reply_markup=markup)
     if action == "ok":
         broadcaster(context.application).ensure_running(broadcast_id)
@@ -177,7 +192,8 @@ async def list_broadcasts(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     if actor is None:
         return
     rows = await app_context(context).db.run(lambda session: broadcasts.recent(session=session, actor=actor))
-    text = broadcasts_list(rows, actor.timezone)
+    lang = (await chat_translator(update, context, actor)).lang
+    text = broadcasts_list(rows, actor.timezone, lang)
     assert update.effective_message is not None
     await update.effective_message.reply_text(text)
 
@@ -189,8 +205,9 @@ async def got_it(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     match = _ACK.fullmatch(query.data or "")
     delivery_id = limits.parse_id(match[1]) if match else None
     chat = update.effective_chat
+    tr = await reader_translator(update, context, as_presser=True)  # an answer only the presser sees
     if delivery_id is None or chat is None:
-        await query.answer("This button is no longer valid.")
+        await query.answer(tr.gettext("This button is no longer valid."))
         return
     now = clock.now()
     ok = await app_context(context).db.run(
@@ -198,4 +215,6 @@ async def got_it(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             session=session, delivery_id=delivery_id, chat_id=chat.id, now=now
         )
     )
-    await query.answer("Thanks — noted. 👍" if ok else "This button is no longer valid.")
+    await query.answer(
+        tr.gettext("Thanks — noted. 👍") if ok else tr.gettext("This button is no longer valid.")
+    )
