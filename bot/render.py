@@ -12,6 +12,7 @@ from babel.dates import format_date
 
 from bot.deeplinks import item_url
 from bot.limits import SPLIT_TARGET
+from core.deadlines import NO_DEADLINE, names_day, phrase_shown
 from core.i18n import N_, SOURCE_LANGUAGE, Translator, format_day, translator
 from core.items import ItemCard, is_overdue
 from core.members import InviteRow
@@ -108,15 +109,21 @@ def owners_text(owners: Sequence[Party], lang: str = SOURCE_LANGUAGE) -> str:
 
 
 def due_text(card: ItemCard, today: date, lang: str = SOURCE_LANGUAGE) -> str:
-    """The deadline as written (never translated), plus the resolved date when the phrase was vague."""
+    """The deadline as written (never translated, but for the bot's own default), plus the resolved
+    date when the phrase was vague, and for a reader of another language whenever the phrase doesn't
+    name the day as their language does."""
     tr = translator(lang)
     item = card.item
-    written = esc(item.due_text) if item.due_text else tr.gettext("no deadline")
+    written = esc(phrase_shown(item.due_text, tr))
     if item.due_precision is Precision.MEETING and item.due_date is None:
         return tr.gettext("{deadline} <i>(meeting date not set yet)</i>").format(deadline=written)
     if item.due_date is None:
+        if tr.lang != SOURCE_LANGUAGE and item.due_text and written != esc(tr.gettext(NO_DEADLINE)):
+            return tr.gettext("{deadline} (no deadline)").format(deadline=written)  # "TBD", "n/a"
         return written
-    if item.due_precision is Precision.DAY:
+    if item.due_precision is Precision.DAY and (
+        tr.lang == SOURCE_LANGUAGE or names_day(item.due_text or "", item.due_date, tr.lang)
+    ):
         text = written
     else:
         text = tr.gettext("{deadline} (by {date})").format(
@@ -200,7 +207,8 @@ def event_line(event: ItemEvent, timezone: str, lang: str = SOURCE_LANGUAGE) -> 
     elif event.kind == "created":
         line = f"{when} · " + tr.gettext("created by {who}").format(who=who)
     elif event.kind == "due":
-        line = f"{when} · {who}: ⏰ {esc(event.old_value or '')} → {esc(event.new_value or '')}"
+        old, new = esc(phrase_shown(event.old_value, tr)), esc(phrase_shown(event.new_value, tr))
+        line = f"{when} · {who}: ⏰ {old} → {new}"
     else:
         line = f"{when} · {who}: {esc(event.kind)}"
     if event.note:
@@ -348,7 +356,10 @@ def parties_text(rows: Sequence[tuple[Party, int]], lang: str = SOURCE_LANGUAGE)
 
 
 def invites_text(rows: Sequence[InviteRow], timezone: str) -> list[str]:
-    """/invites: open invites, with the code prefix /invite revoke takes."""
+    """/invites: open invites, with the code prefix /invite revoke takes.
+
+    English only, kept while bot/handlers/onboarding.py still calls it: its translated version moves
+    there (issue 13); delete this one then."""
     if not rows:
         return ["No open invites. Create one with /invite PARTY [chair|observer|secretariat] [uses=N]"]
     zone = ZoneInfo(timezone)

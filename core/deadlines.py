@@ -11,10 +11,12 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from babel.dates import format_date
 from dateutil import parser as dateutil_parser
 
 from core import limits
 from core.errors import BadInput
+from core.i18n import N_, Translator
 from storage.models import Precision
 
 MONTHS = {
@@ -106,9 +108,14 @@ _ORDINALS = {
     "4th": 4,
 }
 
-HELP = (
-    "Try a date like 2023-03-31, 31 March 2023, March 2023, 2023, Q3 2024, early 2023, "
-    "or 'before the next meeting'."
+# an item added without a deadline gets this one: the bot's own words, shown in the reader's language
+DEFAULT_DUE = N_("before the next meeting")
+NO_DEADLINE = N_("no deadline")
+NO_PHRASE = "none"  # what a deadline change records as the old phrase when there was none
+# the refusal of a phrase no grammar reads, with examples a reader can type in their language
+UNREADABLE = N_(
+    "I can't read “{phrase}” as a deadline. Try a date like 2023-03-31, 31 March 2023, March 2023, "
+    "2023, Q3 2024, early 2023, or “before the next meeting”."
 )
 
 
@@ -138,7 +145,7 @@ def _safe_date(year: int, month: int, day: int, text: str) -> date:
     try:
         return date(year, month, day)
     except ValueError:
-        raise BadInput(f"“{text}” is not a real date.") from None
+        raise BadInput("“{phrase}” is not a real date.", phrase=text) from None
 
 
 def _upcoming_month_end(month: int, today: date) -> date:
@@ -196,7 +203,9 @@ def parse_deadline(text: str, *, today: date, meeting_margin_days: int = 14) -> 
         )
     if m := _RELATIVE_MEETING.match(phrase):
         if m["unit"] == "month":
-            raise BadInput(f"Say “{original}” in weeks or days, e.g. “6 weeks before the next meeting”.")
+            raise BadInput(
+                "Say “{phrase}” in weeks or days, e.g. “6 weeks before the next meeting”.", phrase=original
+            )
         days = _count(m["n"]) * (7 if m["unit"] == "week" else 1)
         return Deadline(original, None, Precision.MEETING, offset_days=-days if m["rel"] == "after" else days)
 
@@ -299,9 +308,9 @@ def _dateutil_fallback(phrase: str, original: str) -> date:
         )
         second = dateutil_parser.parse(phrase, dayfirst=True, default=dateutil_parser.parse("2004-02-02"))
     except (ValueError, OverflowError):
-        raise BadInput(f"I can't read “{original}” as a deadline. {HELP}") from None
+        raise BadInput(UNREADABLE, phrase=original) from None
     if any(token.strip(" ,.-/") for token in skipped) or first.date() != second.date():
-        raise BadInput(f"I can't read “{original}” as a deadline. {HELP}")
+        raise BadInput(UNREADABLE, phrase=original)
     result: date = first.date()
     return result
 
@@ -422,6 +431,16 @@ _RU_PATTERNS = [
             + r"(?:\s+.{0,30})?$"
         ),
     ),
+    # "за 6 недель до следующего совещания", "за 10 дней до следующей встречи"
+    (
+        "relative_meeting",
+        re.compile(
+            r"^за\s+(?P<n>\d{1,3}|"
+            + "|".join(_RU_NUMBERS)
+            + r")\s+(?P<unit>дн|день|дней|дня|недел)[а-яё]*\s+до\s+(?:следующ|очередн|ближайш)[а-яё]+\s+"
+            r"(?:[а-яё-]+\s+){0,2}?" + _RU_MEETING_KIND + "$"
+        ),
+    ),
     # "в течение 2 недель", "в течение месяца", "в течение 10 дней"
     (
         "within",
@@ -504,6 +523,15 @@ _TR_PATTERNS = [
             r"(?P<rel>n?[dt]an (?:önce|evvel)|n?y?[ae] kadar|n?[dt][ae]|n?y?[ae])$"
         ),
     ),
+    # "bir sonraki toplantıdan 6 hafta önce", "sonraki toplantıdan 10 gün önce"
+    (
+        "relative_meeting",
+        re.compile(
+            r"^(?:bir\s+)?(?:sonraki|gelecek|bir sonraki|müteakip)\s+(?:[a-zçğıöşü]+\s+){0,3}?"
+            r"(?:toplantı|oturum|konferans)(?:s[ıi])?n?[dt]an\s+"
+            r"(?P<n>\d{1,3}|bir|iki|üç|dört|altı)\s+(?P<unit>gün|hafta)\s+(?:önce|evvel)$"
+        ),
+    ),
     # "2 hafta içinde", "10 gün içinde", "bir ay içinde"
     (
         "within",
@@ -581,6 +609,14 @@ def _other_language(phrase: str, original: str, today: date, meeting_margin_days
             rel = groups["rel"]
             at = not re.search("önce|evvel|kadar", rel) if turkish else rel in ("на", "в ходе")
             return Deadline(original, None, Precision.MEETING, offset_days=0 if at else meeting_margin_days)
+        if kind == "relative_meeting":
+            word, unit_word = groups["n"], groups["unit"]
+            if turkish:
+                n = int(word) if word.isdigit() else _TR_NUMBERS[word]
+            else:
+                n = int(word) if word.isdigit() else _RU_NUMBERS[word]
+            weeks = unit_word in ("hafta",) or unit_word.startswith("недел")
+            return Deadline(original, None, Precision.MEETING, offset_days=n * (7 if weeks else 1))
         if kind == "within":
             if turkish:
                 n = int(groups["n"]) if groups["n"].isdigit() else _TR_NUMBERS[groups["n"]]
@@ -651,3 +687,20 @@ def find_deadline(sentence: str, *, today: date, meeting_margin_days: int = 14) 
                 best = found
             break
     return best
+
+
+def phrase_shown(text: str | None, tr: Translator) -> str:
+    """A deadline phrase as a reader sees it (plain text): as written, since the agreed words are
+    never translated, except the bot's own words (the default deadline, and none at all)."""
+    if not text or text == NO_PHRASE:
+        return tr.gettext(NO_DEADLINE)
+    if text == DEFAULT_DUE:
+        return tr.gettext(DEFAULT_DUE)
+    return text
+
+
+def names_day(text: str, day: date, lang: str) -> bool:
+    """Does the phrase already name ``day`` as the reader's language writes it ("31 марта 2027",
+    "31 Mart'a kadar")? Then the card needn't repeat the date."""
+    words = " ".join(text.lower().split())
+    return format_date(day, "d MMMM", locale=lang).lower() in words

@@ -11,8 +11,9 @@ from enum import StrEnum
 from sqlmodel import Session, col, select
 
 from core import clock, limits
-from core.deadlines import Deadline, parse_deadline, resolve_linked
-from core.errors import BadInput, NotFound, PermissionDenied
+from core.deadlines import DEFAULT_DUE as DEFAULT_DUE  # the reports import it from here
+from core.deadlines import NO_PHRASE, Deadline, parse_deadline, resolve_linked
+from core.errors import BadInput, NotFound, PermissionDenied, Term
 from core.i18n import N_
 from core.meetings import next_meeting
 from core.parties import party_sort_key, resolve_parties, sorted_parties
@@ -29,7 +30,6 @@ from storage.models import (
 
 MAX_ITEM_TEXT = limits.ITEM_TEXT.most
 MAX_NOTE = limits.NOTE.most
-DEFAULT_DUE = "before the next meeting"
 HISTORY_SHOWN = 6
 
 _STATUS_WORDS = {
@@ -51,6 +51,16 @@ _STATUS_WORDS = {
     "drop": Status.DROPPED,
 }
 STATUS_HELP = N_("Status is one of: open, in_progress, done, blocked, dropped.")
+# a status named inside a sentence (the same words the item cards show)
+_STATUS_TERMS = {
+    Status.OPEN: N_("open"),
+    Status.IN_PROGRESS: N_("in progress"),
+    Status.DONE: N_("done"),
+    Status.BLOCKED: N_("blocked"),
+    Status.DROPPED: N_("dropped"),
+}
+NO_PARTY = N_("no party")
+NONE_YET = N_("none yet")
 
 
 class Scope(StrEnum):
@@ -70,7 +80,7 @@ def parse_item_number(text: str) -> int:
     """The item number a user typed ("7" or "#7"); anything else, or too big to be an item, is refused."""
     item_id = limits.parse_id(text.strip().removeprefix("#"))
     if item_id is None:
-        raise BadInput(f"“{text}” is not an item number. /items lists them.")
+        raise BadInput("“{text}” is not an item number. /items lists them.", text=text)
     return item_id
 
 
@@ -119,7 +129,7 @@ def get_card(*, session: Session, item_id: int, history: bool = True) -> ItemCar
     # a number past the id range (a forged link or button) is no item, on every database
     item = session.get(Item, item_id) if limits.is_id(item_id) else None
     if item is None:
-        raise NotFound(f"There is no item #{item_id}. /items lists them.")
+        raise NotFound("There is no item #{number}. /items lists them.", number=item_id)
     card = ItemCard(item=item, owners=_owners_by_item(session, [item_id])[item_id])
     if item.meeting_id is not None:
         card.meeting = session.get(Meeting, item.meeting_id)
@@ -223,8 +233,10 @@ def create_item(
     if unknown:
         known = ", ".join(p.name for p in sorted_parties(session.exec(select(Party)).all()))
         raise BadInput(
-            f"I don't know: {', '.join(unknown)}. Known parties: {known or 'none yet'}. "
-            "The secretariat can add one with /party add NAME."
+            "I don't know: {unknown}. Known parties: {known}. "
+            "The secretariat can add one with /party add NAME.",
+            unknown=", ".join(unknown),
+            known=known or Term(NONE_YET),
         )
     deadline, due_meeting = deadline_for(
         session=session,
@@ -271,9 +283,13 @@ def set_status(
     card = get_card(session=session, item_id=item_id, history=False)
     allowed = settable_statuses(actor, card.owner_ids)
     if not allowed:
-        raise PermissionDenied(f"You can't change #{item_id}: it belongs to {_owner_names(card)}.")
+        raise PermissionDenied(
+            "You can't change #{number}: it belongs to {owners}.", number=item_id, owners=_owner_names(card)
+        )
     if status not in allowed:
-        raise PermissionDenied(f"Only the secretariat can mark an item {status.value}.")
+        raise PermissionDenied(
+            "Only the secretariat can mark an item {status}.", status=Term(_STATUS_TERMS[status])
+        )
     note = _clean_note(note) if note else None
     if card.item.status is status and not note:
         return (_load_history(session, card) if history else card), False
@@ -301,7 +317,7 @@ def set_due(
         session=session, phrase=phrase, today=today, meeting_margin_days=meeting_margin_days
     )
     item = card.item
-    old = item.due_text or "none"
+    old = item.due_text or NO_PHRASE
     before = (item.due_text, item.due_date)
     item.due_text, item.due_precision, item.due_offset_days = (
         deadline.text,
@@ -322,7 +338,11 @@ def set_due(
 def check_can_note(*, session: Session, actor: Actor, item_id: int) -> ItemCard:
     card = get_card(session=session, item_id=item_id, history=False)
     if not can_note(actor, card.owner_ids):
-        raise PermissionDenied(f"You can't add notes to #{item_id}: it belongs to {_owner_names(card)}.")
+        raise PermissionDenied(
+            "You can't add notes to #{number}: it belongs to {owners}.",
+            number=item_id,
+            owners=_owner_names(card),
+        )
     return card
 
 
@@ -342,7 +362,8 @@ def _clean_note(text: str) -> str:
 
 
 def _owner_names(card: ItemCard) -> str:
-    return ", ".join(p.name for p in card.owners) or "no party"
+    """The owners' names (never translated), or the words "no party" (translated where shown)."""
+    return ", ".join(p.name for p in card.owners) or Term(NO_PARTY)
 
 
 def is_overdue(item: Item, today: date) -> bool:

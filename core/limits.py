@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import TypeVar
 
-from core.errors import BadInput
+from core.errors import BadInput, Term
+from core.i18n import N_
 
 T = TypeVar("T")
 
@@ -27,25 +28,26 @@ _DIGITS = re.compile(r"[0-9]{1,30}")  # ASCII only: str.isdigit() also accepts "
 
 @dataclass(frozen=True)
 class Limit:
-    """The most characters (or entries) a field takes, and how to name it in a reply."""
+    """The most characters (or entries) a field takes, and how to name it in a reply (a message
+    id: the name is translated with the reply)."""
 
     what: str
     most: int
 
 
-ITEM_TEXT = Limit("An item's text", 1500)
-NOTE = Limit("A note", 1000)
-REF = Limit("A paragraph reference", 50)
-DUE_PHRASE = Limit("A deadline", 200)
-PARTY_NAME = Limit("A party name", 100)
-ALIAS = Limit("An alias", 100)
-MEETING_NAME = Limit("A meeting name", 150)
-PLACE = Limit("A meeting place", 200)
-BROADCAST_TEXT = Limit("A broadcast", 4000)  # visible characters; the header fills the rest of 4096
+ITEM_TEXT = Limit(N_("An item's text"), 1500)
+NOTE = Limit(N_("A note"), 1000)
+REF = Limit(N_("A paragraph reference"), 50)
+DUE_PHRASE = Limit(N_("A deadline"), 200)
+PARTY_NAME = Limit(N_("A party name"), 100)
+ALIAS = Limit(N_("An alias"), 100)
+MEETING_NAME = Limit(N_("A meeting name"), 150)
+PLACE = Limit(N_("A meeting place"), 200)
+BROADCAST_TEXT = Limit(N_("A broadcast"), 4000)  # visible characters; the header fills the rest of 4096
 # lists
-ALIASES = Limit("aliases", 20)
-OWNERS = Limit("owners", 20)
-REPORT_STEPS = Limit("next steps", 20_000)  # a sanity cap per import, not a layout limit
+ALIASES = Limit(N_("aliases"), 20)
+OWNERS = Limit(N_("owners"), 20)
+REPORT_STEPS = Limit(N_("next steps"), 20_000)  # a sanity cap per import, not a layout limit
 # report files (the byte size is the setting ``reports.max_size_mb``)
 REPORT_CHARS = 1_000_000  # text read from one report
 REPORT_PAGES = 300  # pages of a PDF
@@ -61,7 +63,12 @@ REPORT_PREVIEWS_PER_CHAT = 5  # pending previews per chat; a sixth replaces the 
 def check_length(limit: Limit, text: str) -> str:
     """``text`` if it fits ``limit``, else BadInput naming the field, its maximum and its length."""
     if len(text) > limit.most:
-        raise BadInput(f"{limit.what} is too long: {len(text)} characters (at most {limit.most}).")
+        raise BadInput(
+            "{what} is too long: {length} characters (at most {most}).",
+            what=Term(limit.what),
+            length=len(text),
+            most=limit.most,
+        )
     return text
 
 
@@ -71,14 +78,24 @@ def check_html_length(limit: Limit, text_html: str) -> str:
     plain = html.unescape(_TAG.sub("", text_html))
     length = len(plain.encode("utf-16-le")) // 2
     if length > limit.most:
-        raise BadInput(f"{limit.what} is too long: {length} characters (at most {limit.most}).")
+        raise BadInput(
+            "{what} is too long: {length} characters (at most {most}).",
+            what=Term(limit.what),
+            length=length,
+            most=limit.most,
+        )
     return text_html
 
 
 def check_count(limit: Limit, entries: Sequence[T]) -> Sequence[T]:
     """``entries`` if there are at most ``limit.most`` of them, else BadInput."""
     if len(entries) > limit.most:
-        raise BadInput(f"Too many {limit.what}: {len(entries)} (at most {limit.most}).")
+        raise BadInput(
+            "Too many {what}: {count} (at most {most}).",
+            what=Term(limit.what),
+            count=len(entries),
+            most=limit.most,
+        )
     return entries
 
 

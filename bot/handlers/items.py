@@ -190,7 +190,8 @@ def parse_add(text: str) -> tuple[str, list[str], str | None, str | None]:
         match = _ADD_FIELD.match(part)
         if match is None:
             raise BadInput(
-                f"I don't understand “{part.strip()}”. Use: /add text | owner: P1, P2 | due: March 2023"
+                "I don't understand “{part}”. Use: /add text | owner: P1, P2 | due: March 2023",
+                part=part.strip(),
             )
         key, value = match[1].lower(), match[2].strip()
         if key.startswith("owner"):
@@ -211,7 +212,9 @@ async def add_item(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     ctx = app_context(context)
     body, owners, due, ref = parse_add(command_text(update))
     if not body and not owners:
-        raise BadInput("Usage: /add text | owner: Party, Party | due: 31 March 2023")
+        raise BadInput(
+            "Usage: /add text | owner: Party, Party | due: 31 March 2023"
+        )  # translated where shown
     today = clock.today_in(actor.timezone)
     card = await ctx.db.run(
         lambda session: items.create_item(

@@ -59,7 +59,7 @@ def _plain(html: str) -> str:
 def test_reminder_in_russian_with_plural_forms(today: date, russian: str) -> None:
     text = _plain(reminder_text(Content(FollowupKind.DEADLINE, card=_card()), today, BOT, "ru"))
     assert text.startswith(f"⏰ {russian}: #5\n{STEP}\n")
-    assert "⏰ before the next meeting (до 6 января 2027\u202fг.)" in text
+    assert "⏰ до следующего совещания (до 6 января 2027\u202fг.)" in text  # the bot's default, translated
     assert "Статус: 🔵 в работе" in text and "Нажмите на статус ниже" in text
 
 

@@ -29,7 +29,8 @@ async def test_russian_chair_reads_items_and_card_in_russian(world: BotWorld) ->
     ivan = await _join(world, "Ivan", "Sweden", "ru")
     listing = await world.client.ask(ivan, "/items")
     assert listing.text.startswith("Открытые пункты вашей стороны (1)")
-    assert "⏰ before the next meeting (до 6 января 2027\u202fг.)" in listing.text  # the phrase as agreed
+    # the default deadline is the bot's own words, in Russian; other phrases stay as agreed (below)
+    assert "⏰ до следующего совещания (до 6 января 2027\u202fг.)" in listing.text
     assert "Нажмите на номер или отправьте /item N, чтобы открыть пункт." in listing.text
     assert not any(word in listing.text for word in ENGLISH_WORDS)
 
