@@ -164,7 +164,9 @@ def away_reason(row: Followup, lang: str = SOURCE_LANGUAGE) -> str:
 
 def away_text(reasons: list[str], lang: str = SOURCE_LANGUAGE) -> str:
     tr = translator(lang)
-    shown = "\n".join(f"• {esc(shorten(r, AWAY_REASON_CHARS))}" for r in reasons[:30])
+    # cut, not shorten(): a date's no-break spaces stay
+    clipped = (r if len(r) <= AWAY_REASON_CHARS else r[: AWAY_REASON_CHARS - 1] + "…" for r in reasons[:30])
+    shown = "\n".join(f"• {esc(r)}" for r in clipped)
     more = ""
     if len(reasons) > 30:
         more = "\n" + tr.gettext("… and {count} more").format(count=len(reasons) - 30)

@@ -187,6 +187,9 @@ def test_offline_summary_lines_in_russian_turkish_and_english() -> None:
         text = away_text(lines * 12, lang)  # more than shown: "… and N more"
         _checked([text], lang)
     assert "… и ещё 78" in away_text(russian * 12, "ru")
+    assert "• #5: срок сегодня (6 января 2027\u202fг.)\n" in away_text(
+        russian, "ru"
+    )  # the no-break space kept
     # a key this version didn't write: its stored reason rather than nothing
     assert away_reason(_row(FollowupKind.DEADLINE, "deadline:odd", "#9 due"), "ru") == "#9 due"
 
