@@ -19,7 +19,8 @@ from datetime import UTC, date, datetime, timedelta
 from icalendar import Calendar, Event
 
 from core import clock
-from core.exports import ExportRow
+from core.exports import ExportRow, status_word
+from core.i18n import SOURCE_LANGUAGE, translator
 from storage.models import Meeting
 
 PRODID = "-//NextSteps//Next steps of intergovernmental meetings//EN"
@@ -59,20 +60,27 @@ def _all_day(event: Event, day: date) -> None:
     event.add("transp", "TRANSPARENT")  # a deadline doesn't make anyone busy
 
 
-def _item_event(row: ExportRow, bot_username: str) -> Event:
-    """The item's deadline; cancelled (same UID, the SEQUENCE its closing raised) once closed."""
+def _item_event(row: ExportRow, bot_username: str, lang: str = SOURCE_LANGUAGE) -> Event:
+    """The item's deadline; cancelled (same UID, the SEQUENCE its closing raised) once closed.
+    The description's own words in ``lang``; the step, owners, deadline phrase as agreed."""
     assert row.due_date is not None
+    tr = translator(lang)
     url = item_url(bot_username, row.number)
+    none = tr.gettext("none")
     lines = [
         row.text,
         "",
-        f"Owners: {', '.join(row.owners) or 'none'}",
-        f"Deadline as agreed: {row.deadline or 'none'}",
+        tr.gettext("Owners: {owners}").format(owners=", ".join(row.owners) or none),
+        tr.gettext("Deadline as agreed: {deadline}").format(deadline=row.deadline or none),
     ]
     source = " ".join(part for part in (row.ref, row.meeting and f"({row.meeting})") if part)
     if source:
-        lines.append(f"From: {source}")
-    lines += [f"Status: {row.status.value.replace('_', ' ')}", "", f"Open in Telegram: {url}"]
+        lines.append(tr.gettext("From: {source}").format(source=source))
+    lines += [
+        tr.gettext("Status: {status}").format(status=status_word(row.status, lang)),
+        "",
+        tr.gettext("Open in Telegram: {url}").format(url=url),
+    ]
     event = Event()
     event.add("uid", row.ical_uid)
     event.add("sequence", row.ical_sequence)
@@ -86,14 +94,15 @@ def _item_event(row: ExportRow, bot_username: str) -> Event:
     return event
 
 
-def _meeting_event(meeting: Meeting) -> Event:
+def _meeting_event(meeting: Meeting, lang: str = SOURCE_LANGUAGE) -> Event:
     assert meeting.held_on is not None
     event = Event()
     event.add("uid", meeting_uid(meeting))
     event.add("summary", meeting.name)
     if meeting.place:
         event.add("location", meeting.place)
-    event.add("description", f"{meeting.kind}: the open next steps are reported here.")
+    about = translator(lang).gettext("{kind}: the open next steps are reported here.")
+    event.add("description", about.format(kind=meeting.kind))
     _all_day(event, meeting.held_on)
     return event
 
@@ -107,10 +116,15 @@ def in_calendar(row: ExportRow, now: datetime) -> bool:
 
 
 def to_ics(
-    *, rows: Sequence[ExportRow], next_meeting: Meeting | None, bot_username: str, calendar_name: str
+    *,
+    rows: Sequence[ExportRow],
+    next_meeting: Meeting | None,
+    bot_username: str,
+    calendar_name: str,
+    lang: str = SOURCE_LANGUAGE,
 ) -> bytes:
     """The calendar: the open items with a resolved deadline, the ones closed lately as cancelled
-    events, and the next meeting if it has a date."""
+    events, and the next meeting if it has a date; the descriptions' own words in ``lang``."""
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
@@ -118,9 +132,9 @@ def to_ics(
     calendar.add("name", calendar_name)  # RFC 7986
     calendar.add("x-wr-calname", calendar_name)  # what Google Calendar and Outlook read
     stamp = clock.now()
-    events = [_item_event(r, bot_username) for r in rows if in_calendar(r, stamp)]
+    events = [_item_event(r, bot_username, lang) for r in rows if in_calendar(r, stamp)]
     if next_meeting is not None and next_meeting.held_on is not None:
-        events.append(_meeting_event(next_meeting))
+        events.append(_meeting_event(next_meeting, lang))
     for event in events:
         event.add("dtstamp", stamp)
         calendar.add_component(event)

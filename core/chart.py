@@ -19,6 +19,7 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from typing import TYPE_CHECKING
 
+from core.i18n import SOURCE_LANGUAGE, format_day, translator
 from storage.models import Status
 
 if TYPE_CHECKING:
@@ -37,13 +38,6 @@ STATUS_COLOUR = {
     Status.OPEN: "#D9D9D9",
     Status.BLOCKED: "#D55E00",
     Status.DROPPED: "#5F5F5F",
-}
-STATUS_NAME = {
-    Status.DONE: "Done",
-    Status.IN_PROGRESS: "In progress",
-    Status.OPEN: "Open",
-    Status.BLOCKED: "Blocked",
-    Status.DROPPED: "Dropped",
 }
 _DARK_TEXT_ON = {Status.OPEN}  # light fills take black counts; the rest white
 _OVERDUE_COLOUR = "#A13F00"  # a darker vermillion: reads as a warning, apart from "blocked"
@@ -64,7 +58,6 @@ FONT_FAMILIES = ("DejaVu Sans", "Noto Sans", "Noto Sans Georgian", "Noto Sans CJ
 TITLE_PT = 24
 LABEL_PT = 19
 SMALL_PT = 16
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 # matplotlib's text layout and font cache are shared process-wide; one render at a time keeps
 # two chats asking at once from racing on them (a render takes ~0.2 s).
@@ -79,6 +72,7 @@ def status_chart(
     overdue: int,
     title: str,
     as_of: date,
+    lang: str = SOURCE_LANGUAGE,
 ) -> bytes:
     """A PNG of horizontal stacked bars, one per party (largest first), with each party's
     overdue count at the end of its bar; "No items yet" when there is nothing to draw.
@@ -87,7 +81,8 @@ def status_chart(
     are refused with ValueError, counts of 0 are fine. A step with several owners is in each
     owner's bar, so the bars add up to more than the steps: the legend and the footer say the
     steps themselves, ``totals`` (status value -> steps) and ``overdue`` (steps), as the report
-    counts them.
+    counts them. ``lang``: the language of the chart's own words (legend, axis, "status as of");
+    the title and the party names are drawn as given.
     """
     with _render_lock:
         figure = chart_figure(
@@ -97,6 +92,7 @@ def status_chart(
             overdue=overdue,
             title=title,
             as_of=as_of,
+            lang=lang,
         )
         buffer = io.BytesIO()
         # no "Software"/date metadata: the same data gives the same bytes; light compression
@@ -115,18 +111,20 @@ def chart_figure(
     overdue: int,
     title: str,
     as_of: date,
+    lang: str = SOURCE_LANGUAGE,
 ) -> Figure:
     """The chart as a matplotlib ``Figure`` (not yet drawn): ``status_chart``'s work before the
     PNG, for tests to read its texts. Not thread-safe: ``status_chart`` holds the render lock."""
-    rows = _rows(by_party, overdue_by_party)
+    rows = _rows(by_party, overdue_by_party, lang)
     counts = _typed_counts(totals, "the totals")
     if not rows:
-        return _empty_figure(title, as_of)
-    return _bars_figure(rows, counts, max(0, overdue), title, as_of)
+        return _empty_figure(title, as_of, lang)
+    return _bars_figure(rows, counts, max(0, overdue), title, as_of, lang)
 
 
 def report_chart(report: ProgressReport) -> bytes:
-    """The chart of a progress report: its bars per owner, its own totals in the legend."""
+    """The chart of a progress report: its bars per owner, its own totals in the legend, in the
+    report's language."""
     return status_chart(
         by_party=report.by_party,
         overdue_by_party=report.overdue_by_party,
@@ -134,7 +132,15 @@ def report_chart(report: ProgressReport) -> bytes:
         overdue=report.overdue,
         title=report.title,
         as_of=report.as_of,
+        lang=report.lang,
     )
+
+
+def status_name(status: Status, lang: str = SOURCE_LANGUAGE) -> str:
+    """The legend's word: the bot's status word with a capital ("In progress", "В работе")."""
+    from core.progress.text import capitalised, status_word
+
+    return capitalised(status_word(status, lang), lang)
 
 
 def warm_up() -> None:
@@ -265,7 +271,9 @@ def _typed_counts(counts: Mapping[str, int], whose: str) -> dict[Status, int]:
     return typed
 
 
-def _rows(by_party: Mapping[str, Mapping[str, int]], overdue_by_party: Mapping[str, int]) -> list[_Row]:
+def _rows(
+    by_party: Mapping[str, Mapping[str, int]], overdue_by_party: Mapping[str, int], lang: str
+) -> list[_Row]:
     rows: list[_Row] = []
     for name, counts in by_party.items():
         typed = _typed_counts(counts, repr(name))
@@ -276,7 +284,12 @@ def _rows(by_party: Mapping[str, Mapping[str, int]], overdue_by_party: Mapping[s
     if len(rows) > MAX_PARTIES:
         kept, rest = rows[: MAX_PARTIES - 1], rows[MAX_PARTIES - 1 :]
         merged = {s: sum(r.counts[s] for r in rest) for s in STATUS_ORDER}
-        kept.append(_Row(f"{len(rest)} other parties", merged, sum(r.overdue for r in rest)))
+        others = (
+            translator(lang)
+            .ngettext("{count} other party", "{count} other parties", len(rest))
+            .format(count=len(rest))
+        )
+        kept.append(_Row(others, merged, sum(r.overdue for r in rest)))
         rows = kept
     return rows
 
@@ -292,9 +305,13 @@ _GAP_IN = 0.25  # between the party names and the bars
 
 
 def _bars_figure(
-    rows: list[_Row], totals: dict[Status, int], overdue: int, title: str, as_of: date
+    rows: list[_Row], totals: dict[Status, int], overdue: int, title: str, as_of: date, lang: str
 ) -> Figure:
     from matplotlib.transforms import offset_copy
+
+    from core.progress.text import steps_count
+
+    tr = translator(lang)
 
     heading = title_lines(title, _title_fits)
     top_in = _TOP_IN + _TITLE_LINE_IN * (len(heading) - 1)
@@ -324,7 +341,7 @@ def _bars_figure(
             color=STATUS_COLOUR[status],
             edgecolor="#8C8C8C" if status in _DARK_TEXT_ON else "#FFFFFF",
             linewidth=1.0,
-            label=f"{STATUS_NAME[status]} {totals[status]}",  # steps, not the bars' sum
+            label=f"{status_name(status, lang)} {totals[status]}",  # steps, not the bars' sum
         )
         for y, start, width in zip(positions, starts, widths, strict=True):
             if width and width / peak >= 0.045 * len(str(width)):  # only where the count fits
@@ -344,7 +361,8 @@ def _bars_figure(
         axes.text(
             row.total,
             y,
-            f"{row.total}" + (f"  ⚠ {row.overdue} overdue" if row.overdue else ""),
+            f"{row.total}"
+            + ("  " + tr.gettext("⚠ {count} overdue").format(count=row.overdue) if row.overdue else ""),
             transform=after_bar,
             va="center",
             fontsize=SMALL_PT,
@@ -366,9 +384,10 @@ def _bars_figure(
         axes.spines[side].set_visible(False)
     steps = sum(totals.values())
     axes.set_xlabel(
-        f"{steps} step{'s' if steps != 1 else ''}"
-        + (f" · {overdue} overdue" if overdue else "")
-        + "\nBars count steps per owner: a shared step counts for each owner",
+        steps_count(steps, lang)
+        + (" · " + tr.gettext("{count} overdue").format(count=overdue) if overdue else "")
+        + "\n"
+        + tr.gettext("Bars count steps per owner: a shared step counts for each owner"),
         fontsize=SMALL_PT,
         fontfamily=fonts,
         linespacing=1.4,
@@ -383,28 +402,29 @@ def _bars_figure(
         handletextpad=0.4,
         columnspacing=1.2,
     )
-    _title(figure, heading, as_of, height)
+    _title(figure, heading, as_of, height, lang)
     return figure
 
 
-def _empty_figure(title: str, as_of: date) -> Figure:
+def _empty_figure(title: str, as_of: date, lang: str) -> Figure:
     figure = _new_figure(_EMPTY_HEIGHT_IN)
     figure.text(
         0.5,
         0.45,
-        "No items yet",
+        translator(lang).gettext("No items yet"),
         ha="center",
         va="center",
         fontsize=TITLE_PT,
         color="#666666",
         fontfamily=_fonts(),
     )
-    _title(figure, title_lines(title, _title_fits), as_of, _EMPTY_HEIGHT_IN)
+    _title(figure, title_lines(title, _title_fits), as_of, _EMPTY_HEIGHT_IN, lang)
     return figure
 
 
-def _title(figure: Figure, lines: list[str], as_of: date, height_in: float) -> None:
-    when = f"Status as of {as_of.day} {_MONTHS[as_of.month - 1]} {as_of.year}"
+def _title(figure: Figure, lines: list[str], as_of: date, height_in: float, lang: str) -> None:
+    when = translator(lang).gettext("Status as of {date}").format(date=format_day(as_of, lang))
+    when = drawable_label(when)
     figure.suptitle(
         "\n".join([*lines, when]),
         y=1 - 0.12 / height_in,

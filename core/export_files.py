@@ -19,6 +19,7 @@ from sqlmodel import Session
 
 from core.calendar_export import to_ics
 from core.exports import ExportRow, export_rows, to_csv, to_json, to_xlsx
+from core.i18n import SOURCE_LANGUAGE
 from core.meetings import next_meeting
 from core.permissions import Actor
 from storage.models import Meeting, Party
@@ -86,17 +87,25 @@ def read_export(*, session: Session, actor: Actor | None, observers: bool = Fals
     return ExportSource(rows=rows, next_meeting=next_meeting(session=session), party=party)
 
 
-def render_export(source: ExportSource, fmt: str, *, bot_username: str, title: str) -> bytes:
-    """The file's bytes in ``fmt`` (one of ``EXPORT_FORMATS``); ValueError for any other."""
+def render_export(
+    source: ExportSource, fmt: str, *, bot_username: str, title: str, lang: str = SOURCE_LANGUAGE
+) -> bytes:
+    """The file's bytes in ``fmt`` (one of ``EXPORT_FORMATS``); ValueError for any other. The
+    files' own words (header rows, status words, the calendar's descriptions) in ``lang``; JSON,
+    for scripts, keeps its English keys and status values."""
     if fmt == "csv":
-        return to_csv(source.rows)
+        return to_csv(source.rows, lang=lang)
     if fmt == "xlsx":
-        return to_xlsx(source.rows, title=title)
+        return to_xlsx(source.rows, title=title, lang=lang)
     if fmt == "json":
         return to_json(source.rows)
     if fmt == "ics":
         return to_ics(
-            rows=source.rows, next_meeting=source.next_meeting, bot_username=bot_username, calendar_name=title
+            rows=source.rows,
+            next_meeting=source.next_meeting,
+            bot_username=bot_username,
+            calendar_name=title,
+            lang=lang,
         )
     raise ValueError(f"unknown export format {fmt!r}")
 

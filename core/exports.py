@@ -29,6 +29,7 @@ from sqlalchemy import select as select_columns  # sqlmodel's select types up to
 from sqlmodel import Session, col, select
 
 from core.errors import PermissionDenied
+from core.i18n import N_, SOURCE_LANGUAGE, translator
 from core.parties import normalise_name
 from core.permissions import Actor
 from storage.models import ACTIVE_STATUSES, Item, ItemEvent, ItemOwner, Meeting, Party, Role, Status
@@ -70,21 +71,52 @@ class _Column:
     wrap: bool = False
 
 
+# the header row: English here, in the reader's language in the file (``headers``)
 COLUMNS = (
-    _Column("No.", 6),
-    _Column("Ref", 9),
-    _Column("Next step", 60, wrap=True),
-    _Column("Owners", 28, wrap=True),
-    _Column("Deadline (as agreed)", 28, wrap=True),
-    _Column("Due date", 12),
-    _Column("Precision", 10),
-    _Column("Status", 12),
-    _Column("Last update", 17),
-    _Column("Latest note", 45, wrap=True),
-    _Column("Meeting", 28, wrap=True),
+    _Column(N_("No."), 6),
+    _Column(N_("Ref"), 9),
+    _Column(N_("Next step"), 60, wrap=True),
+    _Column(N_("Owners"), 28, wrap=True),
+    _Column(N_("Deadline (as agreed)"), 28, wrap=True),
+    _Column(N_("Due date"), 12),
+    _Column(N_("Precision"), 10),
+    _Column(N_("Status"), 12),
+    _Column(N_("Last update"), 17),
+    _Column(N_("Latest note"), 45, wrap=True),
+    _Column(N_("Meeting"), 28, wrap=True),
 )
 HEADERS = tuple(c.header for c in COLUMNS)
 _DUE, _UPDATED = HEADERS.index("Due date"), HEADERS.index("Last update")
+# how precisely the deadline phrase gave the date (``Precision`` values), as the files say it
+PRECISION_WORD = {
+    "day": N_("day"),
+    "month": N_("month"),
+    "period": N_("part of a month or year"),
+    "quarter": N_("quarter"),
+    "half": N_("half-year"),
+    "year": N_("year"),
+    "meeting": N_("meeting date"),
+    "none": N_("none"),
+}
+# the status words of the bot (``core.progress.model.STATUS_WORD``: the same message ids)
+_STATUS_WORD = {
+    Status.OPEN: N_("open"),
+    Status.IN_PROGRESS: N_("in progress"),
+    Status.DONE: N_("done"),
+    Status.BLOCKED: N_("blocked"),
+    Status.DROPPED: N_("dropped"),
+}
+
+
+def status_word(status: Status, lang: str = SOURCE_LANGUAGE) -> str:
+    """ "in progress", "в работе", "devam ediyor"."""
+    return translator(lang).gettext(_STATUS_WORD[status])
+
+
+def headers(lang: str = SOURCE_LANGUAGE) -> tuple[str, ...]:
+    """The header row of the CSV and the XLSX in ``lang``."""
+    tr = translator(lang)
+    return tuple(tr.gettext(header) for header in HEADERS)
 
 
 def export_rows(*, session: Session, actor: Actor | None, observers: bool = False) -> list[ExportRow]:
@@ -187,12 +219,13 @@ def _latest_notes(session: Session, party_id: int | None) -> dict[int, str]:
 # -- the files ------------------------------------------------------------------------------------
 
 
-def _status_word(status: Status) -> str:
-    return status.value.replace("_", " ")
-
-
-def _cells(row: ExportRow) -> list[Any]:
-    """The row's values in column order: dates stay dates, the rest is text (or the number)."""
+def _cells(row: ExportRow, lang: str = SOURCE_LANGUAGE) -> list[Any]:
+    """The row's values in column order: dates stay dates, the rest is text (or the number); the
+    precision and status words in ``lang`` (English writes the precision as stored)."""
+    tr = translator(lang)
+    precision = row.precision
+    if lang != SOURCE_LANGUAGE and precision in PRECISION_WORD:
+        precision = tr.gettext(PRECISION_WORD[precision])
     return [
         row.number,
         row.ref or "",
@@ -200,8 +233,8 @@ def _cells(row: ExportRow) -> list[Any]:
         OWNER_SEPARATOR.join(row.owners),
         row.deadline,
         row.due_date,
-        row.precision,
-        _status_word(row.status),
+        precision,
+        status_word(row.status, lang),
         row.last_update.replace(tzinfo=None, second=0, microsecond=0),
         row.latest_note or "",
         row.meeting or "",
@@ -212,22 +245,24 @@ def _csv_safe(value: str) -> str:
     return "'" + value if value.startswith(_FORMULA_START) else value
 
 
-def to_csv(rows: Sequence[ExportRow]) -> bytes:
-    """Comma-separated, UTF-8 with a BOM (so Excel reads the encoding), CRLF rows, quoted as needed."""
+def to_csv(rows: Sequence[ExportRow], *, lang: str = SOURCE_LANGUAGE) -> bytes:
+    """Comma-separated, UTF-8 with a BOM (so Excel reads the encoding), CRLF rows, quoted as needed;
+    the header row and the status words in ``lang``."""
     out = io.StringIO(newline="")
     writer = csv.writer(out)
-    writer.writerow(HEADERS)
+    writer.writerow(headers(lang))
     for row in rows:
-        cells = _cells(row)
+        cells = _cells(row, lang)
         cells[_DUE] = row.due_date.isoformat() if row.due_date else ""
         cells[_UPDATED] = f"{cells[_UPDATED]:%Y-%m-%d %H:%M}"
         writer.writerow([_csv_safe(c) if isinstance(c, str) else c for c in cells])
     return out.getvalue().encode("utf-8-sig")
 
 
-def to_xlsx(rows: Sequence[ExportRow], *, title: str = "Next steps") -> bytes:
+def to_xlsx(rows: Sequence[ExportRow], *, title: str = "Next steps", lang: str = SOURCE_LANGUAGE) -> bytes:
     """One sheet: a bold header row that stays in view, sized columns, a filter on every column,
-    real date cells (shown as YYYY-MM-DD), long text wrapped. Written streaming (write-only)."""
+    real date cells (shown as YYYY-MM-DD), long text wrapped. Written streaming (write-only). The
+    header row and the status words in ``lang``."""
     workbook = Workbook(write_only=True)
     # a sheet name has at most 31 characters and none of []:*?/\
     sheet = workbook.create_sheet(title=_SHEET_NAME_UNSAFE.sub(" ", title)[:31].strip() or "Next steps")
@@ -242,7 +277,7 @@ def to_xlsx(rows: Sequence[ExportRow], *, title: str = "Next steps") -> bytes:
 
     bold = Font(bold=True)
     header = []
-    for name in HEADERS:
+    for name in headers(lang):
         cell = WriteOnlyCell(sheet, value=name)
         cell.font = bold
         header.append(cell)
@@ -253,7 +288,7 @@ def to_xlsx(rows: Sequence[ExportRow], *, title: str = "Next steps") -> bytes:
     # and styling 110,000 cells one by one was a third of a 10,000-item export.
     cells = [_styled_cell(sheet, column) for column in COLUMNS]
     for row in rows:
-        for cell, value in zip(cells, _cells(row), strict=True):
+        for cell, value in zip(cells, _cells(row, lang), strict=True):
             if isinstance(value, str):
                 # control characters (a PDF's form feed) are not allowed in an XLSX cell
                 value = ILLEGAL_CHARACTERS_RE.sub("", value)

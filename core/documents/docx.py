@@ -20,14 +20,19 @@ from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Pt, RGBColor
 from docx.text.paragraph import Paragraph
 
+from core.i18n import translator
 from core.progress.model import ProgressReport, ReportSection
 from core.progress.text import (
-    COLUMNS,
     cells,
     change_line,
-    fmt_date,
+    changes_heading,
+    columns,
     meeting_heading,
+    no_changes,
+    quiet_heading,
+    quiet_lines,
     subtitle,
+    summary_heading,
     summary_line,
 )
 from storage.models import Status
@@ -50,35 +55,36 @@ BULLET_STYLE_ID = "ListBullet"  # "List Bullet" in python-docx's default templat
 
 def render_docx(report: ProgressReport) -> bytes:
     """The report as a .docx file."""
+    lang = report.lang
     document = Document()
-    _page_setup(document)
+    document.core_properties.language = lang
+    _page_setup(document, lang)
     _styles(document)
     document.add_heading(_plain(report.title), level=1)
     document.add_paragraph(_plain(subtitle(report)))
-    document.add_heading("Summary", level=2)
+    document.add_heading(summary_heading(lang), level=2)
     document.add_paragraph(_plain(summary_line(report)))
     for section in report.sections:
-        heading = meeting_heading(section.meeting_name, section.held_on, section.place)
+        heading = meeting_heading(section.meeting_name, section.held_on, section.place, lang)
         document.add_heading(_plain(heading), level=2)
-        _table(document, section)
-    document.add_heading(_plain(f"Changes since {report.since_label}"), level=2)
+        _table(document, section, lang)
+    document.add_heading(_plain(changes_heading(report)), level=2)
     for change in report.changes:
-        _bullet(document, change_line(change))
+        _bullet(document, change_line(change, lang))
     if not report.changes:
-        document.add_paragraph("No status changes or notes in this period.")
-    document.add_heading(f"Not updated since {fmt_date(report.since_on)}", level=2)
-    for quiet in report.quiet:
-        last = fmt_date(quiet.last_update) if quiet.last_update else "never"
-        steps = f"{quiet.open_items} open step{'s' if quiet.open_items != 1 else ''}"
-        _bullet(document, f"{quiet.name} — {steps}, last update {last}")
-    if not report.quiet:
-        document.add_paragraph("Every owner with open steps has updated at least one of them.")
+        document.add_paragraph(no_changes(report))
+    document.add_heading(_plain(quiet_heading(report)), level=2)
+    for line in quiet_lines(report):
+        if report.quiet:
+            _bullet(document, line)
+        else:
+            document.add_paragraph(line)
     out = BytesIO()
     document.save(out)
     return out.getvalue()
 
 
-def _page_setup(document: DocumentObject) -> None:
+def _page_setup(document: DocumentObject, lang: str) -> None:
     section = document.sections[0]
     section.orientation = WD_ORIENT.LANDSCAPE
     section.page_width, section.page_height = Cm(29.7), Cm(21.0)
@@ -87,10 +93,15 @@ def _page_setup(document: DocumentObject) -> None:
     section.top_margin = section.bottom_margin = Cm(1.5)
     footer = section.footer.paragraphs[0]
     footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    footer.add_run("Page ")
-    _field(footer, "PAGE")
-    footer.add_run(" of ")
-    _field(footer, "NUMPAGES")
+    # "Page {page} of {pages}" in the reader's words, the numbers as Word fields in their places
+    words = translator(lang).gettext("Page {page} of {pages}")
+    for part in re.split(r"(\{page\}|\{pages\})", words):
+        if part == "{page}":
+            _field(footer, "PAGE")
+        elif part == "{pages}":
+            _field(footer, "NUMPAGES")
+        elif part:
+            footer.add_run(part)
 
 
 def _field(paragraph: Paragraph, instruction: str) -> None:
@@ -134,17 +145,18 @@ def _styles(document: DocumentObject) -> None:
     cell_style.paragraph_format.space_before = Pt(0)
 
 
-def _table(document: DocumentObject, section: ReportSection) -> None:
-    table = document.add_table(rows=0, cols=len(COLUMNS))
+def _table(document: DocumentObject, section: ReportSection, lang: str) -> None:
+    header = columns(lang)
+    table = document.add_table(rows=0, cols=len(header))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
     for column, width in zip(table.columns, COLUMN_WIDTHS_CM, strict=True):
         column.width = Cm(width)
     # rows as XML, parsed in one go: python-docx's cell-by-cell API takes ~1 s per 1,000 rows
-    rows = [_row_xml([(title, HEADER_FILL, True, None) for title in COLUMNS], header=True)]
+    rows = [_row_xml([(title, HEADER_FILL, True, None) for title in header], header=True)]
     for row in section.rows:
-        texts = cells(row)
+        texts = cells(row, lang)
         row_cells: list[CellLook] = [(text, None, False, None) for text in texts]
         row_cells[4] = (texts[4], None, row.overdue, OVERDUE_COLOUR if row.overdue else None)
         row_cells[5] = (texts[5], STATUS_FILL.get(row.status), False, None)

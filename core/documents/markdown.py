@@ -3,14 +3,21 @@ them for HTML) and the whole report as Markdown (``nextsteps report --format md`
 
 from __future__ import annotations
 
+from core.i18n import translator
 from core.progress.model import ProgressReport, ReportRow
 from core.progress.text import (
-    COLUMNS,
     cells,
     change_line,
+    changes_heading,
+    columns,
     fmt_date,
     meeting_heading,
+    no_changes,
+    quiet_heading,
+    quiet_lines,
+    quiet_summary,
     subtitle,
+    summary_heading,
     summary_line,
 )
 
@@ -24,9 +31,11 @@ def _shorten(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def _overdue_line(row: ReportRow) -> str:
+def _overdue_line(row: ReportRow, lang: str) -> str:
     ref = f"#{row.item_id}" + (f" {row.ref}" if row.ref else "")
-    due = f" (due {fmt_date(row.due_date)})" if row.due_date else ""
+    due = ""
+    if row.due_date:
+        due = " " + translator(lang).gettext("(due {date})").format(date=fmt_date(row.due_date, lang))
     owners = f" — {', '.join(row.owners)}" if row.owners else ""
     return f"• {ref} {_shorten(row.text, STEP_CHARS)}{due}{owners}"
 
@@ -34,25 +43,29 @@ def _overdue_line(row: ReportRow) -> str:
 def render_summary(report: ProgressReport) -> str:
     """Title, date, the summary line and the longest-overdue steps, at most ``SUMMARY_LIMIT``
     characters: lines that do not fit are left out, and the count of those said."""
+    tr = translator(report.lang)
+
+    def more_line(count: int) -> str:
+        return "\n" + tr.gettext("… and {count} more in the report").format(count=count)
+
     lines = [report.title, subtitle(report), "", summary_line(report)]
     overdue = report.overdue_rows
     if overdue:
-        lines += ["", "Overdue:"]
+        lines += ["", tr.gettext("Overdue:")]
     body = "\n".join(lines)
     shown = 0
     for row in overdue[:OVERDUE_SHOWN]:
-        line = _overdue_line(row)
+        line = _overdue_line(row, report.lang)
         more = len(overdue) - shown - 1
-        tail = f"\n… and {more} more in the report" if more else ""
+        tail = more_line(more) if more else ""
         if len(body) + 1 + len(line) + len(tail) > SUMMARY_LIMIT:
             break
         body += "\n" + line
         shown += 1
     if shown < len(overdue):
-        body += f"\n… and {len(overdue) - shown} more in the report"
+        body += more_line(len(overdue) - shown)
     if report.quiet:
-        names = ", ".join(q.name for q in report.quiet)
-        quiet = f"Not updated since {fmt_date(report.since_on)}: {names}"
+        quiet = quiet_summary(report)
         room = SUMMARY_LIMIT - len(body) - 1  # the line break before it
         if room > 40:
             body += "\n" + _shorten(quiet, room)
@@ -72,21 +85,19 @@ def _cell(text: str) -> str:
 def render_markdown(report: ProgressReport) -> str:
     """The whole report, as the DOCX has it: title, subtitle, summary, a table per source
     meeting, the period's changes and the owners who have been quiet."""
-    lines = [f"# {report.title}", "", subtitle(report), "", "## Summary", "", summary_line(report)]
+    lang = report.lang
+    header = columns(lang)
+    lines = [f"# {report.title}", "", subtitle(report), "", f"## {summary_heading(lang)}", ""]
+    lines.append(summary_line(report))
     for section in report.sections:
-        lines += ["", f"## {meeting_heading(section.meeting_name, section.held_on, section.place)}", ""]
-        lines.append("| " + " | ".join(COLUMNS) + " |")
-        lines.append("|" + "---|" * len(COLUMNS))
-        lines += ["| " + " | ".join(_cell(c) for c in cells(row)) + " |" for row in section.rows]
-    lines += ["", f"## Changes since {report.since_label}", ""]
-    lines += [f"- {change_line(change)}" for change in report.changes] or [
-        "No status changes or notes in this period."
-    ]
-    lines += ["", f"## Not updated since {fmt_date(report.since_on)}", ""]
-    for quiet in report.quiet:
-        last = fmt_date(quiet.last_update) if quiet.last_update else "never"
-        steps = f"{quiet.open_items} open step{'s' if quiet.open_items != 1 else ''}"
-        lines.append(f"- {quiet.name} — {steps}, last update {last}")
-    if not report.quiet:
-        lines.append("Every owner with open steps has updated at least one of them.")
+        heading = meeting_heading(section.meeting_name, section.held_on, section.place, lang)
+        lines += ["", f"## {heading}", ""]
+        lines.append("| " + " | ".join(header) + " |")
+        lines.append("|" + "---|" * len(header))
+        lines += ["| " + " | ".join(_cell(c) for c in cells(row, lang)) + " |" for row in section.rows]
+    lines += ["", f"## {changes_heading(report)}", ""]
+    lines += [f"- {change_line(change, lang)}" for change in report.changes] or [no_changes(report)]
+    lines += ["", f"## {quiet_heading(report)}", ""]
+    quiet = quiet_lines(report)
+    lines += [f"- {line}" for line in quiet] if report.quiet else quiet
     return "\n".join(lines) + "\n"

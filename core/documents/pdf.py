@@ -12,14 +12,20 @@ import matplotlib
 from fpdf import FPDF
 
 from core.documents.pdf_layout import TableCell, TableWriter, write_paragraph
+from core.i18n import translator
 from core.progress.model import ProgressReport, ReportSection
 from core.progress.text import (
-    COLUMNS,
     cells,
     change_line,
+    changes_heading,
+    columns,
     fmt_date,
     meeting_heading,
+    no_changes,
+    quiet_heading,
+    quiet_lines,
     subtitle,
+    summary_heading,
     summary_line,
 )
 from storage.models import Status
@@ -52,21 +58,29 @@ def font_files() -> tuple[Path, Path]:
 class _ReportPDF(FPDF):
     """Footer on every page: the report's date and the page number."""
 
-    def __init__(self, footer_text: str) -> None:
+    def __init__(self, footer_text: str, page_words: str) -> None:
         super().__init__(orientation="landscape", unit="mm", format="A4")
         self.footer_text = footer_text
+        self.page_words = page_words  # "Page {page} of {pages}" in the reader's language
 
     def footer(self) -> None:
         self.set_y(-12)
         self.set_font(FONT, size=8)
         self.set_text_color(90, 90, 90)
-        self.cell(0, 6, f"{self.footer_text} · Page {self.page_no()} of {{nb}}", align="C")
+        # {nb}: fpdf2's alias for the page count, filled in when the document is written
+        page = self.page_words.format(page=self.page_no(), pages="{nb}")
+        self.cell(0, 6, f"{self.footer_text} · {page}", align="C")
 
 
 def render_pdf(report: ProgressReport) -> bytes:
     """The report as a .pdf file."""
+    lang = report.lang
+    tr = translator(lang)
     regular, bold = font_files()
-    pdf = _ReportPDF(f"Status as of {fmt_date(report.as_of)}")
+    pdf = _ReportPDF(
+        tr.gettext("Status as of {date}").format(date=fmt_date(report.as_of, lang)),
+        tr.gettext("Page {page} of {pages}"),
+    )
     pdf.set_margins(15, 15, 15)
     pdf.set_auto_page_break(auto=True, margin=16)
     pdf.add_font(FONT, "", str(regular))
@@ -74,27 +88,24 @@ def render_pdf(report: ProgressReport) -> bytes:
     pdf.set_title(report.title)
     pdf.set_author(report.prepared_by)
     pdf.set_creator("NextSteps")
+    pdf.set_lang(lang)
     pdf.add_page()
 
     _heading(pdf, report.title, 15)
     _paragraph(pdf, subtitle(report))
-    _heading(pdf, "Summary", 12)
+    _heading(pdf, summary_heading(lang), 12)
     _paragraph(pdf, summary_line(report))
     for section in report.sections:
-        _heading(pdf, meeting_heading(section.meeting_name, section.held_on, section.place), 12)
-        _table(pdf, section)
-    _heading(pdf, f"Changes since {report.since_label}", 12)
+        _heading(pdf, meeting_heading(section.meeting_name, section.held_on, section.place, lang), 12)
+        _table(pdf, section, lang)
+    _heading(pdf, changes_heading(report), 12)
     for change in report.changes:
-        _paragraph(pdf, change_line(change), bullet=True)
+        _paragraph(pdf, change_line(change, lang), bullet=True)
     if not report.changes:
-        _paragraph(pdf, "No status changes or notes in this period.")
-    _heading(pdf, f"Not updated since {fmt_date(report.since_on)}", 12)
-    for quiet in report.quiet:
-        last = fmt_date(quiet.last_update) if quiet.last_update else "never"
-        steps = f"{quiet.open_items} open step{'s' if quiet.open_items != 1 else ''}"
-        _paragraph(pdf, f"{quiet.name} — {steps}, last update {last}", bullet=True)
-    if not report.quiet:
-        _paragraph(pdf, "Every owner with open steps has updated at least one of them.")
+        _paragraph(pdf, no_changes(report))
+    _heading(pdf, quiet_heading(report), 12)
+    for line in quiet_lines(report):
+        _paragraph(pdf, line, bullet=bool(report.quiet))
     return bytes(pdf.output())
 
 
@@ -115,14 +126,14 @@ def _paragraph(pdf: FPDF, text: str, *, bullet: bool = False) -> None:
     write_paragraph(pdf, text, line_height=5, bullet=bullet)
 
 
-def _table(pdf: FPDF, section: ReportSection) -> None:
+def _table(pdf: FPDF, section: ReportSection, lang: str) -> None:
     pdf.set_text_color(0, 0, 0)
     writer = TableWriter(
         pdf,
         family=FONT,
         size_pt=TABLE_FONT_PT,
         widths=COLUMN_WIDTHS_MM,
-        header=[TableCell(title, fill=HEADER_FILL, bold=True) for title in COLUMNS],
+        header=[TableCell(title, fill=HEADER_FILL, bold=True) for title in columns(lang)],
         line_height=TABLE_FONT_PT * 0.45,
     )
 
@@ -132,5 +143,5 @@ def _table(pdf: FPDF, section: ReportSection) -> None:
         row[5] = TableCell(texts[5], fill=STATUS_FILL.get(status))
         return row
 
-    writer.write(row_cells(cells(row), row.status, row.overdue) for row in section.rows)
+    writer.write(row_cells(cells(row, lang), row.status, row.overdue) for row in section.rows)
     pdf.ln(2)

@@ -18,6 +18,7 @@ from sqlmodel.sql.expression import SelectOfScalar
 
 from core import clock
 from core.errors import NotFound
+from core.i18n import SOURCE_LANGUAGE
 from core.meetings import next_meeting
 from core.parties import normalise_name, party_sort_key
 from core.permissions import Actor
@@ -30,7 +31,7 @@ from core.progress.model import (
     ReportSection,
 )
 from core.progress.replay import CHANGE_KINDS, state_at, status_value
-from core.progress.text import fmt_date
+from core.progress.text import report_title, section_name, since_label
 from storage.models import (
     ACTIVE_STATUSES,
     Followup,
@@ -44,8 +45,6 @@ from storage.models import (
     Party,
     Role,
 )
-
-NO_MEETING = "Other next steps"
 
 
 def start_of_day(day: date, timezone: str) -> datetime:
@@ -77,6 +76,7 @@ def build_progress_report(
     timezone: str,
     meeting_id: int | None = None,
     prepared_by: str,
+    lang: str = SOURCE_LANGUAGE,
 ) -> ProgressReport:
     """The report as of the end of ``as_of`` in ``timezone``: every step created by then, with its
     status replayed from the history up to that moment.
@@ -84,12 +84,13 @@ def build_progress_report(
     ``actor`` None (the CLI) or the secretariat: every step; a chair: their party's steps (none
     without a party). Observers see everything here: whether they may ask is the caller's rule.
     ``meeting_id`` keeps the steps agreed at that meeting (NotFound if there is no such meeting).
+    ``lang``: the reader's language, for the report's own words (``ProgressReport.lang``).
     """
     cutoff = start_of_day(as_of + timedelta(days=1), timezone)
     zone = ZoneInfo(timezone)
     meetings = {m.id: m for m in session.exec(select(Meeting)).all()}
     if meeting_id is not None and meeting_id not in meetings:
-        raise NotFound(f"There is no meeting #{meeting_id}.")
+        raise NotFound("There is no meeting #{number}.", number=meeting_id)
     chair = actor is not None and actor.role is Role.CHAIR
     party_id = actor.party_id if actor is not None and chair else None
     party = session.get(Party, party_id) if party_id is not None else None
@@ -102,7 +103,8 @@ def build_progress_report(
     party_of_member = dict(session.exec(select(Member.id, Member.party_id)).all())
 
     sources = [meetings[m] for m in {i.meeting_id for i in items} if m is not None]
-    since, since_label = _period_start(session, sources, items, party_id, cutoff, timezone)
+    since, since_kind, since_meeting = _period_start(session, sources, items, party_id, cutoff, timezone)
+    since_on = since.astimezone(zone).date()
 
     def local(at: datetime | None) -> date | None:
         return at.astimezone(zone).date() if at is not None else None
@@ -144,7 +146,7 @@ def build_progress_report(
                 changed_parties.add(by)
         changes.extend(_change(row, event, zone) for event in in_period)
 
-    sections = _sections(rows_by_meeting, meetings)
+    sections = _sections(rows_by_meeting, meetings, lang)
     rows = [row for section in sections for row in section.rows]
     counts = Counter(row.status for row in rows)
     by_party, overdue_by_party, open_by_party = _tally_by_party(rows)
@@ -157,7 +159,11 @@ def build_progress_report(
     following = next_meeting(session=session)
     source_names = tuple(s.meeting_name for s in sections)
     return ProgressReport(
-        title=_title(source_names, following),
+        title=report_title(
+            [s.meeting_name for s in sections if s.meeting_id is not None],
+            following.name if following else None,
+            lang,
+        ),
         source_meetings=source_names,
         next_meeting=following.name if following else None,
         next_meeting_on=following.held_on if following else None,
@@ -167,8 +173,8 @@ def build_progress_report(
         generated_at=clock.now(),
         party=party.name if party else None,
         since=since,
-        since_on=since.astimezone(zone).date(),
-        since_label=since_label,
+        since_on=since_on,
+        since_label=since_label(since_kind, since_on, since_meeting, lang),
         sections=tuple(sections),
         counts={s.value: counts.get(s, 0) for s in STATUS_ORDER},
         overdue=sum(row.overdue for row in rows),
@@ -178,6 +184,7 @@ def build_progress_report(
         quiet=quiet,
         by_party=by_party,
         overdue_by_party=overdue_by_party,
+        lang=lang,
     )
 
 
@@ -223,20 +230,23 @@ def _period_start(
     party_id: int | None,
     cutoff: datetime,
     timezone: str,
-) -> tuple[datetime, str]:
+) -> tuple[datetime, str, str | None]:
     """Where "changes since" starts: the latest pre-meeting follow-up sent (to the party's members,
-    for a chair) after the latest source meeting and before the cutoff; else that meeting's day."""
+    for a chair) after the latest source meeting and before the cutoff; else that meeting's day.
+    With which kind of start it is (``core.progress.text.since_label``) and the meeting's name."""
     held = [m for m in sources if m.held_on is not None and start_of_day(m.held_on, timezone) < cutoff]
     latest = max(held, key=lambda m: (m.held_on, m.id or 0), default=None)
     if latest is not None and latest.held_on is not None:
-        start = start_of_day(latest.held_on, timezone)
-        label = f"the {latest.name} ({fmt_date(latest.held_on)})"
+        start, kind, meeting = start_of_day(latest.held_on, timezone), "meeting", latest.name
     elif items:
         first = min(i.created_at for i in items)
-        start = start_of_day(first.astimezone(ZoneInfo(timezone)).date(), timezone)
-        label = f"the first step was recorded ({fmt_date(start.astimezone(ZoneInfo(timezone)).date())})"
+        start, kind, meeting = (
+            start_of_day(first.astimezone(ZoneInfo(timezone)).date(), timezone),
+            "first",
+            None,
+        )
     else:
-        return cutoff, "the report's date"
+        return cutoff, "report", None
     query = select(Followup.sent_at).where(
         Followup.kind == FollowupKind.PREMEETING,
         Followup.state == FollowupState.SENT,
@@ -247,8 +257,8 @@ def _period_start(
         query = query.where(col(Followup.member_id).in_(select(Member.id).where(Member.party_id == party_id)))
     sent = session.exec(query.order_by(col(Followup.sent_at).desc()).limit(1)).first()
     if sent is not None:
-        return sent, f"the pre-meeting follow-up of {fmt_date(sent.astimezone(ZoneInfo(timezone)).date())}"
-    return start, label
+        return sent, "followup", None
+    return start, kind, meeting
 
 
 def _change(row: ReportRow, event: ItemEvent, zone: ZoneInfo) -> Change:
@@ -267,7 +277,7 @@ def _change(row: ReportRow, event: ItemEvent, zone: ZoneInfo) -> Change:
 
 
 def _sections(
-    rows_by_meeting: dict[int | None, list[ReportRow]], meetings: dict[int | None, Meeting]
+    rows_by_meeting: dict[int | None, list[ReportRow]], meetings: dict[int | None, Meeting], lang: str
 ) -> list[ReportSection]:
     """One section per source meeting, oldest meeting first; steps without one last."""
 
@@ -283,19 +293,10 @@ def _sections(
         sections.append(
             ReportSection(
                 meeting_id=meeting_id if meeting else None,
-                meeting_name=meeting.name if meeting else NO_MEETING,
+                meeting_name=meeting.name if meeting else section_name("", None, lang),
                 held_on=meeting.held_on if meeting else None,
                 place=meeting.place if meeting else None,
                 rows=tuple(rows_by_meeting[meeting_id]),
             )
         )
     return sections
-
-
-def _title(source_names: Sequence[str], following: Meeting | None) -> str:
-    """ "Progress on the next steps of the <meeting(s)> → <next meeting>"."""
-    named = [name for name in source_names if name != NO_MEETING]
-    title = "Progress on the next steps"
-    if named:
-        title += f" of the {' and '.join(named)}"
-    return f"{title} → {following.name}" if following is not None else title

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from core.i18n import N_, SOURCE_LANGUAGE
 from storage.models import Precision, Status
 
 # The order statuses are counted and shown in: what is still to do first, then what is settled.
@@ -19,8 +20,15 @@ STATUS_ORDER: tuple[Status, ...] = (
 # The earliest day a report may be "as of" (/report, /chart, ``nextsteps report --as-of``): before
 # it, nothing NextSteps tracks can have happened.
 EARLIEST_AS_OF = date(2000, 1, 1)
-# The bot's status words (bot.render.STATUS_WORD), without the emoji that document fonts lack.
-STATUS_WORD: dict[Status, str] = {s: s.value.replace("_", " ") for s in Status}
+# The bot's status words (bot.render.STATUS_WORD, the same message ids), without the emoji that
+# document fonts lack; English here, translated where shown (``core.progress.text.status_word``).
+STATUS_WORD: dict[Status, str] = {
+    Status.OPEN: N_("open"),
+    Status.IN_PROGRESS: N_("in progress"),
+    Status.DONE: N_("done"),
+    Status.BLOCKED: N_("blocked"),
+    Status.DROPPED: N_("dropped"),
+}
 
 
 @dataclass(frozen=True)
@@ -86,6 +94,10 @@ class ProgressReport:
     The period ("changes since") starts at the most recent pre-meeting follow-up sent on or before
     the report's date, if any was sent after the source meeting; otherwise at the start of the
     (latest) source meeting's day. ``since_label`` says which, in words.
+
+    ``lang`` is the reader's language: the title, ``since_label`` and the section of steps with no
+    meeting are in it, and every renderer writes the report's own words in it (dates via Babel);
+    the steps, notes, party and meeting names stay as written.
     """
 
     title: str
@@ -110,6 +122,7 @@ class ProgressReport:
     # for the chart: party name -> status value -> steps (every status present); party -> overdue
     by_party: dict[str, dict[str, int]] = field(default_factory=dict)
     overdue_by_party: dict[str, int] = field(default_factory=dict)
+    lang: str = SOURCE_LANGUAGE
 
     @property
     def rows(self) -> list[ReportRow]:
