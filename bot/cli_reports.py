@@ -2,10 +2,14 @@
 from the command line (everything, as the secretariat sees it).
 
     nextsteps report [--as-of YYYY-MM-DD] [--meeting NAME] [--format docx|pdf|md] [--out FILE]
-    nextsteps export --format csv|xlsx|ics|json [--out FILE]
+                     [--lang en|ru|tr]
+    nextsteps export --format csv|xlsx|ics|json [--out FILE] [--lang en|ru|tr]
 
 Without ``--out`` the file goes to the current directory under the name the bot gives it
 (nextsteps-progress-2023-02-13.docx); ``--out -`` writes a text format to standard output.
+``--lang`` writes the files' own words (headings, header rows, dates, status words) in Russian or
+Turkish; the steps, notes, party and meeting names stay as written, and JSON keeps its English keys.
+The lines for the person at the terminal stay in English.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from typing import Any
 
 from core.config import ConfigError, Settings, load_settings
 from core.export_files import EXPORT_FORMATS, FILE_KIND, REPORT_FORMATS, file_name
+from core.i18n import LANGUAGES, SOURCE_LANGUAGE
 
 TEXT_FORMATS = {"md", "csv", "json", "ics"}  # what --out - may write to standard output
 TELEGRAM_TIMEOUT_SECONDS = 10
@@ -31,7 +36,10 @@ def add_report_commands(sub: Any) -> None:
     report.add_argument("--meeting", help="only the next steps agreed at this meeting (its name)")
     report.add_argument("--format", choices=REPORT_FORMATS, default="docx", help="default: docx")
     report.add_argument("--out", help="file to write; - for standard output (md only)")
-    report.add_argument("--prepared-by", default="the Secretariat", help='default: "the Secretariat"')
+    report.add_argument("--prepared-by", help='default: "the Secretariat" (in the --lang language)')
+    report.add_argument(
+        "--lang", choices=LANGUAGES, default=SOURCE_LANGUAGE, help="the files' language (default: en)"
+    )
     report.set_defaults(func=cmd_report)
 
     export = sub.add_parser("export", help="every item as CSV, XLSX, JSON, or the deadlines as iCalendar")
@@ -40,6 +48,12 @@ def add_report_commands(sub: Any) -> None:
     export.add_argument("--out", help="file to write; - for standard output (csv, json, ics)")
     export.add_argument(
         "--bot", help="the bot's @username, for the links in the calendar (default: asked from Telegram)"
+    )
+    export.add_argument(
+        "--lang",
+        choices=LANGUAGES,
+        default=SOURCE_LANGUAGE,
+        help="the header row, status words and calendar descriptions' language (default: en)",
     )
     export.set_defaults(func=cmd_export)
 
@@ -99,12 +113,15 @@ def cmd_report(args: argparse.Namespace) -> int:
     """The progress report as of a day, for every step or one meeting's."""
     from core import clock
     from core.documents import render_docx, render_markdown, render_pdf
+    from core.i18n import translator
     from core.meetings import meeting_names
     from core.progress import build_progress_report, find_source_meeting
-    from core.progress.text import summary_line
+    from core.progress.text import PREPARED_BY_SECRETARIAT, summary_line
     from storage.db import Database
 
     settings = _settings(args)
+    lang = getattr(args, "lang", SOURCE_LANGUAGE)
+    prepared_by = args.prepared_by or translator(lang).gettext(PREPARED_BY_SECRETARIAT)
     timezone = settings.secretariat.timezone
     as_of = _as_of(args.as_of, clock.today_in(timezone))
     db = Database(settings.database.url.get_secret_value())
@@ -124,7 +141,8 @@ def cmd_report(args: argparse.Namespace) -> int:
                 as_of=as_of,
                 timezone=timezone,
                 meeting_id=meeting_id,
-                prepared_by=args.prepared_by,
+                prepared_by=prepared_by,
+                lang=lang,
             )
     finally:
         db.dispose()
@@ -172,7 +190,13 @@ def cmd_export(args: argparse.Namespace) -> int:
             source = read_export(session=session, actor=None)
     finally:
         db.dispose()
-    data = render_export(source, args.format, bot_username=bot_username, title=export_title(None))
+    data = render_export(
+        source,
+        args.format,
+        bot_username=bot_username,
+        title=export_title(None),
+        lang=getattr(args, "lang", SOURCE_LANGUAGE),
+    )
     today = clock.today_in(settings.secretariat.timezone)
     out = args.out or file_name(FILE_KIND[args.format], today, args.format)
     _write(data, out, args.format, "export")
