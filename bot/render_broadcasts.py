@@ -29,11 +29,27 @@ AUDIENCE_LABEL = {
     Audience.PARTIES: N_("chosen parties"),
     Audience.GROUPS: N_("subscribed group chats"),
 }
+# the state, as in "📣 Broadcast 3 (✅ done) to chairs only"
 STATE_LABEL = {
     BroadcastState.DRAFT: N_("📝 draft"),
     BroadcastState.SENDING: N_("⏳ sending"),
     BroadcastState.DONE: N_("✅ done"),
     BroadcastState.CANCELLED: N_("✖️ cancelled"),
+}
+# one line of /broadcasts, whole for each state (a state's word agrees with "broadcast")
+LIST_LINE = {
+    BroadcastState.DRAFT: N_(
+        "<b>{number}</b> · {when} · draft — sent {sent}/{total}, failed {failed}, 👍 {acked}"
+    ),
+    BroadcastState.SENDING: N_(
+        "<b>{number}</b> · {when} · sending — sent {sent}/{total}, failed {failed}, 👍 {acked}"
+    ),
+    BroadcastState.DONE: N_(
+        "<b>{number}</b> · {when} · done — sent {sent}/{total}, failed {failed}, 👍 {acked}"
+    ),
+    BroadcastState.CANCELLED: N_(
+        "<b>{number}</b> · {when} · cancelled — sent {sent}/{total}, failed {failed}, 👍 {acked}"
+    ),
 }
 # why a delivery failed, as recorded (bot.delivery, core.broadcasts); Telegram's own words stay as they are
 FAILURE_REASONS = frozenset(
@@ -215,13 +231,11 @@ def broadcasts_list(
     if not rows:
         return tr.gettext("No broadcasts yet. Send one with /broadcast your message.")
     lines = [tr.gettext("<b>Recent broadcasts</b>")]
-    line = tr.gettext("<b>{number}</b> · {when} · {state} — sent {sent}/{total}, failed {failed}, 👍 {acked}")
     for broadcast, p in rows:
         when = _when(tr, broadcast.started_at or broadcast.created_at, timezone)
-        summary = line.format(
+        summary = tr.gettext(LIST_LINE[broadcast.state]).format(
             number=broadcast.id,
             when=when,
-            state=esc(tr.gettext(STATE_LABEL[broadcast.state])),
             sent=p.sent,
             total=p.total,
             failed=p.failed,

@@ -65,6 +65,8 @@ def test_english_frame_and_controls_unchanged() -> None:
     text, _ = confirm_controls(_broadcast(state=BroadcastState.DRAFT), _targets(5, 2))
     assert text.startswith("📣 Broadcast 7 to <b>chairs only</b>: 5 recipients.\n")
     assert "2 more have blocked the bot or never started it" in text
+    listing = broadcasts_list([(_broadcast(), Progress(3, 2, 1, 0, 1))], "UTC")
+    assert "<b>7</b> · 5 Mar 2027 08:30 · done — sent 2/3, failed 1, 👍 1\n   Comments on the" in listing
     assert broadcast_progress(7, Progress(3, 3, 0, 0, 1), done=True) == (
         "📣 Broadcast 7: ✅ done\nSent 3 · pending 0 · failed 0 of 3 · 👍 1 got it\nDetails: /broadcast 7"
     )
@@ -163,7 +165,7 @@ def test_russian_list_and_report_with_dates_states_and_reasons() -> None:
     done = _broadcast()
     listing = broadcasts_list([(done, Progress(3, 2, 1, 0, 1))], "Europe/Moscow", "ru")
     assert listing.startswith(
-        "<b>Последние рассылки</b>\n<b>7</b> · 5 марта 2027\u202fг. 11:30 · ✅ завершена"
+        "<b>Последние рассылки</b>\n<b>7</b> · 5 марта 2027\u202fг. 11:30 · завершена — "
     )
     assert "отправлено 2/3, не доставлено 1" in listing
     assert_no_english(_valid(listing), verbatim=[PLAIN_TEXT])
