@@ -17,15 +17,45 @@ from sqlmodel import Session, col, delete, select
 
 from core import clock, limits, parties
 from core.deadlines import Deadline, parse_deadline
-from core.errors import BadInput
+from core.errors import BadInput, UserError
+from core.extract.reasons import Reason
+from core.i18n import ENGLISH, N_
 from core.reports import ImportResult, ReportDraft, StepDraft, store_report
 from storage.models import ImportPreview, Party, Precision
 
-GONE = "This import is no longer pending: send the file again."
+GONE = N_("This import is no longer pending: send the file again.")
 ENDED = {
-    "imported": "This report is already imported: /items all lists its steps.",
-    "cancelled": "This import was cancelled: send the file again to start over.",
+    "imported": N_("This report is already imported: /items all lists its steps."),
+    "cancelled": N_("This import was cancelled: send the file again to start over."),
 }
+ALL_STEPS = frozenset({"all", "все", "всё", "tümü", "hepsi"})  # "all: Sweden" in any reader's language
+
+
+def _without_owner(tr: Any, count: int) -> str:
+    return str(
+        tr.ngettext(
+            "{count} step(s) have no owner: {keys}. Set them (✏️, or reply “{first}: Party”), "
+            "add the report's new parties (➕), or drop them.",
+            "{count} step(s) have no owner: {keys}. Set them (✏️, or reply “{first}: Party”), "
+            "add the report's new parties (➕), or drop them.",
+            count,
+        )
+    )
+
+
+class StepsWithoutOwner(BadInput):
+    """Import refused: kept steps have no owner (a plural message, translated with ngettext)."""
+
+    def __init__(self, count: int, keys: str, first: str) -> None:
+        super().__init__(_without_owner(ENGLISH, count), count=count, keys=keys, first=first)
+
+    def translated(self, tr: Any) -> str:
+        if not hasattr(tr, "ngettext"):
+            return UserError.translated(self, tr)
+        try:
+            return _without_owner(tr, int(str(self.params["count"]))).format(**self.params)
+        except (KeyError, IndexError, ValueError):
+            return str(self)
 
 
 @dataclass
@@ -48,7 +78,7 @@ class Preview:
         for step in self.draft.steps:
             if step.key == key:
                 return step
-        raise BadInput(f"There is no step {key} in this import.")
+        raise BadInput("There is no step {key} in this import.", key=key)
 
     def without_owner(self) -> list[StepDraft]:
         return [s for s in self.kept if not s.owners]
@@ -103,6 +133,7 @@ def to_json(draft: ReportDraft, dropped: set[str]) -> dict[str, Any]:
                 "deadline_phrase": s.deadline_phrase,
                 "confidence": s.confidence,
                 "why": s.why,
+                "reasons": [r.to_json() for r in s.reasons],
                 "dropped": s.key in dropped,
             }
             for s in draft.steps
@@ -123,6 +154,7 @@ def from_json(data: dict[str, Any], known: dict[int, Party]) -> tuple[ReportDraf
             deadline_phrase=s["deadline_phrase"],
             confidence=s["confidence"],
             why=s["why"],
+            reasons=[Reason.from_json(r) for r in s.get("reasons", [])],  # none in an older preview
         )
         for s in data["steps"]
     ]
@@ -261,11 +293,11 @@ def restore(preview: Preview, key: str) -> bool:
 def _keys(preview: Preview, text: str) -> list[str]:
     """ "3", "2, 5 9", "all" -> step keys; unknown keys are an error naming them."""
     words = [w for w in re.split(r"[,;\s]+", text.strip()) if w]
-    if [w.lower() for w in words] == ["all"]:
+    if len(words) == 1 and words[0].lower() in ALL_STEPS:
         return [s.key for s in preview.kept]
     missing = [w for w in words if all(s.key != w for s in preview.draft.steps)]
     if missing or not words:
-        raise BadInput(f"There is no step {', '.join(missing) or text.strip()} in this import.")
+        raise BadInput("There is no step {key} in this import.", key=", ".join(missing) or text.strip())
     return words
 
 
@@ -277,7 +309,9 @@ def set_owners(*, session: Session, preview: Preview, keys: str, names_text: str
         raise BadInput("Name at least one party, e.g. Chairmanship, Sweden.")
     found, unknown = parties.resolve_parties(session=session, names=names)
     if unknown:
-        raise BadInput(f"I don't know: {', '.join(unknown)}. /parties lists them; ➕ adds the report's.")
+        raise BadInput(
+            "I don't know: {names}. /parties lists them; ➕ adds the report's.", names=", ".join(unknown)
+        )
     for key in chosen:
         step = preview.step(key)
         step.owners, step.unknown_owners = list(found), []
@@ -309,15 +343,19 @@ def set_deadline(*, preview: Preview, key: str, phrase: str, today: date, margin
     return deadline
 
 
+NOT_A_DAY = N_(
+    "I couldn't read that as a day: give the meeting's first day, e.g. 12 March 2024 or 2024-03-12."
+)
+
+
 def set_meeting_date(*, preview: Preview, text: str, margin_days: int) -> date:
     """The meeting's date, typed by the secretariat; deadlines counted from it are read again."""
-    ask = "I couldn't read that as a day: give the meeting's first day, e.g. 12 March 2024 or 2024-03-12."
     try:
         deadline = parse_deadline(text, today=clock.today_in("UTC"), meeting_margin_days=margin_days)
     except BadInput:  # its wording is about deadlines; this is a meeting's date
-        raise BadInput(ask) from None
+        raise BadInput(NOT_A_DAY) from None
     if deadline.due_date is None or deadline.precision is not Precision.DAY:
-        raise BadInput(ask)
+        raise BadInput(NOT_A_DAY)
     held = deadline.due_date
     preview.draft.meeting_date = held
     for step in preview.draft.steps:
@@ -368,16 +406,17 @@ def finish(*, session: Session, preview: Preview, margin_days: int, today: date)
     name and a date."""
     if not preview.kept:
         raise BadInput("Every step was dropped: nothing to import.")
-    missing = [f for f in ("name", "date") if f in preview.draft.missing]
-    if missing:
-        raise BadInput(f"Set the meeting's {' and '.join(missing)} first (📅 / 📝 in the preview).")
+    missing = preview.draft.missing
+    if "name" in missing and "date" in missing:
+        raise BadInput("Set the meeting's name and date first (📅 / 📝 in the preview).")
+    if "name" in missing:
+        raise BadInput("Set the meeting's name first (📅 / 📝 in the preview).")
+    if "date" in missing:
+        raise BadInput("Set the meeting's date first (📅 / 📝 in the preview).")
     lacking = preview.without_owner()
     if lacking:
         keys = ", ".join(s.key for s in lacking[:10]) + (" …" if len(lacking) > 10 else "")
-        raise BadInput(
-            f"{len(lacking)} step(s) have no owner: {keys}. Set them (✏️, or reply "
-            f"“{lacking[0].key}: Party”), add the report's new parties (➕), or drop them."
-        )
+        raise StepsWithoutOwner(len(lacking), keys, lacking[0].key)
     kept = ReportDraft(
         meeting_name=preview.draft.meeting_name,
         meeting_date=preview.draft.meeting_date,

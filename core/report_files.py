@@ -20,21 +20,24 @@ from pathlib import Path
 
 from core import limits
 from core.errors import BadInput
+from core.i18n import N_
 
 MAX_REPORT_BYTES = 5 * 1024 * 1024
 CHILD_MEMORY_BYTES = 1024 * 1024 * 1024  # address space of the reading process
-NEEDS_MEMORY = "That file needs more memory to read than I allow. Send a smaller file, or the steps as text."
+NEEDS_MEMORY = N_(
+    "That file needs more memory to read than I allow. Send a smaller file, or the steps as text."
+)
 _ROOT = Path(__file__).resolve().parents[1]  # the directory holding the ``core`` package
 
 
 def too_big(max_bytes: int) -> BadInput:
-    return BadInput(f"That file is too big (max {max_bytes / (1024 * 1024):g} MB).")
+    return BadInput("That file is too big (max {size} MB).", size=f"{max_bytes / (1024 * 1024):g}")
 
 
 def too_long() -> BadInput:
     return BadInput(
-        f"That report is too long to read (over {limits.REPORT_CHARS:,} characters). "
-        "Send the part with the next steps."
+        "That report is too long to read (over {chars} characters). Send the part with the next steps.",
+        chars=f"{limits.REPORT_CHARS:,}",
     )
 
 
@@ -88,15 +91,16 @@ def _read_in_child(suffix: str, content: bytes, seconds: float) -> str:
         )
     except subprocess.TimeoutExpired:
         raise BadInput(
-            f"Reading that file took too long (over {seconds:g} seconds), so I stopped. "
-            "Send a smaller file, or the next steps as text."
+            "Reading that file took too long (over {seconds} seconds), so I stopped. "
+            "Send a smaller file, or the next steps as text.",
+            seconds=f"{seconds:g}",
         ) from None
     try:
         answer = json.loads(done.stdout.decode("utf-8"))
     except ValueError:  # killed (e.g. out of its memory budget) before it could answer
         raise BadInput(NEEDS_MEMORY) from None
-    if "error" in answer:
-        raise BadInput(str(answer["error"]))
+    if "error" in answer:  # the child's message id and its parameters: translated where shown
+        raise BadInput(str(answer["error"]), **dict(answer.get("params") or {}))
     return str(answer["text"])
 
 
@@ -115,8 +119,9 @@ def _docx_text(content: bytes) -> str:
         # a zip bomb, or a document far bigger than any report (the sizes a zip declares are
         # checked against its data as it is read, so a lying header fails as a broken file)
         raise BadInput(
-            f"That DOCX unpacks to {unzipped / (1024 * 1024):,.0f} MB "
-            f"(at most {limits.REPORT_UNZIPPED_BYTES // (1024 * 1024)} MB). Send the report's text instead."
+            "That DOCX unpacks to {size} MB (at most {most} MB). Send the report's text instead.",
+            size=f"{unzipped / (1024 * 1024):,.0f}",
+            most=limits.REPORT_UNZIPPED_BYTES // (1024 * 1024),
         )
     import docx
 
@@ -150,8 +155,10 @@ def _pdf_text(content: bytes) -> str:
         raise BadInput("I can't read that PDF.") from None
     if pages > limits.REPORT_PAGES:
         raise BadInput(
-            f"That PDF has {pages:,} pages; I read at most {limits.REPORT_PAGES}. "
-            "Send the part of the report with the next steps."
+            "That PDF has {pages} pages; I read at most {most}. "
+            "Send the part of the report with the next steps.",
+            pages=f"{pages:,}",
+            most=limits.REPORT_PAGES,
         )
     parts: list[str] = []
     size = 0
@@ -178,10 +185,11 @@ def _child_main() -> None:
     except (ImportError, ValueError, OSError):  # not on this platform: the time limit still holds
         pass
     suffix, content = sys.argv[1], sys.stdin.buffer.read()
+    answer: dict[str, object]
     try:
         answer = {"text": extract(suffix, content)}
-    except BadInput as exc:
-        answer = {"error": str(exc)}
+    except BadInput as exc:  # the message id and its parameters, for the bot to translate
+        answer = {"error": exc.message, "params": exc.params}
     except MemoryError:
         answer = {"error": NEEDS_MEMORY}
     sys.stdout.buffer.write(json.dumps(answer).encode("utf-8"))

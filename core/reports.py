@@ -14,14 +14,17 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from sqlmodel import Session, select
 
 from core import clock, limits
 from core.deadlines import Deadline, parse_deadline, resolve_linked
-from core.errors import BadInput
+from core.errors import BadInput, UserError
 from core.extract import extract
 from core.extract.actions import without_titles
+from core.extract.reasons import Reason, why_line
+from core.i18n import N_
 from core.items import DEFAULT_DUE
 from core.meetings import next_meeting
 from core.parties import normalise_name, sorted_parties
@@ -40,6 +43,21 @@ __all__ = [
 ]
 MAX_STEPS = limits.REPORT_STEPS.most  # a sanity cap: a 10,000-step work plan parses; a runaway file doesn't
 DOUBTFUL_BELOW = 0.6
+IN_STEP = N_("Step {ref}: {error}")
+
+
+class StepError(BadInput):
+    """A step that can't be stored as it is: the reason, naming the step (translated as a whole)."""
+
+    def __init__(self, ref: str, error: UserError) -> None:
+        super().__init__(IN_STEP, ref=ref, error=str(error))
+        self.error = error
+
+    def translated(self, tr: Any) -> str:
+        try:
+            return str(tr.gettext(IN_STEP)).format(ref=self.params["ref"], error=self.error.translated(tr))
+        except (KeyError, IndexError, ValueError):
+            return str(self)
 
 
 @dataclass
@@ -52,7 +70,8 @@ class StepDraft:
     deadline: Deadline | None = None
     deadline_phrase: str | None = None  # as written, if any
     confidence: float = 1.0  # 0..1
-    why: str = ""  # a short reason the step was taken
+    why: str = ""  # a short reason the step was taken, in English (the CLI, older previews)
+    reasons: list[Reason] = field(default_factory=list)  # the same, translated where shown
 
     @property
     def needs_owner(self) -> bool:
@@ -133,8 +152,9 @@ def parse_report(
         )
     if len(found.actions) > MAX_STEPS:
         raise BadInput(
-            f"That report has {len(found.actions):,} steps; I import at most {MAX_STEPS:,} at a time. "
-            "Send it in parts."
+            "That report has {count} steps; I import at most {most} at a time. Send it in parts.",
+            count=f"{len(found.actions):,}",
+            most=f"{MAX_STEPS:,}",
         )
     known = sorted_parties(session.exec(select(Party)).all())
     steps = []
@@ -150,10 +170,12 @@ def parse_report(
             deadline_phrase=action.deadline_phrase,
             confidence=action.confidence,
             why=action.why,
+            reasons=list(action.reasons),
         )
         if step.text != action.text:  # one overlong step never costs the whole report
             step.confidence = min(step.confidence, DOUBTFUL_BELOW / 2)
-            step.why = f"shortened from {len(action.text):,} characters: check it against the report"
+            step.reasons = [Reason("shortened", {"chars": len(action.text)})]
+            step.why = why_line(step.reasons)
         steps.append(step)
     return ReportDraft(
         meeting_name=_fits(limits.MEETING_NAME, found.name),
@@ -214,7 +236,7 @@ def store_report(
             if party is not None and party not in owners:
                 owners.append(party)
         if not owners:
-            raise BadInput(f"{step.ref} has no owner: assign one before importing.")
+            raise BadInput("{ref} has no owner: assign one before importing.", ref=step.ref)
         try:
             limits.check_length(limits.ITEM_TEXT, step.text.strip())
             limits.check_length(limits.REF, " ".join(step.ref.split()))
@@ -226,7 +248,7 @@ def store_report(
                 )
             limits.check_length(limits.DUE_PHRASE, deadline.text)
         except BadInput as exc:  # e.g. more owners than an item takes: say which step
-            raise BadInput(f"Step {step.ref}: {exc}") from None
+            raise StepError(step.ref, exc) from None
         plans.append((step, owners, deadline))
     meeting = session.exec(select(Meeting).where(Meeting.name == name)).first()
     if meeting is None:

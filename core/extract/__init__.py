@@ -25,9 +25,10 @@ from core.extract.actions import is_actor, judge, split_owners
 from core.extract.clauses import clauses, quote_spans
 from core.extract.header import read_header
 from core.extract.layout import Block, blocks, clean_lines
+from core.extract.reasons import Reason, why_line
 from storage.models import Precision
 
-__all__ = ["Action", "Extraction", "extract"]
+__all__ = ["Action", "Extraction", "Reason", "extract"]
 
 TIER1 = re.compile(
     r"\b(?:next steps?|action items?|action points?|agreed actions?|actions? agreed|"
@@ -60,7 +61,12 @@ class Action:
     deadline_phrase: str | None = None
     deadline: Deadline | None = None
     confidence: float = 1.0
-    why: str = ""
+    reasons: list[Reason] = field(default_factory=list)  # why it was taken (translated where shown)
+
+    @property
+    def why(self) -> str:
+        """The reasons in English, one short line ("in 'Next steps' section; owner")."""
+        return why_line(self.reasons)
 
 
 @dataclass
@@ -200,10 +206,10 @@ def _section_steps(doc: list[Block], reference: date | None, margin: int) -> lis
             )
         else:
             deadline = _deadline(text, reference, margin)
-        why = f"in '{(block.heading.split(' / ')[-1] or block.lead)[:40]}' section"
+        reasons = [Reason("section", {"heading": (block.heading.split(" / ")[-1] or block.lead)[:40]})]
         if owners:
-            why += "; owner" + (" column" if block.row is not None else "")
-        action = Action(ref, text, owners, deadline.text if deadline else None, deadline, 0.9, why)
+            reasons.append(Reason("owner_column" if block.row is not None else "owner"))
+        action = Action(ref, text, owners, deadline.text if deadline else None, deadline, 0.9, reasons)
         steps.append((block.index, action))
     return steps
 
@@ -240,14 +246,15 @@ def _scattered(
             verdict = judge(clause, in_item=block.kind == "item" and start == 0, lead=lead)
             if verdict.score <= 0:
                 continue
-            score, why = verdict.score, [verdict.why]
+            assert verdict.reason is not None  # a clause scored above 0 has its reason
+            score, reasons = verdict.score, [verdict.reason]
             deadline = _deadline(clause, reference, margin)
             if deadline is not None:
                 score += 0.15
-                why.append("deadline")
+                reasons.append(Reason("deadline"))
             if kind == "decision":
                 score += 0.1
-                why.insert(0, f"under '{block.heading.split(' / ')[-1][:30]}'")
+                reasons.insert(0, Reason("under", {"heading": block.heading.split(" / ")[-1][:30]}))
             elif kind == "negative":
                 score -= 0.3
             if strict and (deadline is None or ("imperative" not in verdict.why and "'" not in verdict.why)):
@@ -264,7 +271,7 @@ def _scattered(
                 deadline.text if deadline else None,
                 deadline,
                 round(min(score, 0.85), 2),
-                "; ".join(why)[:80],
+                reasons,
             )
             found.append((block.index, action))
     return found

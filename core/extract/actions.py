@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass, field
 
 from core.extract.clauses import mask_quotes
+from core.extract.reasons import Reason
 
 _DET = r"(?:the|a|an|its|their|this|that|these|those|such|any|all|each|every|further|other)"
 _REQUEST_VERB = (
@@ -175,8 +176,13 @@ class Verdict:
     """How much a clause reads like an agreed action, why, and who it names as owners."""
 
     score: float = 0.0
-    why: str = ""
+    reason: Reason | None = None
     owners: list[str] = field(default_factory=list)
+
+    @property
+    def why(self) -> str:
+        """The reason in English ("'will' + owner"), as the rules below read it."""
+        return str(self.reason) if self.reason is not None else ""
 
 
 def is_actor(phrase: str) -> bool:
@@ -278,10 +284,10 @@ def judge(clause: str, *, in_item: bool, lead: str) -> Verdict:
     text = re.sub(r"^(?:[a-z][\w .-]{0,40}:\s+)", "", masked) if in_item else masked  # "frequency: …"
     best = Verdict()
 
-    def offer(score: float, why: str, owners: list[str]) -> None:
+    def offer(score: float, reason: Reason, owners: list[str]) -> None:
         nonlocal best
         if score > best.score:
-            best = Verdict(score, why, owners)
+            best = Verdict(score, reason, owners)
 
     owners_all: list[str] = []
 
@@ -303,17 +309,19 @@ def judge(clause: str, *, in_item: bool, lead: str) -> Verdict:
                 owners = split_owners(agent["agent"])
             score = strength + (0.1 if owners else 0) - (0.05 if passive else 0)
             owners_too(owners)
-            offer(score, f"'{modal['modal'].lower()}'" + (" + owner" if owners else ""), owners)
+            offer(
+                score, Reason("words_owner" if owners else "words", {"words": modal["modal"].lower()}), owners
+            )
     if (m := _REQUEST_TO.search(text)) and not (modal and modal.start() < m.start() and best.score):
         obj = m["obj"]
         owners = split_owners(obj) if is_actor(clean_owner(obj)) else []
         owners_too(owners)
-        offer(0.75, f"'{m['verb'].lower()} … to {m['action'].lower()}'", owners)
+        offer(0.75, Reason("words", {"words": f"{m['verb'].lower()} … to {m['action'].lower()}"}), owners)
     if m := _PASSIVE_REQUEST.search(text):
         subject = _subject(text[: m.start()])
         owners = split_owners(subject) if is_actor(subject) else []
         owners_too(owners)
-        offer(0.75, f"'{m[0].split()[1].lower()} to'", owners)
+        offer(0.75, Reason("words", {"words": f"{m[0].split()[1].lower()} to"}), owners)
     if m := _THAT.search(text):
         rest, verb = m["rest"], m["verb"].lower()
         first_modal = _MODAL.search(rest)
@@ -349,7 +357,11 @@ def judge(clause: str, *, in_item: bool, lead: str) -> Verdict:
             ):
                 owners = split_owners(agent["agent"])  # "agreed that the meeting be convened by Ghana"
             owners_too(owners)
-            offer(0.5 if verb in ("expected", "understood") else 0.7, f"'{verb} that'", owners)
+            offer(
+                0.5 if verb in ("expected", "understood") else 0.7,
+                Reason("words", {"words": f"{verb} that"}),
+                owners,
+            )
     if m := _DECIDED_TO.search(text):
         subject = _subject(text[: m.start()])
         subject = re.sub(r"\s+(?:was|were|is|are|has|have|had)$", "", subject)
@@ -364,9 +376,9 @@ def judge(clause: str, *, in_item: bool, lead: str) -> Verdict:
             "approve",
         ) and not (_SUBORDINATE.search(subject) or re.search(r"\b(?:which|who|that)\b", subject)):
             owners_too(owners)
-            offer(0.7, f"'{m['verb'].lower()} to {m['action'].lower()}'", owners)
+            offer(0.7, Reason("words", {"words": f"{m['verb'].lower()} to {m['action'].lower()}"}), owners)
     if m := _REQUEST_NOUN.search(text):
-        offer(0.6, "'requested' + what", [])
+        offer(0.6, Reason("request_what", {"words": "requested"}), [])
     stripped = text.strip()
     last_lead = re.split(r"(?<=[.;])\s+", lead.strip())[-1] if lead else ""
     deciding = re.search(
@@ -375,7 +387,7 @@ def judge(clause: str, *, in_item: bool, lead: str) -> Verdict:
         re.IGNORECASE,
     )
     if deciding and in_item and re.match(r"^to\s+[a-z]+", stripped, re.IGNORECASE):
-        offer(0.65, "'To …' under a decision", [])
+        offer(0.65, Reason("under_decision", {"words": "To"}), [])
     if deciding and (that := re.match(r"^that\s+(?P<rest>.+)", stripped, re.IGNORECASE)):
         rest = that["rest"]
         first_modal, finite = _MODAL.search(rest), _FINITE.search(rest)
@@ -383,9 +395,9 @@ def judge(clause: str, *, in_item: bool, lead: str) -> Verdict:
             agent = _AGENT.search(rest)
             owners = split_owners(agent["agent"]) if agent and is_actor(agent["agent"]) else []
             owners_too(owners)
-            offer(0.65, "'that …' under a decision", owners)
+            offer(0.65, Reason("under_decision", {"words": "that"}), owners)
     if in_item and _IMPERATIVE.match(stripped):
-        offer(0.35, "imperative item", [])
+        offer(0.35, Reason("imperative"), [])
     labelled = _ACTION_LABEL.match(stripped)
     task = stripped[labelled.end() :] if labelled else stripped
     if (
@@ -399,9 +411,11 @@ def judge(clause: str, *, in_item: bool, lead: str) -> Verdict:
     ):
         owners = split_owners(m["who"])
         owners_too(owners)
-        offer(0.8 if labelled else 0.65, f"'{m['who'][:20]} to {m['verb']}'", owners)
+        offer(
+            0.8 if labelled else 0.65, Reason("words", {"words": f"{m['who'][:20]} to {m['verb']}"}), owners
+        )
     elif labelled and len(task.split()) >= 3:
-        offer(0.6, "'Action:' line", [])
+        offer(0.6, Reason("action_line", {"words": "Action:"}), [])
     best.owners = owners_all or best.owners
 
     if best.score:
