@@ -22,13 +22,21 @@ from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
 from bot.context import app_context
-from bot.handlers.common import ask_for_reply, friendly_errors, require_actor, show_in_place
+from bot.handlers.common import (
+    ask_for_reply,
+    chat_translator,
+    friendly_errors,
+    reader_translator,
+    require_actor,
+    show_in_place,
+)
 from bot.jobs import replan_after
-from bot.render import esc, fmt_date, shorten
+from bot.render import esc, shorten
 from bot.render_imports import MAX_PAGE_MESSAGES, layout, page, page_of, party_chooser, step_card, summary
 from core import clock, import_previews
 from core.deadlines import parse_deadline
 from core.errors import BadInput, PermissionDenied
+from core.i18n import N_, SOURCE_LANGUAGE, Translator, translator
 from core.import_previews import Preview
 from core.permissions import Actor, can_manage
 from core.reports import ImportResult, parse_report, read_report, too_big
@@ -37,21 +45,28 @@ from core.schedule import PlanScope
 log = logging.getLogger(__name__)
 
 _CALLBACK = re.compile(r"im:([0-9a-f]{8}):(ok|x|na|nall|dt|nm|a\d{1,3}|p\d{1,5}|[eourdn]\d{1,6})")
-_DATE_FIX = re.compile(r"^\s*date\s*:\s*(.+)$", re.IGNORECASE | re.DOTALL)
-_NAME_FIX = re.compile(r"^\s*name\s*:\s*(.+)$", re.IGNORECASE | re.DOTALL)
-_DUE_FIX = re.compile(r"^\s*(\d{1,6})\s+due\s*:\s*(.+)$", re.IGNORECASE | re.DOTALL)
-_DUE_WORD = re.compile(r"^\s*(?:due|deadline)\s*:\s*(.+)$", re.IGNORECASE | re.DOTALL)
-_OWNER_FIX = re.compile(r"^\s*(all|\d{1,6}(?:[\s,;]+\d{1,6})*)\s*:\s*(.+)$", re.IGNORECASE | re.DOTALL)
-HOW_TO_FIX = (
+# the reply keywords in each reader's language: the preview's hints show the reader's own
+_DATE_WORD = r"(?:date|дата|tarih)"
+_NAME_WORD = r"(?:name|название|isim|ad)"
+_DUE_WORDS = r"(?:due|deadline|срок|son\s+tarih|termin)"
+_ALL_WORD = r"(?:all|все|всё|tümü|hepsi)"
+_DATE_FIX = re.compile(rf"^\s*{_DATE_WORD}\s*:\s*(.+)$", re.IGNORECASE | re.DOTALL)
+_NAME_FIX = re.compile(rf"^\s*{_NAME_WORD}\s*:\s*(.+)$", re.IGNORECASE | re.DOTALL)
+_DUE_FIX = re.compile(rf"^\s*(\d{{1,6}})\s+{_DUE_WORDS}\s*:\s*(.+)$", re.IGNORECASE | re.DOTALL)
+_DUE_WORD = re.compile(rf"^\s*{_DUE_WORDS}\s*:\s*(.+)$", re.IGNORECASE | re.DOTALL)
+_OWNER_FIX = re.compile(
+    rf"^\s*({_ALL_WORD}|\d{{1,6}}(?:[\s,;]+\d{{1,6}})*)\s*:\s*(.+)$", re.IGNORECASE | re.DOTALL
+)
+HOW_TO_FIX = N_(
     "Reply “3: Chairmanship, Sweden” to set owners, “3 due: March 2024” for a deadline, "
     "“date: 12 March 2024” or “name: 33rd Senior Officials Meeting”."
 )
-CARD_HOW_TO_FIX = "Reply to a step with party names (“Chairmanship, Sweden”) or “due: March 2024”."
+CARD_HOW_TO_FIX = N_("Reply to a step with party names (“Chairmanship, Sweden”) or “due: March 2024”.")
 QUESTIONS = {
-    "o": "👥 Who owns step {key}? Reply with party names, e.g. Chairmanship, Sweden.",
-    "u": "⏰ What is the deadline of step {key}? Reply with a phrase, e.g. end of March 2024.",
-    "dt": "📅 When was the meeting? Reply with its first day, e.g. 12 March 2024.",
-    "nm": "📝 What is the meeting called? Reply with its name, e.g. 33rd Senior Officials Meeting.",
+    "o": N_("👥 Who owns step {key}? Reply with party names, e.g. Chairmanship, Sweden."),
+    "u": N_("⏰ What is the deadline of step {key}? Reply with a phrase, e.g. end of March 2024."),
+    "dt": N_("📅 When was the meeting? Reply with its first day, e.g. 12 March 2024."),
+    "nm": N_("📝 What is the meeting called? Reply with its name, e.g. 33rd Senior Officials Meeting."),
 }
 
 
@@ -106,15 +121,16 @@ async def report_upload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         )
 
     preview = await ctx.db.run(keep, completes_work=False)
-    pages = layout(preview)
+    lang = (await chat_translator(update, context, actor)).lang
+    pages = layout(preview, lang)
     paged = len(pages) > MAX_PAGE_MESSAGES
-    text, markup = summary(preview)
+    text, markup = summary(preview, lang)
     shown: dict[str, Any] = {"layout": pages, "paged": paged, "pages": {}, "prompts": {}, "shown": {}}
     sent = await message.reply_text(text, reply_markup=markup)
     shown["summary"] = sent.message_id
     shown["shown"][str(sent.message_id)] = _fingerprint(text, markup)
     for number in range(1 if paged else len(pages)):
-        text, markup = page(preview, pages, number, paged=paged)
+        text, markup = page(preview, pages, number, paged=paged, lang=lang)
         sent = await context.bot.send_message(chat_id, text, reply_markup=markup)
         shown["pages"][str(sent.message_id)] = number
         shown["shown"][str(sent.message_id)] = _fingerprint(text, markup)
@@ -128,7 +144,11 @@ async def report_upload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
 
 
 async def _refresh(
-    context: ContextTypes.DEFAULT_TYPE, chat_id: int, preview: Preview, keys: list[str]
+    context: ContextTypes.DEFAULT_TYPE,
+    chat_id: int,
+    preview: Preview,
+    keys: list[str],
+    lang: str = SOURCE_LANGUAGE,
 ) -> None:
     """Edit the summary and the pages showing ``keys`` where what they show changed."""
     shown = preview.row.messages
@@ -136,16 +156,18 @@ async def _refresh(
         return
     pages = shown["layout"]
     wanted = {n for k in keys if (n := page_of(pages, k)) is not None}
-    views: list[tuple[int, tuple[str, InlineKeyboardMarkup | None]]] = [(shown["summary"], summary(preview))]
+    views: list[tuple[int, tuple[str, InlineKeyboardMarkup | None]]] = [
+        (shown["summary"], summary(preview, lang))
+    ]
     for message_id, number in shown["pages"].items():
         if number in wanted:
-            views.append((int(message_id), page(preview, pages, number, paged=shown["paged"])))
+            views.append((int(message_id), page(preview, pages, number, paged=shown["paged"], lang=lang)))
     candidates = shown.get("candidates", [])
     for message_id, key in shown.get("cards", {}).items():
         if key in keys:
-            views.append((int(message_id), step_card(preview, key, candidates)))
+            views.append((int(message_id), step_card(preview, key, candidates, lang)))
     for message_id in shown.get("choosers", []):
-        views.append((message_id, party_chooser(preview, candidates)))
+        views.append((message_id, party_chooser(preview, candidates, lang)))
     changed: dict[str, str] = {}
     for message_id, (text, markup) in views:
         fingerprint = _fingerprint(text, markup)
@@ -207,11 +229,14 @@ async def import_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     assert query is not None
     match = _CALLBACK.fullmatch(query.data or "")
     if match is None:
-        await query.answer(import_previews.GONE, show_alert=True)
+        presser = await reader_translator(update, context, as_presser=True)
+        await query.answer(presser.gettext(import_previews.GONE), show_alert=True)
         return
     actor = await _secretariat(update, context)
     if actor is None:
         return
+    tr = await chat_translator(update, context, actor)  # what the chat shows
+    alert = translator(actor.language)  # what only the presser sees
     token, action = match[1], match[2]
     ctx = app_context(context)
     chat_id = _chat_id(update)
@@ -225,7 +250,7 @@ async def import_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
 
         preview = await ctx.db.run(cancel)
         await query.answer()
-        await show_in_place(update, context, "Import cancelled. Nothing was stored.")
+        await show_in_place(update, context, tr.gettext("Import cancelled. Nothing was stored."))
         await _retire_pages(context, chat_id, preview)
         return
     if action == "ok":
@@ -240,12 +265,7 @@ async def import_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         preview, result = await ctx.db.run(finish)
         await replan_after(ctx, PlanScope.items(result.created))
         await query.answer()
-        numbers = result.created
-        created = ", ".join(f"#{i}" for i in numbers[:30]) + (" …" if len(numbers) > 30 else "") or "none"
-        text = f"✅ Imported {len(numbers)} step(s) from {esc(result.meeting.name)}: {created}."
-        if result.skipped:
-            text += f"\n{len(result.skipped)} were already imported."
-        await show_in_place(update, context, text + "\n/items all lists them.")
+        await show_in_place(update, context, _imported(result, tr))
         await _retire_pages(context, chat_id, preview)
         return
     if action in ("dt", "nm") or action[0] in "ou":
@@ -258,24 +278,24 @@ async def import_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         if key:
             preview.step(key)
         await query.answer()
-        prompt = await ask_for_reply(update, context, QUESTIONS[kind].format(key=key))
+        prompt = await ask_for_reply(update, context, tr.gettext(QUESTIONS[kind]).format(key=key))
         await _remember(
             context, chat_id, token, lambda s: s["prompts"].update({str(prompt.message_id): [kind, key]})
         )
         return
     if action == "na":
-        await _show_chooser(update, context, token)
+        await _show_chooser(update, context, token, tr, alert)
         return
     if action == "nall" or action[0] == "a":
-        await _add_chosen(update, context, token, None if action == "nall" else int(action[1:]))
+        await _add_chosen(update, context, token, None if action == "nall" else int(action[1:]), tr, alert)
         return
     if action[0] == "p":
-        await _show_page(update, context, token, int(action[1:]))
+        await _show_page(update, context, token, int(action[1:]), tr, alert)
         return
     if action[0] == "e":
         key = action[1:]
         preview, candidates = await _with_candidates(context, chat_id, token, key)
-        text, markup = step_card(preview, key, candidates)
+        text, markup = step_card(preview, key, candidates, tr.lang)
         await query.answer()
         card = await context.bot.send_message(chat_id, text, reply_markup=markup)
         card_id, fingerprint = str(card.message_id), _fingerprint(text, markup)
@@ -292,21 +312,46 @@ async def import_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     key = action[1:]
     answers: dict[str, Callable[[Session, Preview], Any]] = {
         "d": lambda session, p: (
-            "Dropped." if import_previews.drop(p, key) else f"Step {key} is already dropped."
+            alert.gettext("Dropped.")
+            if import_previews.drop(p, key)
+            else alert.gettext("Step {key} is already dropped.").format(key=key)
         ),
-        "r": lambda session, p: "Restored." if import_previews.restore(p, key) else f"Step {key} is kept.",
+        "r": lambda session, p: (
+            alert.gettext("Restored.")
+            if import_previews.restore(p, key)
+            else alert.gettext("Step {key} is kept.").format(key=key)
+        ),
     }
     if action[0] not in answers:  # "n<key>": a button of an older version; the card's ➕ now name one party
-        await query.answer("That button is out of date: tap ✏️ on the step again.", show_alert=True)
+        await query.answer(
+            alert.gettext("That button is out of date: tap ✏️ on the step again."), show_alert=True
+        )
         return
     preview, answer = await _change(update, context, token, answers[action[0]])
     await query.answer(answer)
-    await _refresh(context, chat_id, preview, [key])  # the card pressed is among the cards shown
+    await _refresh(context, chat_id, preview, [key], tr.lang)  # the card pressed is among the cards shown
     cards = preview.row.messages.get("cards", {})
     assert query.message is not None
     if str(query.message.message_id) not in cards:  # a card from before cards were recorded
-        text, markup = step_card(preview, key, preview.row.messages.get("candidates", []))
+        text, markup = step_card(preview, key, preview.row.messages.get("candidates", []), tr.lang)
         await show_in_place(update, context, text, reply_markup=markup)
+
+
+def _imported(result: ImportResult, tr: Translator) -> str:
+    """What an Import stored, with the new items' numbers."""
+    numbers = result.created
+    created = ", ".join(f"#{i}" for i in numbers[:30]) + (" …" if len(numbers) > 30 else "")
+    text = tr.ngettext(
+        "✅ Imported {count} step(s) from {meeting}: {numbers}.",
+        "✅ Imported {count} step(s) from {meeting}: {numbers}.",
+        len(numbers),
+    ).format(count=len(numbers), meeting=esc(result.meeting.name), numbers=created or tr.gettext("none"))
+    if result.skipped:
+        skipped = len(result.skipped)
+        text += "\n" + tr.ngettext(
+            "{count} was already imported.", "{count} were already imported.", skipped
+        ).format(count=skipped)
+    return text + "\n" + tr.gettext("/items all lists them.")
 
 
 def _reads_as_date(text: str, preview: Preview, today: date, margin: int) -> bool:
@@ -318,26 +363,33 @@ def _reads_as_date(text: str, preview: Preview, today: date, margin: int) -> boo
     return deadline.due_date is not None or deadline.meeting_linked
 
 
-def _due_reply(deadline: Any, held: date | None, today: date) -> str:
+def _due_reply(deadline: Any, held: date | None, today: date, tr: Translator) -> str:
     """The deadline as set, with a warning when its date is before the meeting or already past."""
     text = esc(deadline.text)
     due = deadline.due_date
     if due is None:
-        return f"{text}." if deadline.meeting_linked else f"{text} ⚠️ (no date: I can't remind anyone of it)."
-    text += f" → {fmt_date(due)}"
+        if deadline.meeting_linked:
+            return f"{text}."
+        return tr.gettext("{phrase} ⚠️ (no date: I can't remind anyone of it).").format(phrase=text)
     if held is not None and due < held:
-        return f"{text} ⚠️ That is before the meeting ({fmt_date(held)}): check the year."
+        return tr.gettext("{phrase} → {date} ⚠️ That is before the meeting ({held}): check the year.").format(
+            phrase=text, date=tr.format_day(due), held=tr.format_day(held)
+        )
     if due < today:
-        return f"{text} ⚠️ That date has passed."
-    return f"{text}."
+        return tr.gettext("{phrase} → {date} ⚠️ That date has passed.").format(
+            phrase=text, date=tr.format_day(due)
+        )
+    return f"{text} → {tr.format_day(due)}."
 
 
-def _added(parties: list[Any]) -> str:
+def _added(parties: list[Any], tr: Translator) -> str:
     if not parties:
-        return "Nothing new to add."
+        return tr.gettext("Nothing new to add.")
     if len(parties) == 1:
-        return shorten(f"Added {parties[0].name}.", 190)
-    return f"Added {len(parties)} parties."
+        return shorten(tr.gettext("Added {name}.").format(name=parties[0].name), 190)
+    return tr.ngettext("Added {count} party.", "Added {count} parties.", len(parties)).format(
+        count=len(parties)
+    )
 
 
 async def _with_candidates(
@@ -358,17 +410,19 @@ async def _with_candidates(
     return result
 
 
-async def _show_chooser(update: Update, context: ContextTypes.DEFAULT_TYPE, token: str) -> None:
+async def _show_chooser(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, token: str, tr: Translator, alert: Translator
+) -> None:
     """The new party names, each with its own ➕: a guessed owner may be a phrase, not a body."""
     query = update.callback_query
     assert query is not None
     chat_id = _chat_id(update)
     preview, candidates = await _with_candidates(context, chat_id, token, None)
     if not preview.unknown_owners():
-        await query.answer("Every owner in the report is a party now.")
+        await query.answer(alert.gettext("Every owner in the report is a party now."))
         return
     await query.answer()
-    text, markup = party_chooser(preview, candidates)
+    text, markup = party_chooser(preview, candidates, tr.lang)
     sent = await context.bot.send_message(chat_id, text, reply_markup=markup)
     fingerprint = _fingerprint(text, markup)
 
@@ -380,7 +434,12 @@ async def _show_chooser(update: Update, context: ContextTypes.DEFAULT_TYPE, toke
 
 
 async def _add_chosen(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, token: str, index: int | None
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    token: str,
+    index: int | None,
+    tr: Translator,
+    alert: Translator,
 ) -> None:
     """➕ under a new party's name (``index`` into the names shown) or ➕ Add all."""
     query = update.callback_query
@@ -394,11 +453,18 @@ async def _add_chosen(
         return import_previews.add_unknown_parties(session=session, preview=preview, names=names)
 
     preview, added = await _change(update, context, token, add)
-    await query.answer(_added(added))
-    await _refresh(context, _chat_id(update), preview, [s.key for s in preview.draft.steps])
+    await query.answer(_added(added, alert))
+    await _refresh(context, _chat_id(update), preview, [s.key for s in preview.draft.steps], tr.lang)
 
 
-async def _show_page(update: Update, context: ContextTypes.DEFAULT_TYPE, token: str, number: int) -> None:
+async def _show_page(
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    token: str,
+    number: int,
+    tr: Translator,
+    alert: Translator,
+) -> None:
     query = update.callback_query
     assert query is not None and query.message is not None
     chat_id = _chat_id(update)
@@ -406,12 +472,12 @@ async def _show_page(update: Update, context: ContextTypes.DEFAULT_TYPE, token: 
         lambda session: import_previews.load(session=session, token=token, chat_id=chat_id),
         completes_work=False,
     )
-    pages = preview.row.messages.get("layout") or layout(preview)
+    pages = preview.row.messages.get("layout") or layout(preview, tr.lang)
     if not 0 <= number < len(pages):
-        await query.answer("There is no such page.", show_alert=True)
+        await query.answer(alert.gettext("There is no such page."), show_alert=True)
         return
     await query.answer()
-    text, markup = page(preview, pages, number, paged=True)
+    text, markup = page(preview, pages, number, paged=True, lang=tr.lang)
     await show_in_place(update, context, text, reply_markup=markup)
     message_id = str(query.message.message_id)
     fingerprint = _fingerprint(text, markup)
@@ -457,6 +523,7 @@ async def fix_by_reply(update: Update, context: ContextTypes.DEFAULT_TYPE, token
     if actor is None:
         return
     ctx = app_context(context)
+    tr = await chat_translator(update, context, actor)
     margin = ctx.settings.deadlines.meeting_margin_days
     today = clock.today_in(actor.timezone)
     text = message.text or ""
@@ -487,15 +554,20 @@ async def fix_by_reply(update: Update, context: ContextTypes.DEFAULT_TYPE, token
             line = f"{owners_of} due: {due[1]}"
         if m := _DATE_FIX.match(line):
             held = import_previews.set_meeting_date(preview=preview, text=m[1], margin_days=margin)
-            return [s.key for s in preview.draft.steps], f"📅 Meeting date set to {held.isoformat()}."
+            # English keeps the ISO day it always showed; other languages read the day in words
+            day = held.isoformat() if tr.lang == SOURCE_LANGUAGE else tr.format_day(held)
+            return [s.key for s in preview.draft.steps], tr.gettext("📅 Meeting date set to {date}.").format(
+                date=day
+            )
         if m := _NAME_FIX.match(line):
             name = import_previews.set_meeting_name(preview=preview, text=m[1])
-            return [], f"📝 Meeting name set to {esc(name)}."
+            return [], tr.gettext("📝 Meeting name set to {name}.").format(name=esc(name))
         if m := _DUE_FIX.match(line):
             deadline = import_previews.set_deadline(
                 preview=preview, key=m[1], phrase=m[2], today=today, margin_days=margin
             )
-            return [m[1]], f"⏰ Step {m[1]}: {_due_reply(deadline, preview.draft.meeting_date, today)}"
+            when = _due_reply(deadline, preview.draft.meeting_date, today, tr)
+            return [m[1]], tr.gettext("⏰ Step {key}: {deadline}").format(key=m[1], deadline=when)
         if m := _OWNER_FIX.match(line):
             try:
                 keys = import_previews.set_owners(
@@ -508,12 +580,16 @@ async def fix_by_reply(update: Update, context: ContextTypes.DEFAULT_TYPE, token
                 deadline = import_previews.set_deadline(
                     preview=preview, key=owners_of, phrase=text, today=today, margin_days=margin
                 )
-                when = _due_reply(deadline, preview.draft.meeting_date, today)
-                return [owners_of], f"⏰ Step {owners_of}: {when}"
+                when = _due_reply(deadline, preview.draft.meeting_date, today, tr)
+                return [owners_of], tr.gettext("⏰ Step {key}: {deadline}").format(
+                    key=owners_of, deadline=when
+                )
             owners = ", ".join(esc(p.name) for p in preview.step(keys[0]).owners)
-            return keys, f"👥 Step {', '.join(keys[:10])}{' …' if len(keys) > 10 else ''}: {owners}."
-        raise BadInput(CARD_HOW_TO_FIX if card_key is not None else HOW_TO_FIX)
+            numbers = ", ".join(keys[:10]) + (" …" if len(keys) > 10 else "")
+            done = tr.ngettext("👥 Step {keys}: {owners}.", "👥 Step {keys}: {owners}.", len(keys))
+            return keys, done.format(keys=numbers, owners=owners)
+        raise BadInput(tr.gettext(CARD_HOW_TO_FIX if card_key is not None else HOW_TO_FIX))
 
     preview, (keys, done) = await _change(update, context, token, change)
     await message.reply_text(done)
-    await _refresh(context, chat_id, preview, keys)
+    await _refresh(context, chat_id, preview, keys, tr.lang)
