@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from functools import lru_cache
 
 from babel.lists import format_list
 
@@ -34,6 +35,7 @@ _NEVER = N_("never")
 _SINCE_REPORT_DAY = N_("the report's date")
 
 
+@lru_cache(maxsize=4096)  # a report writes the same few days thousands of times
 def fmt_date(day: date, lang: str = SOURCE_LANGUAGE) -> str:
     """ "1 Dec 2022", as the bot writes dates; "1 декабря 2022 г.", "1 Aralık 2022"."""
     return format_day(day, lang)
