@@ -9,7 +9,7 @@ import pytest
 
 from bot.emulator.html_entities import parse_html
 from bot.limits import MESSAGE_TEXT_LIMIT
-from bot.render import item_card, items_messages, meeting_text, visible_length
+from bot.render import due_text, item_card, items_messages, meeting_text, visible_length
 from bot.render_followups import (
     away_text,
     digest_messages,
@@ -20,6 +20,7 @@ from bot.render_followups import (
 from core.items import ItemCard
 from core.outreach import Content, Digest, PartyProgress
 from storage.models import FollowupKind, Item, ItemEvent, Meeting, Party, Precision, Status
+from tests.english import assert_no_english
 
 BOT = "nextsteps_bot"
 STEP = "The Chairmanship will convene a meeting with the Reference Group Chairs, Sweden & Pakistan."
@@ -129,3 +130,46 @@ def test_digest_in_russian_and_turkish() -> None:
     )
     english = "\n\n".join(_plain(m) for m in digest_messages(digest, "Europe/Istanbul", BOT))
     assert english.startswith("Weekly digest — 11 Jan 2027\n") and "Changes since 4 Jan 2027 (1)" in english
+
+
+def _due(text: str | None, due: date | None, precision: Precision, lang: str) -> str:
+    item = Item(id=7, text=STEP, due_text=text, due_date=due, due_precision=precision)
+    return _plain(due_text(ItemCard(item=item, owners=[]), date(2027, 1, 4), lang))
+
+
+# (phrase, date, precision, English, Russian, Turkish): the phrase as written, the bot's words in
+# the reader's language; English as it always was
+DEADLINES = [
+    ("31 March 2027", date(2027, 3, 31), Precision.DAY, "31 March 2027",
+     "31 March 2027 (до 31 марта 2027\u202fг.)", "31 March 2027 (31 Mart 2027 tarihine kadar)"),
+    ("31 марта 2027", date(2027, 3, 31), Precision.DAY, "31 марта 2027",
+     "31 марта 2027", "31 марта 2027 (31 Mart 2027 tarihine kadar)"),
+    ("March 2027", date(2027, 3, 31), Precision.MONTH, "March 2027 (by 31 Mar 2027)",
+     "March 2027 (до 31 марта 2027\u202fг.)", "March 2027 (31 Mart 2027 tarihine kadar)"),
+    ("early 2027", date(2027, 4, 30), Precision.PERIOD, "early 2027 (by 30 Apr 2027)",
+     "early 2027 (до 30 апреля 2027\u202fг.)", "early 2027 (30 Nisan 2027 tarihine kadar)"),
+    ("Q3 2027", date(2027, 9, 30), Precision.QUARTER, "Q3 2027 (by 30 Sep 2027)",
+     "Q3 2027 (до 30 сентября 2027\u202fг.)", "Q3 2027 (30 Eylül 2027 tarihine kadar)"),
+    ("in 2027", date(2027, 12, 31), Precision.YEAR, "in 2027 (by 31 Dec 2027)",
+     "in 2027 (до 31 декабря 2027\u202fг.)", "in 2027 (31 Aralık 2027 tarihine kadar)"),
+    ("before the next meeting", date(2027, 1, 6), Precision.MEETING,
+     "before the next meeting (by 6 Jan 2027)", "до следующего совещания (до 6 января 2027\u202fг.)",
+     "bir sonraki toplantıdan önce (6 Ocak 2027 tarihine kadar)"),
+    ("before the next meeting", None, Precision.MEETING,
+     "before the next meeting (meeting date not set yet)",
+     "до следующего совещания (дата совещания пока не назначена)",
+     "bir sonraki toplantıdan önce (toplantı tarihi henüz belirlenmedi)"),
+    ("TBD", None, Precision.NONE, "TBD", "TBD (без срока)", "TBD (son tarih yok)"),
+    (None, None, Precision.NONE, "no deadline", "без срока", "son tarih yok"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("phrase", "due", "precision", "english", "russian", "turkish"), DEADLINES)
+def test_the_deadline_line_per_precision_and_language(
+    phrase: str | None, due: date | None, precision: Precision, english: str, russian: str, turkish: str
+) -> None:
+    assert _due(phrase, due, precision, "en") == english
+    assert _due(phrase, due, precision, "ru") == russian
+    assert _due(phrase, due, precision, "tr") == turkish
+    for lang in ("ru", "tr"):
+        assert_no_english(_due(phrase, due, precision, lang), verbatim=[phrase or ""])
