@@ -15,6 +15,7 @@ from typing import Any
 
 from bot.log_format import TEXT_FORMAT, JsonFormatter, LogFormat, formatter_for
 from core.config import ConfigError, Settings, load_settings
+from core.i18n import LANGUAGES
 
 log = logging.getLogger("nextsteps")
 
@@ -247,7 +248,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from bot.demo import run_demo
 
     _warm_up_charts()
-    return run_demo(_settings(args), db_path=args.db)
+    return run_demo(_settings(args), db_path=args.db, lang=args.lang)
 
 
 def cmd_migrate(args: argparse.Namespace) -> int:
@@ -407,6 +408,11 @@ def build_parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", help="local demo: emulator + bot + a terminal chat, no token needed")
     demo.add_argument("--config", help="TOML config file (optional)")
     demo.add_argument("--db", help="SQLite file to keep the demo's data (default: a temporary one)")
+    demo.add_argument(
+        "--lang",
+        choices=list(LANGUAGES),
+        help="the language the demo's people read (default: NEXTSTEPS_DEMO_LANG, else English)",
+    )
     demo.set_defaults(func=cmd_demo)
 
     plan = sub.add_parser("schedule", help="print the planned follow-ups (local time, recipient, kind, item)")

@@ -15,7 +15,6 @@ from bot.limits import SPLIT_TARGET
 from core.deadlines import NO_DEADLINE, names_day, phrase_shown
 from core.i18n import N_, SOURCE_LANGUAGE, Translator, format_day, translator
 from core.items import ItemCard, is_overdue
-from core.members import InviteRow
 from core.permissions import Actor
 from storage.models import ItemEvent, Meeting, Party, Precision, Role, Status
 
@@ -72,10 +71,6 @@ def split_messages(blocks: Iterable[str], *, header: str = "", limit: int = SPLI
     if current:
         messages.append(current)
     return messages
-
-
-def fmt_date(day: date) -> str:
-    return f"{day.day} {day:%b %Y}"
 
 
 def status_word(status: Status, lang: str = SOURCE_LANGUAGE) -> str:
@@ -353,21 +348,3 @@ def parties_text(rows: Sequence[tuple[Party, int]], lang: str = SOURCE_LANGUAGE)
         blocks.append(f"• <b>{esc(party.name)}</b> — {count}{aliases}")
     title = tr.gettext("Parties")
     return split_messages(blocks, header=f"<b>{title}</b> ({len(rows)})")
-
-
-def invites_text(rows: Sequence[InviteRow], timezone: str) -> list[str]:
-    """/invites: open invites, with the code prefix /invite revoke takes.
-
-    English only, kept while bot/handlers/onboarding.py still calls it: its translated version moves
-    there (issue 13); delete this one then."""
-    if not rows:
-        return ["No open invites. Create one with /invite PARTY [chair|observer|secretariat] [uses=N]"]
-    zone = ZoneInfo(timezone)
-    blocks = [
-        f"• <code>{esc(r.invite.code[:8])}</code> {ROLE_NAMES[r.invite.role]} of <b>{esc(r.party)}</b> — "
-        f"{r.invite.uses_left} use{'s' if r.invite.uses_left != 1 else ''} left, used {r.uses}×, "
-        f"until {r.invite.expires_at.astimezone(zone):%d %b %Y}"
-        + (f", by {esc(r.created_by)}" if r.created_by else "")
-        for r in rows
-    ]
-    return split_messages(blocks, header=f"<b>Open invites</b> ({len(rows)}) — revoke: /invite revoke CODE")

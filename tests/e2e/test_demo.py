@@ -65,3 +65,22 @@ def test_make_run_falls_back_to_the_demo_without_a_token(tmp_path: Path) -> None
     assert result.returncode == 0, result.stderr
     assert "No bot token configured: starting the local demo" in result.stdout
     assert "NextSteps demo" in result.stdout
+
+
+def test_demo_in_russian_from_the_command_line(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NEXTSTEPS_")}
+    result = subprocess.run(
+        [NEXTSTEPS, "demo", "--lang", "ru", "--db", str(tmp_path / "demo.db")],
+        input="/items all\n/help\n:quit\n",
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=tmp_path,
+        env=env,
+    )
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "13 февраля 2023" in out  # the demo's clock, in Russian
+    assert "Ваша роль" in out  # /help answered in Russian
+    assert "All items" not in out and "What you can do" not in out
+    assert "Traceback" not in result.stderr
