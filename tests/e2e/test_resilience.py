@@ -286,6 +286,12 @@ async def test_a_progress_message_left_unfinished_by_a_crash_is_made_final(tmp_p
             )
         final = await broadcast_finished(world)
         assert "Sent 1 · pending 0 · failed 0 of 1" in final
-        with world.db.session() as session:
-            stored = session.get(Broadcast, broadcast.id)
-            assert stored is not None and stored.progress_final
+        # the flag is recorded just after the edit Telegram confirmed: give it a moment
+        for _ in range(50):
+            with world.db.session() as session:
+                stored = session.get(Broadcast, broadcast.id)
+                assert stored is not None
+                if stored.progress_final:
+                    break
+            await asyncio.sleep(0.1)
+        assert stored.progress_final
