@@ -104,9 +104,8 @@ def premeeting_report_text(content: Content, today: date, lang: str = SOURCE_LAN
         party = esc(progress.party.name)
         if progress.updates:
             who = esc(shorten(", ".join(progress.updated_by), NAMES_CHARS))
-            # English keeps "update(s)"; a translation has its own plural forms
             updates = tr.ngettext(
-                "{count} update(s) by {who}", "{count} update(s) by {who}", progress.updates
+                "{count} update by {who}", "{count} updates by {who}", progress.updates
             ).format(count=progress.updates, who=who)
             lines.append(f"✅ {party} — {updates}")
         else:
@@ -171,8 +170,8 @@ def away_text(reasons: list[str], lang: str = SOURCE_LANGUAGE) -> str:
     if len(reasons) > 30:
         more = "\n" + tr.gettext("… and {count} more").format(count=len(reasons) - 30)
     head = tr.ngettext(
-        "👋 I was offline for a while; {count} reminder(s) fell due meanwhile:",
-        "👋 I was offline for a while; {count} reminder(s) fell due meanwhile:",
+        "👋 I was offline for a while; {count} reminder fell due meanwhile:",
+        "👋 I was offline for a while; {count} reminders fell due meanwhile:",
         len(reasons),
     ).format(count=len(reasons))
     return f"{head}\n{shown}{more}\n" + tr.gettext("Use /items to see where things stand.")

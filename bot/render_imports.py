@@ -120,7 +120,7 @@ def summary(preview: Preview, lang: str = SOURCE_LANGUAGE) -> tuple[str, InlineK
     doubtful = sum(1 for s in kept if s.doubtful)
     lacking = len(preview.without_owner())
     facts = [
-        tr.ngettext("<b>{count}</b> step(s) to import", "<b>{count}</b> step(s) to import", len(kept)).format(
+        tr.ngettext("<b>{count}</b> step to import", "<b>{count}</b> steps to import", len(kept)).format(
             count=len(kept)
         )
     ]

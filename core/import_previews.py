@@ -34,9 +34,9 @@ ALL_STEPS = frozenset({"all", "все", "всё", "tümü", "hepsi"})  # "all: S
 def _without_owner(tr: Any, count: int) -> str:
     return str(
         tr.ngettext(
-            "{count} step(s) have no owner: {keys}. Set them (✏️, or reply “{first}: Party”), "
-            "add the report's new parties (➕), or drop them.",
-            "{count} step(s) have no owner: {keys}. Set them (✏️, or reply “{first}: Party”), "
+            "{count} step has no owner: {keys}. Set it (✏️, or reply “{first}: Party”), "
+            "add the report's new parties (➕), or drop it.",
+            "{count} steps have no owner: {keys}. Set them (✏️, or reply “{first}: Party”), "
             "add the report's new parties (➕), or drop them.",
             count,
         )

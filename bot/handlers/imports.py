@@ -342,8 +342,8 @@ def _imported(result: ImportResult, tr: Translator) -> str:
     numbers = result.created
     created = ", ".join(f"#{i}" for i in numbers[:30]) + (" …" if len(numbers) > 30 else "")
     text = tr.ngettext(
-        "✅ Imported {count} step(s) from {meeting}: {numbers}.",
-        "✅ Imported {count} step(s) from {meeting}: {numbers}.",
+        "✅ Imported {count} step from {meeting}: {numbers}.",
+        "✅ Imported {count} steps from {meeting}: {numbers}.",
         len(numbers),
     ).format(count=len(numbers), meeting=esc(result.meeting.name), numbers=created or tr.gettext("none"))
     if result.skipped:

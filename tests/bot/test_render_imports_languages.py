@@ -150,7 +150,7 @@ def test_the_preview_reads_in_turkish() -> None:
 def test_english_is_what_it_was() -> None:
     preview = _preview(12)
     text, _ = summary(preview)
-    assert "<b>11</b> step(s) to import, 4 without an owner, 3 doubtful ⚠️, 1 dropped." in text
+    assert "<b>11</b> steps to import, 4 without an owner, 3 doubtful ⚠️, 1 dropped." in text
     card, _ = step_card(preview, "1", [])
     assert card.endswith("<i>Found because: in &#x27;Next steps&#x27; section; owner (90% sure)</i>")
     assert "⏰ 31 May 2024 (“by May 2024”)" in card
@@ -195,7 +195,8 @@ def test_import_errors_carry_message_ids_translated_where_shown() -> None:
     for count, expected in ((1, "1 шаг без"), (3, "3 шага без"), (5, "5 шагов без")):
         error = StepsWithoutOwner(count, "3", "3")
         assert error.translated(RU).startswith(expected)
-        assert str(error).startswith(f"{count} step(s) have no owner: 3.")
+        english = "1 step has" if count == 1 else f"{count} steps have"
+        assert str(error).startswith(f"{english} no owner: 3.")
     assert StepsWithoutOwner(2, "1, 2", "1").translated(ENGLISH) == str(StepsWithoutOwner(2, "1, 2", "1"))
     nested = StepError("§4", BadInput("There is no step {key} in this import.", key="9"))
     assert nested.translated(RU) == "Шаг §4: В этом импорте нет шага 9."

@@ -103,7 +103,7 @@ def test_premeeting_request_and_report_in_russian() -> None:
     )
     (report,) = premeeting_report_text(content, date(2027, 1, 6), "ru")
     assert "✅ Sweden — 2 обновления от Ivan\n\n⏳ Pakistan — нет обновлений (открыто: 1)" in _plain(report)
-    assert "4 reminder(s) fell due" in away_text(["a", "b", "c", "d"])
+    assert "4 reminders fell due" in away_text(["a", "b", "c", "d"])
     assert "подошло 4 напоминания:" in away_text(["a", "b", "c", "d"], "ru")
 
 

@@ -44,7 +44,7 @@ async def test_upload_preview_fix_and_import_the_istanbul_report(tmp_path: Path)
         summary, (steps,) = await upload(world, ISTANBUL.name, ISTANBUL.read_bytes())
         assert "32nd Senior Officials Meeting" in summary.text
         assert "📅 1 Dec 2022 · Istanbul, Türkiye" in summary.text
-        assert "5 step(s) to import, 1 without an owner" in summary.text
+        assert "5 steps to import, 1 without an owner" in summary.text
         assert (
             "1 · §13.1" in steps.text and "The Chairmanship will provide time until early 2023" in steps.text
         )
@@ -53,7 +53,7 @@ async def test_upload_preview_fix_and_import_the_istanbul_report(tmp_path: Path)
         assert stored_items(world) == []
 
         answer, _ = await client.press(admin, summary, "Import")
-        assert answer["show_alert"] and "1 step(s) have no owner: 3" in answer["text"]
+        assert answer["show_alert"] and "1 step has no owner: 3" in answer["text"]
 
         ok, *edits = await client.say(admin, "3: Chairmanship", reply_to=summary.message_id, expect=3)
         assert ok.text == "👥 Step 3: Chairmanship (Türkiye)."
@@ -61,7 +61,7 @@ async def test_upload_preview_fix_and_import_the_istanbul_report(tmp_path: Path)
         page = next(e for e in edits if e.message_id == steps.message_id)
         assert "⚠️ no owner" not in page.text
         _, (done,) = await client.press(admin, summary, "Import", expect=1)
-        assert "Imported 5 step(s) from 32nd Senior Officials Meeting: #1, #2, #3, #4, #5." in done.text
+        assert "Imported 5 steps from 32nd Senior Officials Meeting: #1, #2, #3, #4, #5." in done.text
 
         rows = stored_items(world)
         assert [r.paragraph_ref for r in rows] == ["§13.1", "§13.2", "§13.3", "§13.4", "§13.5"]
@@ -80,7 +80,7 @@ async def test_upload_preview_fix_and_import_the_istanbul_report(tmp_path: Path)
         summary, _ = await upload(world, ISTANBUL.name, ISTANBUL.read_bytes())
         await client.say(admin, "3: Chairmanship", reply_to=summary.message_id, expect=3)
         _, (second,) = await client.press(admin, summary, "Import", expect=1)
-        assert "Imported 0 step(s)" in second.text and "5 were already imported" in second.text
+        assert "Imported 0 steps" in second.text and "5 were already imported" in second.text
         await assert_clean(world)
 
 
@@ -98,7 +98,7 @@ async def test_steps_keep_their_numbers_and_a_double_tap_drops_one(tmp_path: Pat
         client, admin = world.client, world.admin
         await add_parties(world)
         summary, (steps,) = await upload(world, "wg.md", REPORT.encode())
-        assert "4 step(s) to import" in summary.text
+        assert "4 steps to import" in summary.text
         _, (card3,) = await client.press(admin, steps, "✏️ 3", expect=1)
         assert card3.text.startswith("Step 3") and "circulate the agenda" in card3.text
         _, (prompt,) = await client.press(admin, card3, "Deadline", expect=1)
@@ -119,9 +119,9 @@ async def test_steps_keep_their_numbers_and_a_double_tap_drops_one(tmp_path: Pat
 
         summary_now = await client.events(after=0, chat_id=admin)
         latest = [m for m in summary_now if m.message_id == summary.message_id][-1]
-        assert "3 step(s) to import" in latest.text and "1 dropped" in latest.text
+        assert "3 steps to import" in latest.text and "1 dropped" in latest.text
         _, (done,) = await client.press(admin, summary, "Import", expect=1)
-        assert "Imported 3 step(s)" in done.text
+        assert "Imported 3 steps" in done.text
         rows = stored_items(world)
         assert [r.text for r in rows] == [
             "Pakistan will share the draft with partners in 2025.",
@@ -145,7 +145,7 @@ async def test_a_pending_preview_survives_a_restart(tmp_path: Path) -> None:
             await world.client.press(world.admin, card, "Drop", expect=3)
             await world.client.say(world.admin, "1: Pakistan", reply_to=summary.message_id, expect=2)
             _, (done,) = await world.client.press(world.admin, summary, "Import", expect=1)
-            assert "Imported 3 step(s)" in done.text
+            assert "Imported 3 steps" in done.text
             rows = stored_items(world)
             assert len(rows) == 3 and "book the venue" not in " ".join(r.text for r in rows)
             await assert_clean(world)
@@ -157,13 +157,13 @@ async def test_a_150_step_list_shows_every_step_over_several_messages(tmp_path: 
     async with bot_world(tmp_path, seed=False) as world:
         await add_parties(world)
         summary, pages = await upload(world, "plan.md", report.encode(), pages=8)
-        assert "150 step(s) to import" in summary.text
+        assert "150 steps to import" in summary.text
         shown = "\n".join(p.text for p in pages)
         for n in range(1, 151):
             assert f"background paper number {n} by" in shown
         assert all(len(p.text) <= 4096 and len(p.buttons) <= 100 for p in pages)
         _, (done,) = await world.client.press(world.admin, summary, "Import", expect=1)
-        assert "Imported 150 step(s)" in done.text
+        assert "Imported 150 steps" in done.text
         assert len(stored_items(world)) == 150
         await assert_clean(world)
 
@@ -207,7 +207,7 @@ async def test_a_report_without_a_date_asks_for_it(tmp_path: Path) -> None:
         listed = next(e for e in edits if e.message_id == chooser.message_id)
         assert "only in dropped steps" in listed.text and listed.buttons == []
         _, (done,) = await client.press(admin, summary, "Import", expect=1)
-        assert "Imported 2 step(s)" in done.text
+        assert "Imported 2 steps" in done.text
         rows = stored_items(world)
         assert rows[0].due_date is not None and rows[0].due_date.isoformat() == "2024-04-11"
         with world.db.session() as session:
@@ -288,7 +288,7 @@ async def test_a_pdf_with_lines_broken_mid_sentence_and_page_headers(tmp_path: P
     assert "WG/MIG/2024/2" in text  # the page furniture really is in the text the parser gets
     async with bot_world(tmp_path) as world:
         summary, (page,) = await upload(world, "report.pdf", pdf)
-        assert "5 step(s) to import" in summary.text, summary.text
+        assert "5 steps to import" in summary.text, summary.text
         assert "Working Group on Migration Data, second meeting" in summary.text
         assert "📅 12 Mar 2024 · Vienna" in summary.text
         for task in tasks:
@@ -389,9 +389,7 @@ async def test_a_party_list_opened_twice_never_adds_the_wrong_party(tmp_path: Pa
             assert session.exec(select(Party).where(Party.name == "Goblin Bank")).first() is None
         assert latest.buttons == []  # nothing left to add: no buttons
         _, (done, page) = await client.press(admin, summary, "Import", expect=2)
-        assert (
-            "Imported 3 step(s)" in done.text and page.message_id == steps.message_id and page.buttons == []
-        )
+        assert "Imported 3 steps" in done.text and page.message_id == steps.message_id and page.buttons == []
         await assert_clean(world)
 
 

@@ -113,7 +113,7 @@ async def test_report_owners_and_party_buttons_in_any_script(tmp_path: Path, db_
         assert "👥 საქართველო\n" in steps.text
         assert "no owner" not in steps.text and "New parties" not in summary.text
         _, (done,) = await client.press(admin, summary, "Import", expect=1)
-        assert "Imported 3 step(s)" in done.text
+        assert "Imported 3 steps" in done.text
         with world.db.session() as session:
             assert len(session.exec(select(ItemOwner)).all()) == 4
             assert len(session.exec(select(Item)).all()) == 3

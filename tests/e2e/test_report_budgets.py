@@ -102,7 +102,7 @@ async def test_import_previews_expire_after_a_day(tmp_path: Path, moved_clock: F
         reply = await client.ask(admin, "1: Sweden", reply_to=old.message_id)
         assert "Step 1" not in reply.text
         _, (done,) = await client.press(admin, recent, "Import", expect=1)
-        assert "Imported 2 step(s)" in done.text
+        assert "Imported 2 steps" in done.text
         await assert_clean(world)
 
 
@@ -118,7 +118,7 @@ async def test_a_chat_keeps_at_most_a_few_pending_previews(tmp_path: Path) -> No
         answer, _ = await client.press(admin, previews[0], "Import")
         assert answer["text"] == "This import is no longer pending: send the file again."
         _, (done,) = await client.press(admin, previews[1], "Import", expect=1)
-        assert "Imported 2 step(s)" in done.text
+        assert "Imported 2 steps" in done.text
         with world.db.session() as session:
             assert session.exec(select(func.count()).select_from(Party)).one() == 2
         await assert_clean(world)
@@ -134,7 +134,7 @@ async def test_a_long_work_plan_is_shown_page_by_page(tmp_path: Path) -> None:
     async with bot_world(tmp_path) as world:
         await upload(world, "plan.md", report.encode())
         summary = await last_summary(world)
-        assert "260 step(s) to import" in summary.text
+        assert "260 steps to import" in summary.text
         (pages,) = [m for m in await world.client.events(after=0, chat_id=world.admin) if "▶" in m.buttons]
         assert "Steps 1–" in pages.text and len(pages.text) <= 4096 and len(pages.buttons) <= 100
         seen = set()
@@ -147,6 +147,6 @@ async def test_a_long_work_plan_is_shown_page_by_page(tmp_path: Path) -> None:
             assert current.message_id == pages.message_id and len(current.text) <= 4096
         assert seen == set(range(1, 261))
         _, (done,) = await world.client.press(world.admin, summary, "Import", expect=1)
-        assert "Imported 260 step(s)" in done.text
+        assert "Imported 260 steps" in done.text
         assert item_count(world) >= 260
         await assert_clean(world)
