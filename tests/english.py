@@ -114,12 +114,37 @@ def english_words() -> frozenset[str]:
 def english_in(text: str, verbatim: Iterable[str] = ()) -> set[str]:
     """The English words in ``text`` after taking out the ``verbatim`` texts (never translated)."""
     plain = html.unescape(text)
-    for keep in sorted(verbatim, key=len, reverse=True):
-        if keep:
-            plain = plain.replace(keep, " ")
+    for keep in sorted({html.unescape(v) for v in verbatim if v}, key=len, reverse=True):
+        plain = _without(plain, keep)
     return _words(plain) & english_words()
 
 
-def assert_no_english(text: str, verbatim: Iterable[str] = ()) -> None:
-    leaked = english_in(text, verbatim)
-    assert not leaked, f"English {sorted(leaked)} in a translated message:\n{text}"
+def _without(text: str, keep: str, anchor: int = 16) -> str:
+    """``text`` with ``keep`` taken out, also where the bot shortened it ("The Chairmanship will
+    provide…", or "…" in the middle): a span that starts like it and runs on as it does up to a
+    cut ("…" or the message's end) goes, and so does one that ends like it."""
+    text = text.replace(keep, " ")
+    if len(keep) <= anchor:
+        return text
+    head, tail = keep[:anchor], keep[-anchor:]
+    at = 0
+    while (start := text.find(head, at)) >= 0:
+        end = start
+        while end < len(text) and end - start < len(keep) and text[end] == keep[end - start]:
+            end += 1
+        if end == len(text) or text[end] == "…":
+            text = text[:start] + " " + text[end:]
+        else:  # another text that starts the same way
+            at = start + 1
+    at = 0
+    while (found := text.find(tail, at)) >= 0:
+        end = start = found + anchor
+        while (
+            start > 0 and end - start < len(keep) and text[start - 1] == keep[len(keep) - (end - start) - 1]
+        ):
+            start -= 1
+        if start == 0 or text[start - 1] == "…":
+            text = text[:start] + " " + text[end:]
+        else:
+            at = found + 1
+    return text
