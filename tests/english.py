@@ -148,3 +148,8 @@ def _without(text: str, keep: str, anchor: int = 16) -> str:
         else:
             at = found + 1
     return text
+
+
+def assert_no_english(text: str, verbatim: Iterable[str] = ()) -> None:
+    leaked = english_in(text, verbatim)
+    assert not leaked, f"English {sorted(leaked)} in a translated message:\n{text}"
