@@ -19,7 +19,7 @@ import zipfile
 from pathlib import Path
 
 from core import limits
-from core.errors import BadInput
+from core.errors import Amount, BadInput
 from core.i18n import N_
 
 MAX_REPORT_BYTES = 5 * 1024 * 1024
@@ -31,13 +31,13 @@ _ROOT = Path(__file__).resolve().parents[1]  # the directory holding the ``core`
 
 
 def too_big(max_bytes: int) -> BadInput:
-    return BadInput("That file is too big (max {size} MB).", size=f"{max_bytes / (1024 * 1024):g}")
+    return BadInput("That file is too big (max {size} MB).", size=Amount(round(max_bytes / (1024 * 1024), 1)))
 
 
 def too_long() -> BadInput:
     return BadInput(
         "That report is too long to read (over {chars} characters). Send the part with the next steps.",
-        chars=f"{limits.REPORT_CHARS:,}",
+        chars=Amount(limits.REPORT_CHARS),
     )
 
 
@@ -100,7 +100,11 @@ def _read_in_child(suffix: str, content: bytes, seconds: float) -> str:
     except ValueError:  # killed (e.g. out of its memory budget) before it could answer
         raise BadInput(NEEDS_MEMORY) from None
     if "error" in answer:  # the child's message id and its parameters: translated where shown
-        raise BadInput(str(answer["error"]), **dict(answer.get("params") or {}))
+        params = {
+            key: Amount(value["amount"]) if isinstance(value, dict) and "amount" in value else value
+            for key, value in dict(answer.get("params") or {}).items()
+        }
+        raise BadInput(str(answer["error"]), **params)
     return str(answer["text"])
 
 
@@ -120,7 +124,7 @@ def _docx_text(content: bytes) -> str:
         # checked against its data as it is read, so a lying header fails as a broken file)
         raise BadInput(
             "That DOCX unpacks to {size} MB (at most {most} MB). Send the report's text instead.",
-            size=f"{unzipped / (1024 * 1024):,.0f}",
+            size=Amount(round(unzipped / (1024 * 1024))),
             most=limits.REPORT_UNZIPPED_BYTES // (1024 * 1024),
         )
     import docx
@@ -157,7 +161,7 @@ def _pdf_text(content: bytes) -> str:
         raise BadInput(
             "That PDF has {pages} pages; I read at most {most}. "
             "Send the part of the report with the next steps.",
-            pages=f"{pages:,}",
+            pages=Amount(pages),
             most=limits.REPORT_PAGES,
         )
     parts: list[str] = []
@@ -189,7 +193,8 @@ def _child_main() -> None:
     try:
         answer = {"text": extract(suffix, content)}
     except BadInput as exc:  # the message id and its parameters, for the bot to translate
-        answer = {"error": exc.message, "params": exc.params}
+        params = {k: {"amount": v.value} if isinstance(v, Amount) else v for k, v in exc.params.items()}
+        answer = {"error": exc.message, "params": params}
     except MemoryError:
         answer = {"error": NEEDS_MEMORY}
     sys.stdout.buffer.write(json.dumps(answer).encode("utf-8"))

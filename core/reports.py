@@ -20,7 +20,7 @@ from sqlmodel import Session, select
 
 from core import clock, limits
 from core.deadlines import Deadline, parse_deadline, resolve_linked
-from core.errors import BadInput, UserError
+from core.errors import Amount, BadInput, UserError
 from core.extract import extract
 from core.extract.actions import without_titles
 from core.extract.reasons import Reason, why_line
@@ -153,8 +153,8 @@ def parse_report(
     if len(found.actions) > MAX_STEPS:
         raise BadInput(
             "That report has {count} steps; I import at most {most} at a time. Send it in parts.",
-            count=f"{len(found.actions):,}",
-            most=f"{MAX_STEPS:,}",
+            count=Amount(len(found.actions)),
+            most=Amount(MAX_STEPS),
         )
     known = sorted_parties(session.exec(select(Party)).all())
     steps = []
