@@ -44,3 +44,11 @@ async def set_member_menu(bot: Bot, user_id: int, role: Role, language: str) -> 
     """Show this member the commands of their role, in their language, in their private chat."""
     with contextlib.suppress(BadRequest, Forbidden):  # a convenience; /help always works
         await bot.set_my_commands(_commands(role, translator(language)), scope=BotCommandScopeChat(user_id))
+
+
+async def set_group_menu(bot: Bot, chat_id: int, language: str) -> None:
+    """A group's menu in the language the secretariat set there (/lang in the group): everyone in
+    it reads that language, whatever their own Telegram is set to."""
+    with contextlib.suppress(BadRequest, Forbidden):
+        commands = _commands(GROUP_ROLE, translator(language))
+        await bot.set_my_commands(commands, scope=BotCommandScopeChat(chat_id))

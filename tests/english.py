@@ -19,12 +19,25 @@ from babel.messages.pofile import read_po
 from core.i18n import LANGUAGES, LOCALES_DIR, SOURCE_LANGUAGE, catalog_path
 
 _WORD = re.compile(r"[A-Za-z]{3,}")
+# the words a command takes, which stay English in every language: "/status 5 done", "/digest on|off"
+_ARG = (
+    r"(?:mine|open|overdue|all|done|in_progress|blocked|dropped|on|off|revoke|chair|observer"
+    r"|secretariat|set|add|alias|csv|xlsx|ics|json|pdf|docx|md|en|ru|tr)"
+)
+_ARGS = rf"(?:[ \t]+(?:\d+|N|[A-Z][A-Z_]*|\{{[^}}]*\}}|{_ARG}(?:\|{_ARG})*|uses=\S+))*"
 _NOISE = re.compile(
     r"<[^>]+>"  # HTML tags
     r"|https?://\S+|t\.me/\S+"  # links
-    r"|/[a-z_]+(?:@\w+)?"  # commands (/items, /status@bot)
+    rf"|/[a-z_]+(?:@\w+)?{_ARGS}"  # commands with their arguments (/items, /status@bot N done)
     r"|\{[^{}]*\}"  # placeholders
     r"|\b[a-z]{2,}:\S*"  # callback-data-like codes
+    r"|--[a-z-]+|(?<!\w):[a-z]+"  # command-line options, the demo's :who and :reply
+)
+# words a translation may keep in an example (a party or meeting name) that must still count as
+# English anywhere else: the statuses, the roles and the words of the bot's own sentences
+_ALWAYS_ENGLISH = frozenset(
+    "open done blocked dropped overdue progress chair observer secretariat "  # noqa: SIM905
+    "meeting group date all add set reply who mine".split()
 )
 
 
@@ -108,7 +121,7 @@ def english_words() -> frozenset[str]:
                 if message.id:
                     for text in _strings(message.string):
                         kept |= _words(text)
-    return frozenset((source | _COMMON) - kept)
+    return frozenset((source | _COMMON) - (kept - _ALWAYS_ENGLISH))
 
 
 def english_in(text: str, verbatim: Iterable[str] = ()) -> set[str]:

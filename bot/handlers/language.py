@@ -8,7 +8,7 @@ from telegram.ext import ContextTypes
 from bot.context import app_context
 from bot.handlers.common import chat_translator, friendly_errors, is_private, require_actor, show_in_place
 from bot.keyboards import decode_language, language_keyboard
-from bot.menus import set_member_menu
+from bot.menus import set_group_menu, set_member_menu
 from core import groups, members
 from core.errors import PermissionDenied
 from core.i18n import LANGUAGE_NAMES, LANGUAGES, N_, Translator, translator
@@ -38,6 +38,7 @@ async def _set(update: Update, context: ContextTypes.DEFAULT_TYPE, actor: Actor,
             session=session, actor=actor, chat_id=chat.id, title=title, language=language
         )
     )
+    await set_group_menu(context.bot, chat.id, language)
     return tr.gettext("✅ This group's language: {language}.").format(language=LANGUAGE_NAMES[language])
 
 

@@ -3,6 +3,7 @@ with the same placeholders and markup, and plural messages have each language's 
 
 from __future__ import annotations
 
+import gettext
 import re
 from collections import Counter
 from pathlib import Path
@@ -11,6 +12,7 @@ import pytest
 from babel.messages.catalog import Catalog, Message
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
+from babel.messages.plurals import get_plural
 from babel.messages.pofile import read_po
 
 from core.i18n import LANGUAGES, LOCALES_DIR, SOURCE_LANGUAGE, catalog_path, translator
@@ -19,7 +21,6 @@ ROOT = Path(__file__).resolve().parents[2]
 TRANSLATED = [lang for lang in LANGUAGES if lang != SOURCE_LANGUAGE]
 PLACEHOLDER = re.compile(r"\{[^{}]*\}|%\(\w+\)[sd]|%[sd]")
 TAG = re.compile(r"</?[a-z]+[^>]*>")
-PLURAL_FORMS = {"ru": 3, "tr": 2}  # CLDR: one/few/many; Turkish one/other (the noun stays singular)
 
 
 def _ids(message: Message) -> list[str]:
@@ -88,12 +89,38 @@ def test_translations_keep_placeholders_and_markup(lang: str) -> None:
                 assert got <= wanted, f"{lang}: placeholders of {msgid!r}"
             assert Counter(TAG.findall(text)) == Counter(TAG.findall(source[0])), f"{lang}: tags of {msgid!r}"
             assert text.count("\n") == source[0].count("\n"), f"{lang}: line breaks of {msgid!r}"
+        if len(source) > 1:  # only a form used for n == 1 alone may leave the count out
+            for index, text in enumerate(_strings(message)):
+                numbers = [n for n in range(1, 200) if _form_index(lang, n) == index]
+                if numbers != [1]:
+                    dropped = set(PLACEHOLDER.findall(source[1])) - set(PLACEHOLDER.findall(text))
+                    assert not dropped, f"{lang}: form {index} of {msgid!r} is used for {numbers[:3]} …"
+
+
+def _form_index(lang: str, n: int) -> int:
+    """Which of the catalog's plural forms gettext picks for ``n``."""
+    return int(gettext.c2py(get_plural(lang).plural_expr)(n))
+
+
+# strings a translation rightly keeps as they are: names of formats, symbols, placeholders alone
+SAME_IN_EVERY_LANGUAGE = re.compile(
+    r"^[\W\d_]*(?:\{\w+\}|CSV|XLSX|ICS|PDF|DOCX|Excel|Word|No\.)?[\W\d_]*$|^📄 CSV$|Excel \(XLSX\)"
+)
+
+
+@pytest.mark.parametrize("lang", TRANSLATED)
+def test_no_message_is_left_in_english(lang: str) -> None:
+    """A translation copied from the English would pass the completeness test and leak English."""
+    for msgid, message in _messages(_catalog(catalog_path(lang), lang)).items():
+        for source, text in zip(_ids(message), _strings(message), strict=False):
+            if text == source and re.search(r"[A-Za-z]{3,}", re.sub(r"\{\w+\}|/\w+", "", text)):
+                assert SAME_IN_EVERY_LANGUAGE.search(text), f"{lang}: {msgid!r} is not translated"
 
 
 @pytest.mark.parametrize("lang", TRANSLATED)
 def test_plural_messages_have_the_languages_forms(lang: str) -> None:
     catalog = _catalog(catalog_path(lang), lang)
-    assert catalog.num_plurals == PLURAL_FORMS[lang]
+    assert catalog.num_plurals == get_plural(lang).num_plurals
     for message in catalog:
         if message.id and message.pluralizable:
             assert len(_strings(message)) == catalog.num_plurals, _ids(message)[0]

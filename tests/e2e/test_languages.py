@@ -86,6 +86,10 @@ async def test_secretariat_sets_a_groups_language(world: BotWorld) -> None:
     assert refused.text == "Only the secretariat can set the language of a group."
     done = await world.client.ask(world.admin, "/lang tr", chat_id=group)
     assert done.text == "✅ Bu grubun dili: Türkçe."
+    # the group's own command menu is in its language too, for everyone in it
+    key = json.dumps({"chat_id": group, "type": "chat"}, sort_keys=True) + "|"
+    group_menu = {c["command"]: c["description"] for c in world.emulator.world.commands[key]}
+    assert group_menu["items"].startswith("Sonraki adımları listele")
     # everyone there reads the group's language, whatever their own
     assert (await world.client.ask(ivan, "/help", chat_id=group)).text.startswith("Rolünüz: başkan.")
     off = await world.client.ask(ivan, "/items", chat_id=group)
