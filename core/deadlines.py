@@ -391,7 +391,27 @@ _RU_NUMBERS = {
     "трех": 3,
     "три": 3,
     "четырех": 4,
+    # "через одну неделю", "через пять дней", "в течение шести месяцев"
+    "одну": 1,
+    "четыре": 4,
+    "пять": 5,
+    "пяти": 5,
+    "шесть": 6,
+    "шести": 6,
+    "семь": 7,
+    "семи": 7,
+    "восемь": 8,
+    "восьми": 8,
+    "девять": 9,
+    "девяти": 9,
+    "десять": 10,
+    "десяти": 10,
+    "двенадцать": 12,
+    "двенадцати": 12,
 }
+_RU_N = r"(?P<n>\d{1,3}|" + "|".join(sorted(_RU_NUMBERS, key=len, reverse=True)) + ")"
+# a date in figures, as the English grammar reads it ("15.05.2027", "15/05/2027", "2027-05-15")
+_NUMERIC = r"(?P<numeric>\d{1,2}[./]\d{1,2}[./]\d{4}|\d{4}-\d{1,2}-\d{1,2})"
 
 _RU_PATTERNS = [
     # "до конца марта 2027", "в конце марта", "к середине апреля 2027 года"
@@ -416,12 +436,24 @@ _RU_PATTERNS = [
     (
         "quarter",
         re.compile(
-            r"^(?:(?:в|до конца|к концу)\s+)?(?P<q>[1-4]|iv|iii|ii|i|перв|втор|трет)[а-яё-]*"
+            r"^(?:(?:в|во|до конца|к концу)\s+)?(?P<q>[1-4]|iv|iii|ii|i|перв|втор|трет)[а-яё-]*"
             + r"\s+квартал[аеу]?\s+"
             + _RU_YEAR
             + "$"
         ),
     ),
+    # "во втором полугодии 2027", "в первой половине 2027 года", "II полугодие 2027": "H2 2027"
+    (
+        "half",
+        re.compile(
+            r"^(?:(?:в|во|до конца|к концу)\s+)?(?P<h>[12]|ii|i|перв|втор)[а-яё-]*"
+            + r"\s+(?:полугоди[еяюи]|половин[аеуы])\s+"
+            + _RU_YEAR
+            + "$"
+        ),
+    ),
+    # "до 15.05.2027", "к 2027-05-15", "не позднее 15.05.2027 г.": "by 15.05.2027"
+    ("numeric", re.compile("^" + _RU_BY + _NUMERIC + r"(?:\s*г\.?|\s+года)?$")),
     # "до следующего совещания", "к следующему заседанию", "на следующем совещании"
     (
         "meeting",
@@ -435,19 +467,18 @@ _RU_PATTERNS = [
     (
         "relative_meeting",
         re.compile(
-            r"^за\s+(?P<n>\d{1,3}|"
-            + "|".join(_RU_NUMBERS)
-            + r")\s+(?P<unit>дн|день|дней|дня|недел)[а-яё]*\s+до\s+(?:следующ|очередн|ближайш)[а-яё]+\s+"
+            r"^за\s+"
+            + _RU_N
+            + r"\s+(?P<unit>дн|день|дней|дня|недел)[а-яё]*\s+до\s+(?:следующ|очередн|ближайш)[а-яё]+\s+"
             r"(?:[а-яё-]+\s+){0,2}?" + _RU_MEETING_KIND + "$"
         ),
     ),
-    # "в течение 2 недель", "в течение месяца", "в течение 10 дней"
+    # "в течение 2 недель", "в течение месяца", "в течение 10 дней"; "через 2 недели", "через месяц"
+    # (the bot's own reminders say "через N дней"): "in 2 weeks", "in a month"
     (
         "within",
         re.compile(
-            r"^(?:в течение|за)\s+(?:(?P<n>\d{1,3}|"
-            + "|".join(_RU_NUMBERS)
-            + r")\s+)?(?P<unit>дн|день|дней|дня|недел|месяц)[а-яё]*$"
+            r"^(?:в течение|за|через)\s+(?:" + _RU_N + r"\s+)?(?P<unit>дн|день|дней|дня|недел|месяц)[а-яё]*$"
         ),
     ),
     ("asap", re.compile(r"^(?:как можно (?:скорее|быстрее)|в кратчайшие сроки|незамедлительно|срочно)$")),
@@ -457,6 +488,21 @@ _TR_SUFFIX = r"(?:['’]?[a-zçğıöşü]+)?"  # 2027'ye, Mart'ta, 31 Mart 2027
 _TR_YEAR = r"(?P<year>\d{4})" + _TR_SUFFIX
 _TR_KADAR = r"(?:\s+(?:kadar|dek|itibarıyla))?"
 _TR_PARTS = {"baş": "early", "ort": "mid", "son": "end of"}
+_TR_NUMBERS = {
+    "bir": 1,
+    "iki": 2,
+    "üç": 3,
+    "dört": 4,
+    "beş": 5,
+    "altı": 6,
+    "yedi": 7,
+    "sekiz": 8,
+    "dokuz": 9,
+    "on": 10,
+    "on iki": 12,
+}
+_TR_N = r"(?P<n>\d{1,3}|" + "|".join(sorted(_TR_NUMBERS, key=len, reverse=True)) + ")"
+_TR_HALVES = {"1.": 1, "ilk": 1, "birinci": 1, "2.": 2, "ikinci": 2}
 _TR_PATTERNS = [
     # "mart 2027 sonuna kadar", "mart sonuna kadar", "mart ayı sonuna kadar", "mart 2027 sonu"
     (
@@ -529,13 +575,42 @@ _TR_PATTERNS = [
         re.compile(
             r"^(?:bir\s+)?(?:sonraki|gelecek|bir sonraki|müteakip)\s+(?:[a-zçğıöşü]+\s+){0,3}?"
             r"(?:toplantı|oturum|konferans)(?:s[ıi])?n?[dt]an\s+"
-            r"(?P<n>\d{1,3}|bir|iki|üç|dört|altı)\s+(?P<unit>gün|hafta)\s+(?:önce|evvel)$"
+            + _TR_N
+            + r"\s+(?P<unit>gün|hafta)\s+(?:önce|evvel)$"
         ),
     ),
-    # "2 hafta içinde", "10 gün içinde", "bir ay içinde"
+    # "2 hafta içinde", "10 gün içinde", "bir ay içinde"; "2 hafta sonra", "bir ay sonra" (the bot's own
+    # reminders say "N gün sonra"): "in 2 weeks", "in a month"
     (
         "within",
-        re.compile(r"^(?P<n>\d{1,3}|bir|iki|üç|dört|altı)\s+(?P<unit>gün|hafta|ay)\s+(?:içinde|içerisinde)$"),
+        re.compile("^" + _TR_N + r"\s+(?P<unit>gün|hafta|ay)\s+(?:içinde|içerisinde|zarfında|sonra)$"),
+    ),
+    # "2027'nin ikinci yarısında", "2027 yılının ilk yarısı", "ikinci yarı 2027": "H2 2027"
+    (
+        "half",
+        re.compile(
+            r"^(?P<year>\d{4})"
+            + _TR_SUFFIX
+            + r"(?:\s+yılının)?\s+(?P<h>[12]\.|ilk|birinci|ikinci)\s+yarı[a-zçğıöşü]*"
+            + _TR_KADAR
+            + "$"
+        ),
+    ),
+    (
+        "half",
+        re.compile(r"^(?P<h>[12]\.|ilk|birinci|ikinci)\s+yarı[a-zçğıöşü]*\s+" + _TR_YEAR + _TR_KADAR + "$"),
+    ),
+    # "15.05.2027'e kadar", "2027-05-15’ye kadar", "15.05.2027 tarihine kadar", "15.05.2027'de":
+    # "by 15.05.2027"
+    (
+        "numeric",
+        re.compile(
+            r"^(?:en geç\s+)?"
+            + _NUMERIC
+            + r"(?:['’](?:[yn]?[ae]|n?[dt][ae])|\s+tarih(?:ine|inde|e|te))?"
+            + _TR_KADAR
+            + "$"
+        ),
     ),
     ("asap", re.compile(r"^(?:mümkün olan\s+)?en kısa (?:sürede|zamanda)$|^derhal$|^acilen$")),
 ]
@@ -551,17 +626,23 @@ _TR_QUARTERS = {
     "dördüncü": 4,
     "son": 4,
 }
-_TR_NUMBERS = {"bir": 1, "iki": 2, "üç": 3, "dört": 4, "altı": 6}
 _TR_UNITS = {"gün": "day", "hafta": "week", "ay": "month"}
 
 
 def _other_language(phrase: str, original: str, today: date, meeting_margin_days: int) -> Deadline | None:
-    """A Russian or Turkish deadline phrase, or None when the phrase is neither."""
+    """A Russian or Turkish deadline phrase, or None when the phrase is neither.
+
+    A phrase in Cyrillic or with Turkish words or suffixes that no pattern reads is refused here:
+    dateutil's fuzzy fallback would skip the words it doesn't know and might misread the rest.
+    """
     phrase = phrase.replace("i̇", "i").replace("ё", "е")  # "İ".lower() keeps a combining dot
     if re.search(r"[а-я]", phrase):
         patterns, months = _RU_PATTERNS, _RU_MONTHS
     elif re.search(
-        r"[çğıöşü]|\d['’][a-z]|\b(?:kadar|sonu|içinde|yılı|toplantı|" + "|".join(_TR_MONTHS) + ")", phrase
+        r"[çğıöşü]|\d['’][a-z]|\b(?:kadar|dek|sonu|sonra|hafta|tarih|içinde|yılı|toplantı|"
+        + "|".join(_TR_MONTHS)
+        + ")",
+        phrase,
     ):
         patterns, months = _TR_PATTERNS, _TR_MONTHS
     else:
@@ -605,6 +686,13 @@ def _other_language(phrase: str, original: str, today: date, meeting_margin_days
             word = groups["q"]
             quarter = _TR_QUARTERS[word] if turkish else _RU_QUARTERS[word]
             return Deadline(original, _month_end(year, quarter * 3), Precision.QUARTER)
+        if kind == "half":
+            assert year is not None
+            word = groups["h"]
+            half = _TR_HALVES[word] if turkish else 2 if word in ("2", "ii", "втор") else 1
+            return Deadline(original, _month_end(year, half * 6), Precision.HALF)
+        if kind == "numeric":  # read as the English grammar reads the figures: a day
+            return Deadline(original, _absolute(groups["numeric"], original, today).due_date, Precision.DAY)
         if kind == "meeting":
             rel = groups["rel"]
             at = not re.search("önce|evvel|kadar", rel) if turkish else rel in ("на", "в ходе")
@@ -635,7 +723,7 @@ def _other_language(phrase: str, original: str, today: date, meeting_margin_days
                 original, _add(today, n, unit), Precision.MONTH if unit == "month" else Precision.DAY
             )
         return Deadline(original, today + timedelta(days=ASAP_DAYS), Precision.PERIOD)  # asap
-    return None
+    raise BadInput(UNREADABLE, phrase=original)
 
 
 def resolve_linked(meeting_date: date | None, offset_days: int | None) -> date | None:
