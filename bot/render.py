@@ -13,7 +13,7 @@ from babel.dates import format_date
 from bot.deeplinks import item_url
 from bot.limits import SPLIT_TARGET
 from core.deadlines import NO_DEADLINE, names_day, phrase_shown
-from core.i18n import N_, SOURCE_LANGUAGE, Translator, format_day, translator
+from core.i18n import LANGUAGES, N_, SOURCE_LANGUAGE, Translator, format_day, translator
 from core.items import ItemCard, is_overdue
 from core.permissions import Actor
 from storage.models import ItemEvent, Meeting, Party, Precision, Role, Status
@@ -25,7 +25,8 @@ STATUS_EMOJI = {
     Status.BLOCKED: "⛔",
     Status.DROPPED: "✖️",
 }
-# English, and the message ids of each status's word and button in the reader's language
+# the message ids of each status's word and button, shown in the reader's language (core.items
+# accepts each language's word typed back)
 STATUS_WORD = {
     Status.OPEN: N_("open"),
     Status.IN_PROGRESS: N_("in progress"),
@@ -33,7 +34,6 @@ STATUS_WORD = {
     Status.BLOCKED: N_("blocked"),
     Status.DROPPED: N_("dropped"),
 }
-STATUS_LABEL = {s: f"{STATUS_EMOJI[s]} {STATUS_WORD[s]}" for s in Status}
 _BUTTON_WORD = {
     Status.OPEN: N_("Reopen"),
     Status.IN_PROGRESS: N_("In progress"),
@@ -41,7 +41,6 @@ _BUTTON_WORD = {
     Status.BLOCKED: N_("Blocked"),
     Status.DROPPED: N_("Drop"),
 }
-STATUS_BUTTON = {s: f"{STATUS_EMOJI[s]} {_BUTTON_WORD[s]}" for s in Status}
 LIST_TEXT_CHARS = 90
 _TAG = re.compile(r"<[^>]*>")
 
@@ -286,17 +285,25 @@ COMMANDS: list[tuple[str, str, frozenset[Role]]] = [
     ("broadcasts", N_("Recent broadcasts and who got them"), frozenset({Role.SECRETARIAT})),
     ("whoami", N_("Your party, role and timezone"), frozenset(Role)),
     ("tz", N_("Set your timezone: /tz Europe/Vienna"), frozenset(Role)),
-    ("lang", N_("Your language: /lang en|ru|tr"), frozenset(Role)),
+    ("lang", N_("Your language: /lang {choices}"), frozenset(Role)),
     ("help", N_("What you can do here"), frozenset(Role)),
 ]
 STRANGER_COMMANDS = [("start", N_("Join with an invite link")), ("help", N_("How to get access"))]
+# the placeholders of a command's description
+_COMMAND_PARAMETERS = {"lang": {"choices": "|".join(LANGUAGES)}}
 
 
 def commands_for(role: Role | None, tr: Translator) -> list[tuple[str, str]]:
     """(command, description in the reader's language) this role may use."""
     if role is None:
         return [(name, tr.gettext(desc)) for name, desc in STRANGER_COMMANDS]
-    return [(name, tr.gettext(desc)) for name, desc, roles in COMMANDS if role in roles]
+    return [(name, _description(name, desc, tr)) for name, desc, roles in COMMANDS if role in roles]
+
+
+def _description(name: str, desc: str, tr: Translator) -> str:
+    text = tr.gettext(desc)
+    parameters = _COMMAND_PARAMETERS.get(name)
+    return text.format(**parameters) if parameters else text
 
 
 def role_name(role: Role, tr: Translator) -> str:

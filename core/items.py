@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
+from functools import cache
 
 from sqlmodel import Session, col, select
 
@@ -14,9 +17,9 @@ from core import clock, limits
 from core.deadlines import DEFAULT_DUE as DEFAULT_DUE  # the reports import it from here
 from core.deadlines import NO_PHRASE, Deadline, parse_deadline, resolve_linked
 from core.errors import BadInput, NotFound, PermissionDenied, Term
-from core.i18n import N_
+from core.i18n import LANGUAGES, N_, Translator, translator
 from core.meetings import next_meeting
-from core.parties import party_sort_key, resolve_parties, sorted_parties
+from core.parties import labels, normalise_name, party_sort_key, resolve_parties, sorted_parties
 from core.permissions import Actor, can_manage, can_note, settable_statuses
 from storage.models import (
     ACTIVE_STATUSES,
@@ -32,7 +35,11 @@ MAX_ITEM_TEXT = limits.ITEM_TEXT.most
 MAX_NOTE = limits.NOTE.most
 HISTORY_SHOWN = 6
 
+# the words a user may type for a status, in every language whatever the reader's (a word is
+# unambiguous), besides the words the cards show in each language (see _status_words); matched
+# as _word_key leaves them: any case, "ё" as "е", Turkish "ı" and "i" alike.
 _STATUS_WORDS = {
+    # English
     "open": Status.OPEN,
     "reopen": Status.OPEN,
     "todo": Status.OPEN,
@@ -49,8 +56,51 @@ _STATUS_WORDS = {
     "stuck": Status.BLOCKED,
     "dropped": Status.DROPPED,
     "drop": Status.DROPPED,
+    # Russian
+    "открыт": Status.OPEN,
+    "открыто": Status.OPEN,
+    "открыта": Status.OPEN,
+    "открыть снова": Status.OPEN,
+    "переоткрыть": Status.OPEN,
+    "в работе": Status.IN_PROGRESS,
+    "в процессе": Status.IN_PROGRESS,
+    "выполняется": Status.IN_PROGRESS,
+    "готово": Status.DONE,
+    "выполнено": Status.DONE,
+    "выполнен": Status.DONE,
+    "выполнена": Status.DONE,
+    "сделано": Status.DONE,
+    "заблокировано": Status.BLOCKED,
+    "заблокирован": Status.BLOCKED,
+    "заблокирована": Status.BLOCKED,
+    "блок": Status.BLOCKED,
+    "снято": Status.DROPPED,
+    "снят": Status.DROPPED,
+    "снята": Status.DROPPED,
+    "снять": Status.DROPPED,
+    "отменено": Status.DROPPED,
+    "отменён": Status.DROPPED,
+    "отменена": Status.DROPPED,
+    # Turkish
+    "acik": Status.OPEN,
+    "açık": Status.OPEN,
+    "yeniden aç": Status.OPEN,
+    "devam ediyor": Status.IN_PROGRESS,
+    "sürüyor": Status.IN_PROGRESS,
+    "devam": Status.IN_PROGRESS,
+    "bitti": Status.DONE,
+    "tamamlandı": Status.DONE,
+    "tamam": Status.DONE,
+    "yapıldı": Status.DONE,
+    "engellendi": Status.BLOCKED,
+    "engelli": Status.BLOCKED,
+    "bloke": Status.BLOCKED,
+    "bırakıldı": Status.DROPPED,
+    "bırak": Status.DROPPED,
+    "iptal": Status.DROPPED,
+    "vazgeçildi": Status.DROPPED,
 }
-STATUS_HELP = N_("Status is one of: open, in_progress, done, blocked, dropped.")
+STATUS_HELP = N_("Status is one of: {statuses}.")
 # a status named inside a sentence (the same words the item cards show)
 _STATUS_TERMS = {
     Status.OPEN: N_("open"),
@@ -59,6 +109,40 @@ _STATUS_TERMS = {
     Status.BLOCKED: N_("blocked"),
     Status.DROPPED: N_("dropped"),
 }
+# /items scopes, in every language whatever the reader's
+_SCOPE_WORDS = {
+    "mine": "mine",
+    "my": "mine",
+    "open": "open",
+    "overdue": "overdue",
+    "late": "overdue",
+    "all": "all",
+    "мои": "mine",
+    "мой": "mine",
+    "моё": "mine",
+    "открытые": "open",
+    "открытых": "open",
+    "открыто": "open",
+    "открытые пункты": "open",
+    "просроченные": "overdue",
+    "просроченных": "overdue",
+    "просрочено": "overdue",
+    "все": "all",
+    "всё": "all",
+    "benim": "mine",
+    "benimkiler": "mine",
+    "açık": "open",
+    "açıklar": "open",
+    "gecikmiş": "overdue",
+    "gecikmişler": "overdue",
+    "geciken": "overdue",
+    "gecikenler": "overdue",
+    "tümü": "all",
+    "hepsi": "all",
+    "tüm": "all",
+}
+# joins two owners in /add's "owner: A and B", in each language
+_OWNER_AND = re.compile(r"(\s*\b(?:and|и|ve)\b\s*)", re.IGNORECASE)
 NO_PARTY = N_("no party")
 NONE_YET = N_("none yet")
 
@@ -70,10 +154,75 @@ class Scope(StrEnum):
     ALL = "all"
 
 
+def _word_key(text: str) -> str:
+    """'  В  работе! ' -> 'в работе'; 'AÇIK' and 'açık' alike; 'отменён' as 'отменен'."""
+    text = unicodedata.normalize("NFC", text).strip(" .!").lower().replace("\u0307", "")
+    return " ".join(text.replace("ı", "i").replace("ё", "е").split())
+
+
+@cache
+def _status_words() -> dict[str, Status]:
+    """Every word for every status: the typed ones and each language's word on the cards."""
+    words = {_word_key(word): status for word, status in _STATUS_WORDS.items()}
+    for lang in LANGUAGES:
+        tr = translator(lang)
+        for status, term in _STATUS_TERMS.items():
+            words.setdefault(_word_key(tr.gettext(term)), status)
+    return words
+
+
 def parse_status(word: str) -> Status | None:
-    """The status a user meant ('in progress', 'Done.'), or None."""
-    key = " ".join(word.lower().strip(" .!").split())
-    return _STATUS_WORDS.get(key)
+    """The status a user meant ('in progress', 'Done.', 'в работе', 'Tamamlandı'), or None."""
+    return _status_words().get(_word_key(word))
+
+
+def parse_status_prefix(words: Sequence[str]) -> tuple[Status, int] | None:
+    """The status the first words name and how many words it took ('в работе Обсудили' -> 2),
+    the longest match first; None if they don't start with a status."""
+    longest = max(len(key.split()) for key in _status_words())
+    for count in range(min(longest, len(words)), 0, -1):
+        status = parse_status(" ".join(words[:count]))
+        if status is not None:
+            return status, count
+    return None
+
+
+def status_help(tr: Translator) -> str:
+    """'Status is one of: open, in progress, …' with the words the reader's cards show."""
+    statuses = ", ".join(tr.gettext(_STATUS_TERMS[status]) for status in Status)
+    return tr.gettext(STATUS_HELP).format(statuses=statuses)
+
+
+def parse_scope(word: str) -> Scope | None:
+    """The /items scope a user meant ('mine', 'Мои', 'tümü'), or None."""
+    key = _word_key(word)
+    for known, scope in _SCOPE_WORDS.items():
+        if _word_key(known) == key:
+            return Scope(scope)
+    return None
+
+
+def owner_names_in(*, session: Session, pieces: Sequence[str]) -> list[str]:
+    """/add's owners: 'Швеция и Пакистан' -> two names, 'Trinidad and Tobago' (a party) -> one.
+    A piece is split on and/и/ve, but words joined that way stay together where they name a party."""
+    all_labels = [label for party in session.exec(select(Party)).all() for label in labels(party)]
+    known = {normalise_name(label) for label in all_labels}
+    # a run of names longer than any party's never matches one (and long input stays cheap)
+    longest = max((len(_OWNER_AND.split(label)) for label in all_labels), default=1)
+    names: list[str] = []
+    for piece in pieces:
+        parts = _OWNER_AND.split(piece.strip())  # name, joiner, name, joiner, …
+        start = 0
+        while start < len(parts):
+            # the longest run of names from ``start`` that is a party, else one name
+            end = min(len(parts), start + longest)
+            while end > start + 1 and normalise_name("".join(parts[start:end])) not in known:
+                end -= 2
+            name = "".join(parts[start:end]).strip()
+            if name:
+                names.append(name)
+            start = end + 1
+    return names
 
 
 def parse_item_number(text: str) -> int:

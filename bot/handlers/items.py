@@ -28,7 +28,7 @@ from bot.render import items_messages, note_added, note_prompt, status_changed, 
 from core import clock, items
 from core.errors import BadInput
 from core.i18n import N_, translator
-from core.items import STATUS_HELP, Scope, parse_item_number, parse_status
+from core.items import Scope, parse_item_number, parse_scope, parse_status, parse_status_prefix, status_help
 from core.permissions import Actor
 from core.schedule import PlanScope
 from storage.models import Role
@@ -56,18 +56,16 @@ def default_scope(actor: Actor) -> Scope:
 
 @friendly_errors
 async def list_items(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """/items [mine|open|overdue|all]"""
+    """/items [mine|open|overdue|all] (or the words of another language: мои, tümü)"""
     actor = await require_actor(update, context)
     if actor is None:
         return
     tr = await chat_translator(update, context, actor)
     if context.args:
-        try:
-            scope = Scope(context.args[0].lower())
-        except ValueError:
-            raise BadInput(
-                tr.gettext("Use /items mine, /items open, /items overdue or /items all.")
-            ) from None
+        found = parse_scope(context.args[0])
+        if found is None:
+            raise BadInput(tr.gettext("Use /items mine, /items open, /items overdue or /items all."))
+        scope = found
     else:
         scope = default_scope(actor)
     if scope is Scope.MINE and actor.party_id is None:
@@ -103,15 +101,13 @@ async def set_status(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     args = context.args or []
     tr = await chat_translator(update, context, actor)
     if len(args) < 2:
-        raise BadInput(tr.gettext("Usage: /status N STATUS [note].") + " " + tr.gettext(STATUS_HELP))
+        raise BadInput(tr.gettext("Usage: /status N STATUS [note].") + " " + status_help(tr))
     item_id = parse_item_number(args[0])
-    words = 1
-    status = parse_status(args[1])
-    if len(args) >= 3 and parse_status(f"{args[1]} {args[2]}") is not None:
-        status, words = parse_status(f"{args[1]} {args[2]}"), 2
-    if status is None:
+    found = parse_status_prefix(args[1:])  # "в работе", "devam ediyor": the longest match first
+    if found is None:
         not_status = tr.gettext("“{word}” is not a status.").format(word=args[1])
-        raise BadInput(f"{not_status} {tr.gettext(STATUS_HELP)}")
+        raise BadInput(f"{not_status} {status_help(tr)}")
+    status, words = found
     note = " ".join(args[1 + words :]) or None
     ctx = app_context(context)
     card, changed = await ctx.db.run(
@@ -180,7 +176,8 @@ async def set_due(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 def parse_add(text: str) -> tuple[str, list[str], str | None, str | None]:
-    """``text | owner: P1, P2 | due: phrase | ref: §13.2`` -> (text, owners, due, ref)."""
+    """``text | owner: P1, P2 | due: phrase | ref: §13.2`` -> (text, owners, due, ref); owners are
+    split on commas here, on "and" ("и", "ve") by items.owner_names_in, which knows the parties."""
     parts = text.split("|")
     body = parts[0].strip()
     owners: list[str] = []
@@ -195,7 +192,7 @@ def parse_add(text: str) -> tuple[str, list[str], str | None, str | None]:
             )
         key, value = match[1].lower(), match[2].strip()
         if key.startswith("owner"):
-            owners += [n for n in re.split(r",|;|\band\b", value) if n.strip()]
+            owners += [n for n in re.split(r"[,;]", value) if n.strip()]  # and/и/ve: owner_names_in
         elif key == "due":
             due = value
         else:
@@ -221,7 +218,7 @@ async def add_item(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             session=session,
             actor=actor,
             text=body,
-            owner_names=owners,
+            owner_names=items.owner_names_in(session=session, pieces=owners),
             due_phrase=due,
             today=today,
             meeting_margin_days=ctx.settings.deadlines.meeting_margin_days,
