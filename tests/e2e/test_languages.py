@@ -19,7 +19,7 @@ async def test_russian_chair_gets_help_in_russian_and_lang_switches(world: BotWo
     ivan = await _join(world, "Ivan", "Sweden", "ru")
     help_ru = (await world.client.ask(ivan, "/help")).text
     assert "Ваша роль: председатель. Что вы можете сделать:" in help_ru
-    assert "/status — Задать статус: /status N done [заметка]" in help_ru
+    assert "/status — Задать статус: /status N готово [заметка]" in help_ru
     assert "/lang — Ваш язык: /lang en|ru|tr" in help_ru
     assert "What you can do" not in help_ru
     who = (await world.client.ask(ivan, "/whoami")).text

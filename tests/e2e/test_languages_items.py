@@ -118,11 +118,13 @@ async def test_digest_for_a_russian_chair_and_a_turkish_group(world: BotWorld, f
 async def test_item_command_errors_in_the_readers_language(world: BotWorld) -> None:
     ivan = await _join(world, "Ivan", "Sweden", "ru")
     assert (await world.client.ask(ivan, "/items someday")).text == (
-        "Отправьте /items mine, /items open, /items overdue или /items all."
+        "Отправьте /items мои, /items открытые, /items просроченные или /items все."
     )
     assert (await world.client.ask(ivan, "/item")).text == "Какой пункт? /item N — список покажет /items."
     refused = await world.client.ask(ivan, "/status 5 finished")
-    assert refused.text.startswith("«finished» — не статус. Статус — одно из: open, in_progress")
+    assert refused.text.startswith(
+        "«finished» — не статус. Статус — одно из: открыт, в работе, выполнен, заблокирован, снят."
+    )
     done = await world.client.ask(ivan, "/status 5 done")
     assert done.text.startswith("✅ #5 теперь выполнен.\n")
     noted = await world.client.ask(ivan, "/note 5 Сроки согласованы с Пакистаном")
