@@ -319,18 +319,12 @@ def set_owners(*, session: Session, preview: Preview, keys: str, names_text: str
 
 
 def _party_names(*, session: Session, text: str) -> list[str]:
-    """ "Sweden and Pakistan; Trinidad and Tobago" -> names: a piece that is a party keeps its
-    "and"; only a piece that isn't is split on it."""
-    names: list[str] = []
-    for piece in (p.strip() for p in re.split(r"[,;]", text)):
-        if not piece:
-            continue
-        _, unknown = parties.resolve_parties(session=session, names=[piece])
-        if unknown and re.search(r"\band\b", piece, re.IGNORECASE):
-            names += [n.strip() for n in re.split(r"\band\b", piece, flags=re.IGNORECASE) if n.strip()]
-        else:
-            names.append(piece)
-    return names
+    """ "Sweden and Pakistan; Trinidad and Tobago", "Швеция и Пакистан" -> names: words joined by
+    and/и/ve stay together where they name a party, as in /add (``core.items.owner_names_in``)."""
+    from core.items import owner_names_in
+
+    pieces = [p.strip() for p in re.split(r"[,;]", text) if p.strip()]
+    return owner_names_in(session=session, pieces=pieces)
 
 
 def set_deadline(*, preview: Preview, key: str, phrase: str, today: date, margin_days: int) -> Deadline:

@@ -16,7 +16,7 @@ from storage.models import ImportPreview
 def db(sqlite_database: Database) -> Database:
     with sqlite_database.session() as session:
         for name in ("Trinidad and Tobago", "Sweden", "Pakistan", "Chairmanship"):
-            parties.add_party(session=session, name=name, aliases=[])
+            parties.add_party(session=session, name=name, aliases=["Швеция"] if name == "Sweden" else [])
     return sqlite_database
 
 
@@ -37,6 +37,17 @@ def test_a_party_whose_name_contains_and_is_kept_whole(db: Database) -> None:
         import_previews.set_owners(session=session, preview=p, keys="2 3", names_text="Sweden and Pakistan")
     assert owner_names(p, "1") == ["Trinidad and Tobago"]
     assert owner_names(p, "2") == owner_names(p, "3") == ["Sweden", "Pakistan"]
+
+
+def test_owners_joined_in_russian_or_turkish(db: Database) -> None:
+    p = preview()
+    with db.session() as session:
+        import_previews.set_owners(session=session, preview=p, keys="1", names_text="Швеция и Pakistan")
+        import_previews.set_owners(
+            session=session, preview=p, keys="2", names_text="Trinidad and Tobago ve Sweden"
+        )
+    assert owner_names(p, "1") == ["Sweden", "Pakistan"]
+    assert owner_names(p, "2") == ["Trinidad and Tobago", "Sweden"]
 
 
 def test_an_unknown_owner_is_refused_and_changes_nothing(db: Database) -> None:
