@@ -135,8 +135,8 @@ def away_reason(row: Followup, lang: str = SOURCE_LANGUAGE) -> str:
     """One line of the "I was offline" summary: what fell due, in the reader's language."""
     tr = translator(lang)
     facts = about(row.kind, row.key, row.reason)
-    if facts is None or facts.day is None:
-        return row.reason
+    if facts is None or facts.day is None:  # a key this version can't read: no English for others
+        return row.reason if tr.lang == SOURCE_LANGUAGE else tr.gettext("a reminder")
     day = tr.format_day(facts.day)
     if facts.kind is FollowupKind.DEADLINE:
         if facts.number == 0:

@@ -201,3 +201,10 @@ def test_offline_summary_of_long_reasons_fits() -> None:
     for lang in ("ru", "tr"):
         lines = [away_reason(escalation, lang)] * 40
         _checked([away_text(lines, lang)], lang)
+
+
+def test_an_unreadable_key_reads_as_a_plain_reminder_not_english() -> None:
+    row = _row(FollowupKind.DEADLINE, "from-a-newer-version:9", "#9 something in English")
+    assert away_reason(row, "en") == "#9 something in English"
+    assert away_reason(row, "ru") == "напоминание"
+    assert away_reason(row, "tr") == "bir hatırlatma"
