@@ -190,8 +190,9 @@ def test_offline_summary_lines_in_russian_turkish_and_english() -> None:
     assert "• #5: срок сегодня (6 января 2027\u202fг.)\n" in away_text(
         russian, "ru"
     )  # the no-break space kept
-    # a key this version didn't write: its stored reason rather than nothing
-    assert away_reason(_row(FollowupKind.DEADLINE, "deadline:odd", "#9 due"), "ru") == "#9 due"
+    # a key this version didn't write: its stored reason in English, a plain "reminder" otherwise
+    assert away_reason(_row(FollowupKind.DEADLINE, "deadline:odd", "#9 due"), "en") == "#9 due"
+    assert away_reason(_row(FollowupKind.DEADLINE, "deadline:odd", "#9 due"), "ru") == "напоминание"
 
 
 def test_offline_summary_of_long_reasons_fits() -> None:
