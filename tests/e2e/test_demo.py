@@ -10,6 +10,22 @@ from pathlib import Path
 NEXTSTEPS = str(Path(sys.executable).parent / "nextsteps")
 
 
+def run_demo(
+    tmp_path: Path, *args: str, script: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """``nextsteps <args>`` typed into as a person would, with no NEXTSTEPS_* settings but ``env``."""
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("NEXTSTEPS_")}
+    return subprocess.run(
+        [NEXTSTEPS, *args],
+        input=script,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=tmp_path,
+        env={**clean, **(env or {})},
+    )
+
+
 def test_demo_chat_from_the_terminal(tmp_path: Path) -> None:
     script = "\n".join(
         [
@@ -25,16 +41,7 @@ def test_demo_chat_from_the_terminal(tmp_path: Path) -> None:
             ":quit",
         ]
     )
-    env = {k: v for k, v in os.environ.items() if not k.startswith("NEXTSTEPS_")}
-    result = subprocess.run(
-        [NEXTSTEPS, "demo", "--db", str(tmp_path / "demo.db")],
-        input=script,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        cwd=tmp_path,
-        env=env,
-    )
+    result = run_demo(tmp_path, "demo", "--db", str(tmp_path / "demo.db"), script=script)
     out = result.stdout
     assert result.returncode == 0, result.stderr
     assert "All items (5)" in out
@@ -52,32 +59,15 @@ def test_demo_chat_from_the_terminal(tmp_path: Path) -> None:
 
 
 def test_make_run_falls_back_to_the_demo_without_a_token(tmp_path: Path) -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("NEXTSTEPS_")}
-    result = subprocess.run(
-        [NEXTSTEPS, "run", "--demo-if-no-token"],
-        input=":quit\n",
-        capture_output=True,
-        text=True,
-        timeout=120,
-        cwd=tmp_path,
-        env=env,
-    )
+    result = run_demo(tmp_path, "run", "--demo-if-no-token", script=":quit\n")
     assert result.returncode == 0, result.stderr
     assert "No bot token configured: starting the local demo" in result.stdout
     assert "NextSteps demo" in result.stdout
 
 
 def test_demo_in_russian_from_the_command_line(tmp_path: Path) -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("NEXTSTEPS_")}
-    result = subprocess.run(
-        [NEXTSTEPS, "demo", "--lang", "ru", "--db", str(tmp_path / "demo.db")],
-        input="/items all\n/help\n:quit\n",
-        capture_output=True,
-        text=True,
-        timeout=120,
-        cwd=tmp_path,
-        env=env,
-    )
+    db = str(tmp_path / "demo.db")
+    result = run_demo(tmp_path, "demo", "--lang", "ru", "--db", db, script="/items all\n/help\n:quit\n")
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert "13 февраля 2023" in out  # the demo's clock, in Russian

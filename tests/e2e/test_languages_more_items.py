@@ -5,9 +5,6 @@ the names of parties, people and meetings."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -15,6 +12,7 @@ import pytest
 from bot.limits import MESSAGE_TEXT_LIMIT
 from core.seed import NEXT_STEPS, PARTIES
 from tests.e2e.harness import BotWorld
+from tests.e2e.test_demo import run_demo
 from tests.e2e.test_languages import _join
 from tests.english import assert_no_english
 
@@ -175,7 +173,6 @@ async def test_the_istanbul_steps_verbatim(world: BotWorld, language: str) -> No
         assert text[:60] in listing
 
 
-NEXTSTEPS = str(Path(sys.executable).parent / "nextsteps")
 # never translated: the demo people's names and keys, its parties and meetings, names of things
 DEMO_WORDS = [
     *("Ada", "Sven", "Tarık", "Parveen", "Olga", "Sam", "ada", "tarik", "sven", "parveen", "olga", "sam"),
@@ -186,20 +183,11 @@ DEMO_WORDS = [
 
 
 def test_the_demo_in_russian(tmp_path: Path) -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("NEXTSTEPS_")}
-    env["NEXTSTEPS_DEMO_LANG"] = "ru"
     script = "\n".join(
         [":reply too early", ":who", "/item 5", "9", ":as nobody", ":as sven", "/items", ":quit"]
     )
-    result = subprocess.run(
-        [NEXTSTEPS, "demo", "--db", str(tmp_path / "demo.db")],
-        input=script,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        cwd=tmp_path,
-        env=env,
-    )
+    db = str(tmp_path / "demo.db")
+    result = run_demo(tmp_path, "demo", "--db", db, script=script, env={"NEXTSTEPS_DEMO_LANG": "ru"})
     out = result.stdout
     assert result.returncode == 0, result.stderr
     assert out.startswith("Демонстрация NextSteps — настоящий бот и локальный эмулятор Telegram\n")
