@@ -126,8 +126,9 @@ def english_words() -> frozenset[str]:
 
 def english_in(text: str, verbatim: Iterable[str] = ()) -> set[str]:
     """The English words in ``text`` after taking out the ``verbatim`` texts (never translated)."""
-    plain = html.unescape(text)
-    for keep in sorted({html.unescape(v) for v in verbatim if v}, key=len, reverse=True):
+    # spaces and line breaks alike: a name may be wrapped over two lines (a chart's title)
+    plain = " ".join(html.unescape(text).split())
+    for keep in sorted({" ".join(html.unescape(v).split()) for v in verbatim if v}, key=len, reverse=True):
         plain = _without(plain, keep)
     return _words(plain) & english_words()
 
