@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import functools
 import io
+import re
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from typing import TYPE_CHECKING
 
-from core.i18n import SOURCE_LANGUAGE, format_day, translator
+from core.i18n import SOURCE_LANGUAGE, Translator, format_day, translator
 from storage.models import Status
 
 if TYPE_CHECKING:
@@ -302,6 +303,10 @@ _TITLE_LINE_IN = 0.42  # one more title line (TITLE_PT - 2 at a line spacing of 
 _BOTTOM_IN = 1.3  # tick labels and the two-line axis label
 _RIGHT_IN = 0.35
 _GAP_IN = 0.25  # between the party names and the bars
+_FOOTER_LINE_IN = 16 * 1.4 / 72  # one more footer line (SMALL_PT at a line spacing of 1.4)
+_MARGIN_IN = 0.2  # the least space between a text and the image's edge
+_AFTER_BAR_PT = 8  # between a bar's end and its count
+_DIGIT = re.compile(r"\d")
 
 
 def _bars_figure(
@@ -315,7 +320,14 @@ def _bars_figure(
 
     heading = title_lines(title, _title_fits)
     top_in = _TOP_IN + _TITLE_LINE_IN * (len(heading) - 1)
-    height = top_in + _BOTTOM_IN + _BAR_IN * len(rows)
+    steps = sum(totals.values())
+    footer = _footer_lines(
+        steps_count(steps, lang)
+        + (" · " + tr.gettext("{count} overdue").format(count=overdue) if overdue else ""),
+        tr.gettext("Bars count steps per owner: a shared step counts for each owner"),
+    )
+    bottom_in = _BOTTOM_IN + _FOOTER_LINE_IN * (len(footer) - 2)
+    height = top_in + bottom_in + _BAR_IN * len(rows)
     figure = _new_figure(height)
     axes = figure.add_subplot()
     fonts = _fonts()
@@ -327,7 +339,7 @@ def _bars_figure(
         left=left_in / _WIDTH_IN,
         right=1 - _RIGHT_IN / _WIDTH_IN,
         top=1 - top_in / height,
-        bottom=_BOTTOM_IN / height,
+        bottom=bottom_in / height,
     )
     peak = max(r.total for r in rows)
     starts = [0] * len(rows)
@@ -356,13 +368,13 @@ def _bars_figure(
                     color="#000000" if status in _DARK_TEXT_ON else "#FFFFFF",
                 )
         starts = [a + w for a, w in zip(starts, widths, strict=True)]
-    after_bar = offset_copy(axes.transData, figure, x=8, y=0, units="points")
-    for y, row in zip(positions, rows, strict=True):
+    after_bar = offset_copy(axes.transData, figure, x=_AFTER_BAR_PT, y=0, units="points")
+    ends = [_bar_end_label(row, tr) for row in rows]
+    for y, row, end in zip(positions, rows, ends, strict=True):
         axes.text(
             row.total,
             y,
-            f"{row.total}"
-            + ("  " + tr.gettext("⚠ {count} overdue").format(count=row.overdue) if row.overdue else ""),
+            end,
             transform=after_bar,
             va="center",
             fontsize=SMALL_PT,
@@ -370,8 +382,9 @@ def _bars_figure(
             color=_OVERDUE_COLOUR if row.overdue else "#333333",
             fontfamily=fonts,
         )
-    # room on the right for the "N ⚠ M overdue" after the longest bar
-    axes.set_xlim(0, peak * (1.4 if any(r.overdue for r in rows) else 1.1))
+    # room on the right for the "N  ⚠ M overdue" after each bar, however long its words
+    axes_in = _WIDTH_IN - _RIGHT_IN - left_in
+    axes.set_xlim(0, _x_limit(rows, ends, peak, axes_in))
     axes.set_ylim(-0.6, len(rows) - 0.4)
     # parse_math=False: a "$" in a name is a dollar sign, not the start of a formula
     axes.set_yticks(positions, names, fontsize=LABEL_PT, fontfamily=fonts, parse_math=False)
@@ -382,15 +395,17 @@ def _bars_figure(
     axes.set_axisbelow(True)
     for side in ("top", "right", "left"):
         axes.spines[side].set_visible(False)
-    steps = sum(totals.values())
+    # under the bars' middle, moved (never past the image's edges) when a language's words are long
+    footer_in = max(_measured_in(line, SMALL_PT) for line in footer)
+    middle_in = (left_in + _WIDTH_IN - _RIGHT_IN) / 2
+    middle_in = max(footer_in / 2 + _MARGIN_IN, min(middle_in, _WIDTH_IN - footer_in / 2 - _MARGIN_IN))
     axes.set_xlabel(
-        steps_count(steps, lang)
-        + (" · " + tr.gettext("{count} overdue").format(count=overdue) if overdue else "")
-        + "\n"
-        + tr.gettext("Bars count steps per owner: a shared step counts for each owner"),
+        "\n".join(footer),
+        x=(middle_in - left_in) / axes_in,
         fontsize=SMALL_PT,
         fontfamily=fonts,
         linespacing=1.4,
+        parse_math=False,
     )
     figure.legend(
         loc="upper center",
@@ -404,6 +419,49 @@ def _bars_figure(
     )
     _title(figure, heading, as_of, height, lang)
     return figure
+
+
+def _bar_end_label(row: _Row, tr: Translator) -> str:
+    """What follows a bar: its count, and how many of its steps are overdue ("12  ⚠ 3 overdue")."""
+    if not row.overdue:
+        return str(row.total)
+    return f"{row.total}  " + tr.gettext("⚠ {count} overdue").format(count=row.overdue)
+
+
+def _x_limit(rows: Sequence[_Row], ends: Sequence[str], peak: int, axes_in: float) -> float:
+    """The x axis's end: a tenth past the longest bar (four tenths when something is overdue, as
+    the English words need), or more, so that every bar's end label ends inside the image, the
+    words measured in the language they are in. The bars keep at least a third of the width."""
+    limit = peak * (1.4 if any(r.overdue for r in rows) else 1.1)
+    room_in = axes_in + _RIGHT_IN - _MARGIN_IN  # the label may run into the right margin
+    for row, end in zip(rows, ends, strict=True):
+        # the fonts' digits are all as wide, so labels alike but for their digits are measured once
+        label_in = _AFTER_BAR_PT / 72 + _measured_in(_DIGIT.sub("0", end), SMALL_PT, bool(row.overdue))
+        bars_in = max(room_in - label_in, axes_in / 3)
+        limit = max(limit, row.total * axes_in / bars_in)
+    return limit
+
+
+def _footer_lines(*lines: str) -> list[str]:
+    """The footer's lines, each broken at spaces into lines that fit the image's width with a
+    margin each side (measured: Russian and Turkish take more room than English)."""
+    width_in = _WIDTH_IN - 2 * _MARGIN_IN
+    wrapped: list[str] = []
+    for line in lines:
+        line = drawable_label(line)
+        if _measured_in(line, SMALL_PT) <= width_in:
+            wrapped.append(line)
+            continue
+        current = ""
+        for word in line.split(" "):
+            tried = f"{current} {word}" if current else word
+            if current and _measured_in(tried, SMALL_PT) > width_in:
+                wrapped.append(current)
+                current = word
+            else:
+                current = tried
+        wrapped.append(current)
+    return wrapped
 
 
 def _empty_figure(title: str, as_of: date, lang: str) -> Figure:
@@ -440,6 +498,12 @@ def _title(figure: Figure, lines: list[str], as_of: date, height_in: float, lang
 def _title_fits(line: str) -> bool:
     """Whether a title line, bold at TITLE_PT - 2, fits the image with a margin each side."""
     return _text_width_in(_measuring_figure(), line, TITLE_PT - 2, bold=True) <= _WIDTH_IN - 0.6
+
+
+@functools.lru_cache(maxsize=1024)
+def _measured_in(text: str, size: float, bold: bool = False) -> float:
+    """``_text_width_in`` on a figure kept for measuring, remembered (the same words each chart)."""
+    return _text_width_in(_measuring_figure(), text, size, bold=bold)
 
 
 @functools.cache

@@ -183,7 +183,8 @@ def test_a_long_title_takes_two_lines_instead_of_losing_its_end() -> None:
 
 
 def test_no_items_gives_a_no_items_image() -> None:
-    for by_party in ({}, {"Türkiye": {}}, {"Türkiye": {"open": 0}}):
+    cases: tuple[dict[str, dict[str, int]], ...] = ({}, {"Türkiye": {}}, {"Türkiye": {"open": 0}})
+    for by_party in cases:
         width, height = png_size(chart(by_party))
         assert width >= 1000 and height > 200
 
@@ -221,3 +222,73 @@ def test_importing_the_chart_loads_no_matplotlib_and_rendering_no_pyplot() -> No
         [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, cwd=root
     )
     assert done.returncode == 0, done.stderr
+
+
+LONG_NAMES = {
+    "Reference Group Chair — Sweden": {
+        "open": 40,
+        "in_progress": 20,
+        "done": 30,
+        "blocked": 10,
+        "dropped": 5,
+    },
+    "Permanent International Secretariat": {"open": 35, "in_progress": 20, "done": 30, "blocked": 10},
+    "Working Group on Transport and Communications": {"open": 30, "in_progress": 20, "done": 30},
+    "Chairmanship (Türkiye)": {"open": 25, "in_progress": 20, "done": 30, "blocked": 10},
+    "Україна": {"open": 5, "done": 1},
+}
+
+
+def texts_outside_the_image(figure: Any) -> list[str]:
+    """Every text drawn (title, legend, bar counts and bar-end labels, tick labels in view, footer)
+    whose extent, as the renderer lays it out, leaves the image."""
+    figure.canvas.draw()
+    renderer = figure.canvas.get_renderer()
+    axes = figure.axes[0]
+    low, high = axes.get_xlim()
+    ticks = [
+        label
+        for value, label in zip(axes.get_xticks(), axes.get_xticklabels(), strict=True)
+        if low <= value <= high
+    ]
+    drawn = [
+        figure._suptitle,
+        *figure.legends[0].get_texts(),
+        *axes.texts,
+        axes.xaxis.label,
+        *ticks,
+        *axes.get_yticklabels(),
+    ]
+    image = figure.bbox
+    outside = []
+    for text in drawn:
+        box = text.get_window_extent(renderer)
+        if box.x0 < image.x0 or box.x1 > image.x1 or box.y0 < image.y0 or box.y1 > image.y1:
+            outside.append(text.get_text())
+    return outside
+
+
+@pytest.mark.parametrize("lang", ["en", "ru", "tr"])
+@pytest.mark.parametrize("scale", [1, 12])
+def test_every_text_stays_inside_the_image_in_every_language(lang: str, scale: int) -> None:
+    by_party = {name: {s: n * scale for s, n in counts.items()} for name, counts in LONG_NAMES.items()}
+    overdue = {name: (sum(counts.values()) * 2) // 3 for name, counts in by_party.items()}
+    figure = chart_figure(
+        by_party=by_party,
+        overdue_by_party=overdue,
+        totals=totals_of(by_party),
+        overdue=sum(overdue.values()),
+        title="32nd SOM",
+        as_of=AS_OF,
+        lang=lang,
+    )
+    assert figure.bbox.width == WIDTH_PX >= 1000
+    assert texts_outside_the_image(figure) == []
+    footer = figure.axes[0].get_xlabel()
+    ends = [t.get_text() for t in figure.axes[0].texts if "⚠" in t.get_text()]
+    assert len(ends) == len(LONG_NAMES)  # every bar's overdue count is drawn, whole
+    if lang == "ru":
+        assert "учитывается у каждого" in " ".join(footer.split())
+        assert all(end.split()[-1].isdigit() for end in ends)
+    if lang == "en":  # the English note still takes one line
+        assert footer.count("\n") == 1
