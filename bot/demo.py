@@ -9,7 +9,9 @@ set to that language, and the demo's own lines are translated too.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
+import sqlite3
 import sys
 import tempfile
 from dataclasses import dataclass
@@ -215,9 +217,22 @@ async def _read_line(prompt: str) -> str | None:
     return line if line else None
 
 
+def _next_update_id(db_path: Path) -> int:
+    """Past the updates a kept demo database has seen: Telegram's update ids only grow, and the
+    bot drops an id it has stored as a redelivery (a fresh emulator would start again at 1)."""
+    if not db_path.exists():
+        return 1
+    try:
+        with contextlib.closing(sqlite3.connect(db_path)) as connection:
+            (highest,) = connection.execute("SELECT max(update_id) FROM inboxupdate").fetchone()
+    except sqlite3.Error:  # not migrated yet
+        return 1
+    return int(highest or 0) + 1
+
+
 async def _demo(settings: Settings, db_path: Path, lang: str) -> int:
     tr = translator(lang)
-    async with Emulator(DEMO_TOKEN) as emulator:
+    async with Emulator(DEMO_TOKEN, first_update_id=_next_update_id(db_path)) as emulator:
         demo_settings = settings.model_copy(
             update={
                 "telegram": settings.telegram.model_copy(

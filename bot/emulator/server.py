@@ -132,6 +132,7 @@ class Emulator:
         host: str = "127.0.0.1",
         port: int = 0,
         flood: FloodPolicy | None = None,
+        first_update_id: int = 1,
     ) -> None:
         self.token = token
         self.host = host
@@ -139,7 +140,7 @@ class Emulator:
         self.world = World(bot_id=int(token.split(":")[0]), bot_username=bot_username, bot_name=bot_name)
         self.flood = FloodControl(flood or FloodPolicy())
         self._updates: list[dict[str, Any]] = []
-        self._next_update_id = 1
+        self._next_update_id = first_update_id  # Telegram's ids only grow, also across restarts
         self._update_arrived = asyncio.Event()
         self._poller: asyncio.Future[None] | None = None
         self._poller_transport: asyncio.BaseTransport | None = None

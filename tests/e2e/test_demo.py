@@ -74,3 +74,15 @@ def test_demo_in_russian_from_the_command_line(tmp_path: Path) -> None:
     assert "Ваша роль" in out  # /help answered in Russian
     assert "All items" not in out and "What you can do" not in out
     assert "Traceback" not in result.stderr
+
+
+def test_a_kept_demo_database_continues_where_it_left_off(tmp_path: Path) -> None:
+    db = str(tmp_path / "demo.db")
+    first = run_demo(tmp_path, "demo", "--db", db, script="/whoami\n/items all\n/item 2\n:quit\n")
+    assert first.returncode == 0, first.stderr
+    # the next session's first lines are answered too (a fresh emulator numbers updates from 1
+    # again, which the bot took for redeliveries of what it had stored)
+    again = run_demo(tmp_path, "demo", "--db", db, script="/item 5\n/whoami\n:quit\n")
+    assert again.returncode == 0, again.stderr
+    assert "#5 · " in again.stdout  # /item 5's card
+    assert "You are Ada (id 100)" in again.stdout  # /whoami
