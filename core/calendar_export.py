@@ -19,6 +19,7 @@ from datetime import UTC, date, datetime, timedelta
 from icalendar import Calendar, Event
 
 from core import clock
+from core.deadlines import phrase_shown
 from core.exports import ExportRow, status_word
 from core.i18n import SOURCE_LANGUAGE, translator
 from storage.models import Meeting
@@ -67,11 +68,13 @@ def _item_event(row: ExportRow, bot_username: str, lang: str = SOURCE_LANGUAGE) 
     tr = translator(lang)
     url = item_url(bot_username, row.number)
     none = tr.gettext("none")
+    # the phrase as agreed; the bot's own default ("before the next meeting") in ``lang``
+    deadline = phrase_shown(row.deadline, tr) if row.deadline else none
     lines = [
         row.text,
         "",
         tr.gettext("Owners: {owners}").format(owners=", ".join(row.owners) or none),
-        tr.gettext("Deadline as agreed: {deadline}").format(deadline=row.deadline or none),
+        tr.gettext("Deadline as agreed: {deadline}").format(deadline=deadline),
     ]
     source = " ".join(part for part in (row.ref, row.meeting and f"({row.meeting})") if part)
     if source:

@@ -28,6 +28,7 @@ from sqlalchemy import func
 from sqlalchemy import select as select_columns  # sqlmodel's select types up to four columns
 from sqlmodel import Session, col, select
 
+from core.deadlines import phrase_shown
 from core.errors import PermissionDenied
 from core.i18n import N_, SOURCE_LANGUAGE, translator
 from core.parties import normalise_name
@@ -221,7 +222,8 @@ def _latest_notes(session: Session, party_id: int | None) -> dict[int, str]:
 
 def _cells(row: ExportRow, lang: str = SOURCE_LANGUAGE) -> list[Any]:
     """The row's values in column order: dates stay dates, the rest is text (or the number); the
-    precision and status words in ``lang`` (English writes the precision as stored)."""
+    precision and status words in ``lang`` (English writes the precision as stored), and the
+    deadline as agreed, but for the bot's own default phrase, which is in ``lang`` too."""
     tr = translator(lang)
     precision = row.precision
     if lang != SOURCE_LANGUAGE and precision in PRECISION_WORD:
@@ -231,7 +233,7 @@ def _cells(row: ExportRow, lang: str = SOURCE_LANGUAGE) -> list[Any]:
         row.ref or "",
         row.text,
         OWNER_SEPARATOR.join(row.owners),
-        row.deadline,
+        phrase_shown(row.deadline, tr) if row.deadline else "",
         row.due_date,
         precision,
         status_word(row.status, lang),

@@ -13,6 +13,7 @@ from functools import lru_cache
 
 from babel.lists import format_list
 
+from core.deadlines import phrase_shown
 from core.i18n import N_, SOURCE_LANGUAGE, format_day, translator
 from core.progress.model import STATUS_ORDER, STATUS_WORD, Change, ProgressReport, ReportRow
 from storage.models import Precision, Status
@@ -29,7 +30,6 @@ COLUMNS: tuple[str, ...] = (
 )
 NO_MEETING = N_("Other next steps")  # the section of steps agreed at no recorded meeting
 PREPARED_BY_SECRETARIAT = N_("the Secretariat")  # ``nextsteps report`` without --prepared-by
-_NO_DEADLINE = N_("no deadline")
 _SOMEONE = N_("someone")
 _NEVER = N_("never")
 _SINCE_REPORT_DAY = N_("the report's date")
@@ -66,7 +66,8 @@ def deadline_cell(row: ReportRow, lang: str = SOURCE_LANGUAGE) -> str:
     """The phrase as agreed and, when it was vaguer than a day, the date it resolves to; overdue
     said in words (as the bot shows a deadline)."""
     tr = translator(lang)
-    phrase = row.due_text or tr.gettext(_NO_DEADLINE)
+    # the agreed words verbatim; the bot's own default ("before the next meeting") translated
+    phrase = phrase_shown(row.due_text, tr)
     if row.due_date is None:
         if row.due_precision is Precision.MEETING:
             return tr.gettext("{deadline} (meeting date not set yet)").format(deadline=phrase)

@@ -98,7 +98,8 @@ def test_russian_word_file_has_russian_headers_summary_and_names_as_written(hist
     assert rows[3][3] == "Türkiye, Україна"
     assert [row[5] for row in rows[1:]] == ["выполнен", "открыт", "открыт", "в работе"]
     assert rows[2][4] == "by 15 February 2023 — просрочен"  # the phrase as agreed, overdue in Russian
-    assert rows[3][4] == f"before the next meeting (до 26 апреля 2023{NBSP}г.)"
+    # the bot's own default deadline in Russian (only the phrases people typed stay as written)
+    assert rows[3][4] == f"до следующего совещания (до 26 апреля 2023{NBSP}г.)"
     assert rows[2][7] == f"Venue booked. (20 января 2023{NBSP}г.)"
 
     paragraphs = [p.text for p in document.paragraphs]
