@@ -39,7 +39,20 @@ SCOPE_TITLES = {
     Scope.OVERDUE: N_("Overdue items"),
     Scope.ALL: N_("All items"),
 }
-_ADD_FIELD = re.compile(r"^\s*(owners?|due|ref)\s*:\s*(.*)$", re.IGNORECASE | re.DOTALL)
+# /add's field names in each language the bot speaks ("owner:", "сторона:", "taraf:" …)
+_ADD_KEYS = {
+    "owner": (
+        *("owner", "owners", "сторона", "стороны", "ответственный", "ответственные"),
+        *("taraf", "taraflar", "sorumlu", "sorumlular"),
+    ),
+    "due": ("due", "срок", "son tarih", "tarih"),
+    "ref": ("ref", "ссылка", "referans"),
+}
+_ADD_KEY = {name: key for key, names in _ADD_KEYS.items() for name in names}
+_ADD_FIELD = re.compile(
+    r"^\s*(" + "|".join(sorted(map(re.escape, _ADD_KEY), key=len, reverse=True)) + r")\s*:\s*(.*)$",
+    re.IGNORECASE | re.DOTALL,
+)
 
 
 def command_text(update: Update) -> str:
@@ -190,8 +203,8 @@ def parse_add(text: str) -> tuple[str, list[str], str | None, str | None]:
                 "I don't understand “{part}”. Use: /add text | owner: P1, P2 | due: March 2023",
                 part=part.strip(),
             )
-        key, value = match[1].lower(), match[2].strip()
-        if key.startswith("owner"):
+        key, value = _ADD_KEY[" ".join(match[1].lower().split())], match[2].strip()
+        if key == "owner":
             owners += [n for n in re.split(r"[,;]", value) if n.strip()]  # and/и/ve: owner_names_in
         elif key == "due":
             due = value

@@ -106,7 +106,7 @@ def test_status_then_note_longest_match_first() -> None:
 
 def test_status_help_names_the_cards_words_in_the_readers_language() -> None:
     assert (
-        status_help(translator("ru")) == "Статус — одно из: открыт, в работе, выполнен, заблокирован, снят."
+        status_help(translator("ru")) == "Допустимые статусы: открыт, в работе, выполнен, заблокирован, снят."
     )
     assert status_help(translator("en")) == "Status is one of: open, in progress, done, blocked, dropped."
     turkish = status_help(translator("tr"))

@@ -110,9 +110,9 @@ async def test_a_russian_secretariat_composes_sends_and_follows_in_russian(world
     assert controls.text == "📣 Рассылка 1: предпросмотр выше. Кому её отправить?"
     assert controls.buttons == [
         "Всем",
-        "Только председатели",
+        "Только председателям",
         "Выбрать стороны…",
-        "Групповые чаты",
+        "В групповые чаты",
         "✖️ Отмена",
     ]
     for message in (preview, controls):
@@ -128,7 +128,7 @@ async def test_a_russian_secretariat_composes_sends_and_follows_in_russian(world
     assert one.text.startswith("📣 Рассылка 1 для выбранных сторон: 1 получатель.\n")
     _, (back,) = await world.client.press(world.admin, one, "Изменить получателей", expect=1)
 
-    _, (confirm,) = await world.client.press(world.admin, back, "Только председатели", expect=1)
+    _, (confirm,) = await world.client.press(world.admin, back, "Только председателям", expect=1)
     assert confirm.text == (
         "📣 Рассылка 1 для только председателей: 3 получателя.\n"
         "Ещё 1 получатель заблокировал бота или не запускал его и не получит рассылку.\n"

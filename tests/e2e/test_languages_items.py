@@ -37,7 +37,7 @@ async def test_russian_chair_reads_items_and_card_in_russian(world: BotWorld) ->
     card = await world.card(ivan, 5)
     assert card.text.startswith("#5 · ⚪ открыт\n")
     assert _text_of(world, 5) in card.text  # the Istanbul step, verbatim
-    assert "\nИстория\n" in card.text and "создан, автор: NextSteps" in card.text
+    assert "\nИстория\n" in card.text and "создан (NextSteps)" in card.text
     assert card.text.endswith("Ответьте на это сообщение, чтобы добавить заметку.")
     assert card.buttons == ["🔵 В работе", "✅ Выполнен", "⛔ Заблокирован", "📝 Добавить заметку"]
     assert not any(word in card.text for word in ENGLISH_WORDS)
@@ -123,7 +123,7 @@ async def test_item_command_errors_in_the_readers_language(world: BotWorld) -> N
     assert (await world.client.ask(ivan, "/item")).text == "Какой пункт? /item N — список покажет /items."
     refused = await world.client.ask(ivan, "/status 5 finished")
     assert refused.text.startswith(
-        "«finished» — не статус. Статус — одно из: открыт, в работе, выполнен, заблокирован, снят."
+        "«finished» — не статус. Допустимые статусы: открыт, в работе, выполнен, заблокирован, снят."
     )
     done = await world.client.ask(ivan, "/status 5 done")
     assert done.text.startswith("✅ #5 теперь выполнен.\n")

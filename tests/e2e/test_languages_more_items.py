@@ -42,7 +42,7 @@ def _fits(text: str) -> None:
 async def test_a_russian_chairs_refusals_are_russian(world: BotWorld) -> None:
     ivan = await _join(world, "Ivan", "Sweden", "ru")
     replies = {
-        "/status 5 finished": "«finished» — не статус. Статус — одно из:",
+        "/status 5 finished": "«finished» — не статус. Допустимые статусы:",
         "/item 9999": "Пункта #9999 нет. Список: /items.",
         "/item abc": "«abc» — не номер пункта. Список: /items.",
         "/status 1 done": "Вы не можете изменить #1: ответственные — Chairmanship (Türkiye).",
@@ -70,9 +70,9 @@ async def test_the_secretariats_item_errors_in_russian(world: BotWorld) -> None:
         "/due 5 someday soon": "Не удалось понять «someday soon» как срок. Попробуйте, например: 2023-03-31",
         "/due 5 31 February 2027": "«31 February 2027» — несуществующая дата.",
         "/due 5 2 months before the next meeting": "Укажите срок «2 months before the next meeting»",
-        "/add": "Формат: /add текст | owner: сторона, сторона | due: 31 марта 2023",
-        "/add | owner: Sweden": "Каков следующий шаг? /add текст | owner: сторона | due: март 2023",
-        "/add Visit Ankara": "Кто отвечает? Добавьте «| owner: сторона, сторона».",
+        "/add": "Формат: /add текст | сторона: Швеция, Пакистан | срок: 31 марта 2023",
+        "/add | owner: Sweden": "Каков следующий шаг? /add текст | сторона: Швеция | срок: март 2023",
+        "/add Visit Ankara": "Кто отвечает? Добавьте «| сторона: Швеция, Пакистан».",
         "/add Visit Ankara | owner: Atlantis": "Неизвестные стороны: Atlantis. Известные: Chairmanship",
         "/add Visit Ankara | owner: Sweden | when: May": "Не понимаю «when: May». Формат: /add текст",
         "/add Visit Ankara | owner: " + ", ".join(["Sweden"] * 21): "Слишком много ответственных сторон: 21",
@@ -83,6 +83,15 @@ async def test_the_secretariats_item_errors_in_russian(world: BotWorld) -> None:
         phrase = command.partition(" 5 ")[2]
         assert_no_english(reply.text, verbatim=[*NAMES, phrase, "Atlantis", "when: May"])
         _fits(reply.text)
+    # /add's fields may be named in Russian (or Turkish) too
+    added = await world.client.ask(
+        world.admin, "/add Визит в Анкару | сторона: Sweden | срок: через 2 недели"
+    )
+    assert added.text.startswith("➕") and "Визит в Анкару" in added.text, added.text
+    added = await world.client.ask(
+        world.admin, "/add Ankara ziyareti | taraf: Sweden | son tarih: 2 hafta sonra"
+    )
+    assert added.text.startswith("➕") and "Ankara ziyareti" in added.text, added.text
     # the examples the refusal offers are read as deadlines
     for example in ["31 марта 2023", "I квартал 2024", "начало 2023", "до следующего совещания"]:
         moved = await world.client.ask(world.admin, f"/due 5 {example}")

@@ -65,8 +65,8 @@ async def test_a_turkish_secretariat_member_invites_lists_and_revokes_in_turkish
 
     listing = await world.client.ask(world.admin, "/invites")
     assert listing.text.startswith("Geçerli davetler (2) — iptal için: /invite revoke KOD")
-    assert f"{used[:8]} {PAKISTAN} — gözlemci — 1 kullanım kaldı, 1× kullanıldı, " in listing.text
-    assert f"{unused[:8]} {SWEDEN} — başkan — 1 kullanım kaldı, 0× kullanıldı, " in listing.text
+    assert f"{used[:8]} {PAKISTAN} — gözlemci — 1 kullanım kaldı, 1 kez kullanıldı, " in listing.text
+    assert f"{unused[:8]} {SWEDEN} — başkan — 1 kullanım kaldı, 0 kez kullanıldı, " in listing.text
     assert "tarihine kadar, oluşturan: Ada Secretariat" in listing.text
     assert any(
         month in listing.text

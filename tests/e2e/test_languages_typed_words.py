@@ -70,7 +70,7 @@ async def test_russian_chair_types_russian_words(world: BotWorld) -> None:
     # a wrong word: the statuses as the Russian cards name them
     refused = await world.client.ask(ivan, "/status 5 когда-нибудь")
     assert refused.text == (
-        "«когда-нибудь» — не статус. Статус — одно из: открыт, в работе, выполнен, заблокирован, снят."
+        "«когда-нибудь» — не статус. Допустимые статусы: открыт, в работе, выполнен, заблокирован, снят."
     )
     usage = await world.client.ask(ivan, "/status 5")
     assert "открыт, в работе, выполнен, заблокирован, снят" in usage.text
