@@ -210,8 +210,11 @@ def event_line(event: ItemEvent, timezone: str, lang: str = SOURCE_LANGUAGE) -> 
     return line
 
 
-def item_card(card: ItemCard, today: date, timezone: str, bot: str, lang: str = SOURCE_LANGUAGE) -> str:
-    """An item's full card; the item's own text, notes and deadline phrase are shown as agreed."""
+def item_card(
+    card: ItemCard, today: date, timezone: str, bot: str, lang: str = SOURCE_LANGUAGE, *, notes: bool = True
+) -> str:
+    """An item's full card; the item's own text, notes and deadline phrase are shown as agreed.
+    ``notes``: the reader may add notes (an observer isn't told to reply with one)."""
     tr = translator(lang)
     item = card.item
     source = ""
@@ -228,7 +231,8 @@ def item_card(card: ItemCard, today: date, timezone: str, bot: str, lang: str = 
     if card.events:
         lines.append("\n<b>" + tr.gettext("History") + "</b>")
         lines.extend(event_line(e, timezone, lang) for e in card.events)
-    lines.append("\n<i>" + tr.gettext("Reply to this message to add a note.") + "</i>")
+    if notes:
+        lines.append("\n<i>" + tr.gettext("Reply to this message to add a note.") + "</i>")
     return "\n".join(lines)
 
 

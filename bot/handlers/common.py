@@ -19,7 +19,7 @@ from core import clock, groups, members
 from core.errors import UserError
 from core.i18n import N_, SOURCE_LANGUAGE, Translator, pick_language, translator
 from core.items import ItemCard
-from core.permissions import Actor
+from core.permissions import Actor, can_note
 from core.schedule import PlanScope
 
 log = logging.getLogger(__name__)
@@ -224,7 +224,8 @@ async def send_card(
     assert message is not None
     today = clock.today_in(actor.timezone)
     lang = (await chat_translator(update, context, actor)).lang
-    card_text = item_card(card, today, actor.timezone, context.bot.username, lang)
+    notes = can_note(actor, card.owner_ids)
+    card_text = item_card(card, today, actor.timezone, context.bot.username, lang, notes=notes)
     text = (prefix + "\n\n" if prefix else "") + card_text
     await message.reply_text(text, reply_markup=card_keyboard(card, actor, lang))
 
@@ -264,7 +265,8 @@ async def edit_card(update: Update, context: ContextTypes.DEFAULT_TYPE, actor: A
     """Refresh the card a button was pressed on; send a fresh one if it can't be edited."""
     today = clock.today_in(actor.timezone)
     lang = (await chat_translator(update, context, actor)).lang
-    text = item_card(card, today, actor.timezone, context.bot.username, lang)
+    notes = can_note(actor, card.owner_ids)
+    text = item_card(card, today, actor.timezone, context.bot.username, lang, notes=notes)
     await show_in_place(update, context, text, reply_markup=card_keyboard(card, actor, lang))
 
 

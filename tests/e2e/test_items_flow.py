@@ -8,7 +8,7 @@ from sqlmodel import select
 
 from core import items as item_service
 from storage.models import Item, ItemEvent, Status
-from tests.e2e.harness import BotWorld
+from tests.e2e.harness import BotWorld, assert_clean
 
 
 def status_of(world: BotWorld, item_id: int) -> Status:
@@ -263,3 +263,13 @@ async def test_due_changes_a_deadline_with_history(world: BotWorld) -> None:
     assert "can't read “someday”" in (await world.client.ask(world.admin, "/due 3 someday")).text
     sven = await world.join("Sven", "Sweden")
     assert "Only the secretariat can change a deadline" in (await world.client.ask(sven, "/due 5 2028")).text
+
+
+async def test_only_who_may_add_a_note_is_told_to_reply_with_one(world: BotWorld) -> None:
+    olga = await world.join("Olga", "Sweden", role="observer")
+    sven = await world.join("Sven", "Sweden")
+    hint = "Reply to this message to add a note."
+    assert hint not in (await world.card(olga, 5)).text
+    assert hint in (await world.card(sven, 5)).text  # Sweden owns #5
+    assert hint in (await world.card(world.admin, 5)).text
+    await assert_clean(world)
