@@ -20,6 +20,7 @@ from bot.emulator.client import Sent
 from bot.limits import CAPTION_LIMIT, MESSAGE_TEXT_LIMIT
 from core.exports import headers
 from storage.models import Item, ItemEvent, Meeting, Member, Party
+from tests.core.test_documents_languages import RU_HEADER
 from tests.e2e.harness import BotWorld, assert_clean, bot_world
 from tests.e2e.test_reports_exports import (
     _restore_clock,  # noqa: F401  (the demo moves the clock: put it back after each test)
@@ -33,16 +34,6 @@ from tests.english import assert_no_english
 
 NBSP = "\u202f"  # Babel's narrow no-break space before Russian "г."
 SWEDEN = "Reference Group Chair — Sweden"
-RU_HEADER = [
-    "№",
-    "Ссылка",
-    "Следующий шаг (как согласовано)",
-    "Ответственные",
-    "Срок",
-    "Статус",
-    "Последнее обновление",
-    "Последняя заметка",
-]
 
 
 @pytest.fixture
