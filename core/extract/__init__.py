@@ -280,23 +280,28 @@ def _scattered(
 def _dedupe(found: list[tuple[int, Action]]) -> list[Action]:
     """One step for one action: a sentence found twice (a decision restated in an annex) is kept
     once, the more confident reading. Steps of an action section are never merged together."""
-    kept: list[tuple[int, Action, set[str]]] = []
+    kept: list[tuple[int, Action, set[str], bool]] = []
     for index, action in sorted(found, key=lambda pair: pair[0]):
         tokens = _tokens(action.text)
-        in_section = action.why.startswith("in '")
+        in_section = _in_section(action)
         duplicate = None
         if not in_section or len(found) < 2_000:
-            for i, (_, other, other_tokens) in enumerate(kept):
-                if in_section and other.why.startswith("in '"):
+            for i, (_, _, other_tokens, other_in_section) in enumerate(kept):
+                if in_section and other_in_section:
                     continue  # two steps of the action section are two steps, however alike
                 if len(tokens & other_tokens) / (len(tokens | other_tokens) or 1) >= 0.8:
                     duplicate = i
                     break
         if duplicate is None:
-            kept.append((index, action, tokens))
+            kept.append((index, action, tokens, in_section))
         elif action.confidence > kept[duplicate][1].confidence:
-            kept[duplicate] = (index, action, tokens)
-    return [action for _, action, _ in kept]
+            kept[duplicate] = (index, action, tokens, in_section)
+    return [action for _, action, _, _ in kept]
+
+
+def _in_section(action: Action) -> bool:
+    """A step of an action section ("Next steps"): its first reason says so."""
+    return bool(action.reasons) and action.reasons[0].code == "section"
 
 
 def extract(text: str, *, meeting_margin_days: int = 14) -> Extraction:
