@@ -15,6 +15,7 @@ from bot.limits import SPLIT_TARGET
 from core.deadlines import NO_DEADLINE, names_day, phrase_shown
 from core.i18n import LANGUAGES, N_, SOURCE_LANGUAGE, Translator, format_day, translator
 from core.items import ItemCard, is_overdue
+from core.items import status_word as status_word  # cards, lists and tests read it from here
 from core.permissions import Actor
 from storage.models import ItemEvent, Meeting, Party, Precision, Role, Status
 
@@ -25,15 +26,7 @@ STATUS_EMOJI = {
     Status.BLOCKED: "⛔",
     Status.DROPPED: "✖️",
 }
-# the message ids of each status's word and button, shown in the reader's language (core.items
-# accepts each language's word typed back)
-STATUS_WORD = {
-    Status.OPEN: N_("open"),
-    Status.IN_PROGRESS: N_("in progress"),
-    Status.DONE: N_("done"),
-    Status.BLOCKED: N_("blocked"),
-    Status.DROPPED: N_("dropped"),
-}
+# the message id of each status's button, in the reader's language (the words: core.items.STATUS_WORD)
 _BUTTON_WORD = {
     Status.OPEN: N_("Reopen"),
     Status.IN_PROGRESS: N_("In progress"),
@@ -70,10 +63,6 @@ def split_messages(blocks: Iterable[str], *, header: str = "", limit: int = SPLI
     if current:
         messages.append(current)
     return messages
-
-
-def status_word(status: Status, lang: str = SOURCE_LANGUAGE) -> str:
-    return translator(lang).gettext(STATUS_WORD[status])
 
 
 def status_label(status: Status, lang: str = SOURCE_LANGUAGE) -> str:

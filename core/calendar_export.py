@@ -20,8 +20,9 @@ from icalendar import Calendar, Event
 
 from core import clock
 from core.deadlines import phrase_shown
-from core.exports import ExportRow, status_word
+from core.exports import ExportRow
 from core.i18n import SOURCE_LANGUAGE, translator
+from core.items import status_word
 from storage.models import Meeting
 
 PRODID = "-//NextSteps//Next steps of intergovernmental meetings//EN"

@@ -31,6 +31,7 @@ from sqlmodel import Session, col, select
 from core.deadlines import phrase_shown
 from core.errors import PermissionDenied
 from core.i18n import N_, SOURCE_LANGUAGE, translator
+from core.items import status_word
 from core.parties import normalise_name
 from core.permissions import Actor
 from storage.models import ACTIVE_STATUSES, Item, ItemEvent, ItemOwner, Meeting, Party, Role, Status
@@ -99,19 +100,6 @@ PRECISION_WORD = {
     "meeting": N_("meeting date"),
     "none": N_("none"),
 }
-# the status words of the bot (``core.progress.model.STATUS_WORD``: the same message ids)
-_STATUS_WORD = {
-    Status.OPEN: N_("open"),
-    Status.IN_PROGRESS: N_("in progress"),
-    Status.DONE: N_("done"),
-    Status.BLOCKED: N_("blocked"),
-    Status.DROPPED: N_("dropped"),
-}
-
-
-def status_word(status: Status, lang: str = SOURCE_LANGUAGE) -> str:
-    """ "in progress", "в работе", "devam ediyor"."""
-    return translator(lang).gettext(_STATUS_WORD[status])
 
 
 def headers(lang: str = SOURCE_LANGUAGE) -> tuple[str, ...]:

@@ -17,7 +17,7 @@ from core import clock, limits
 from core.deadlines import DEFAULT_DUE as DEFAULT_DUE  # the reports import it from here
 from core.deadlines import NO_PHRASE, Deadline, parse_deadline, resolve_linked
 from core.errors import BadInput, NotFound, PermissionDenied, Term
-from core.i18n import LANGUAGES, N_, Translator, translator
+from core.i18n import LANGUAGES, N_, SOURCE_LANGUAGE, Translator, translator
 from core.meetings import next_meeting
 from core.parties import labels, normalise_name, party_sort_key, resolve_parties, sorted_parties
 from core.permissions import Actor, can_manage, can_note, settable_statuses
@@ -101,14 +101,21 @@ _STATUS_WORDS = {
     "vazgeçildi": Status.DROPPED,
 }
 STATUS_HELP = N_("Status is one of: {statuses}.")
-# a status named inside a sentence (the same words the item cards show)
-_STATUS_TERMS = {
+# the word of each status, as a message id: cards, sentences, reports and exports all read it
+STATUS_WORD: dict[Status, str] = {
     Status.OPEN: N_("open"),
     Status.IN_PROGRESS: N_("in progress"),
     Status.DONE: N_("done"),
     Status.BLOCKED: N_("blocked"),
     Status.DROPPED: N_("dropped"),
 }
+
+
+def status_word(status: Status, lang: str = SOURCE_LANGUAGE) -> str:
+    """ "in progress", "в работе", "devam ediyor"."""
+    return translator(lang).gettext(STATUS_WORD[status])
+
+
 # /items scopes, in every language whatever the reader's
 _SCOPE_WORDS = {
     "mine": "mine",
@@ -166,7 +173,7 @@ def _status_words() -> dict[str, Status]:
     words = {_word_key(word): status for word, status in _STATUS_WORDS.items()}
     for lang in LANGUAGES:
         tr = translator(lang)
-        for status, term in _STATUS_TERMS.items():
+        for status, term in STATUS_WORD.items():
             words.setdefault(_word_key(tr.gettext(term)), status)
     return words
 
@@ -189,7 +196,7 @@ def parse_status_prefix(words: Sequence[str]) -> tuple[Status, int] | None:
 
 def status_help(tr: Translator) -> str:
     """'Status is one of: open, in progress, …' with the words the reader's cards show."""
-    statuses = ", ".join(tr.gettext(_STATUS_TERMS[status]) for status in Status)
+    statuses = ", ".join(tr.gettext(STATUS_WORD[status]) for status in Status)
     return tr.gettext(STATUS_HELP).format(statuses=statuses)
 
 
@@ -437,7 +444,7 @@ def set_status(
         )
     if status not in allowed:
         raise PermissionDenied(
-            "Only the secretariat can mark an item {status}.", status=Term(_STATUS_TERMS[status])
+            "Only the secretariat can mark an item {status}.", status=Term(STATUS_WORD[status])
         )
     note = _clean_note(note) if note else None
     if card.item.status is status and not note:

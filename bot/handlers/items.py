@@ -24,11 +24,19 @@ from bot.handlers.common import (
 from bot.handlers.language import STALE_BUTTON
 from bot.jobs import replan_after
 from bot.keyboards import decode
-from bot.render import items_messages, note_added, note_prompt, status_changed, status_word
+from bot.render import items_messages, note_added, note_prompt, status_changed
 from core import clock, items
 from core.errors import BadInput
 from core.i18n import N_, translator
-from core.items import Scope, parse_item_number, parse_scope, parse_status, parse_status_prefix, status_help
+from core.items import (
+    Scope,
+    parse_item_number,
+    parse_scope,
+    parse_status,
+    parse_status_prefix,
+    status_help,
+    status_word,
+)
 from core.permissions import Actor
 from core.schedule import PlanScope
 from storage.models import Role

@@ -6,7 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from core.i18n import N_, SOURCE_LANGUAGE
+from core.i18n import SOURCE_LANGUAGE
+from core.items import STATUS_WORD as STATUS_WORD  # the bot's status words (documents: no emoji)
 from storage.models import Precision, Status
 
 # The order statuses are counted and shown in: what is still to do first, then what is settled.
@@ -20,15 +21,6 @@ STATUS_ORDER: tuple[Status, ...] = (
 # The earliest day a report may be "as of" (/report, /chart, ``nextsteps report --as-of``): before
 # it, nothing NextSteps tracks can have happened.
 EARLIEST_AS_OF = date(2000, 1, 1)
-# The bot's status words (bot.render.STATUS_WORD, the same message ids), without the emoji that
-# document fonts lack; English here, translated where shown (``core.progress.text.status_word``).
-STATUS_WORD: dict[Status, str] = {
-    Status.OPEN: N_("open"),
-    Status.IN_PROGRESS: N_("in progress"),
-    Status.DONE: N_("done"),
-    Status.BLOCKED: N_("blocked"),
-    Status.DROPPED: N_("dropped"),
-}
 
 
 @dataclass(frozen=True)

@@ -15,8 +15,9 @@ from babel.lists import format_list
 
 from core.deadlines import phrase_shown
 from core.i18n import N_, SOURCE_LANGUAGE, format_day, translator
-from core.progress.model import STATUS_ORDER, STATUS_WORD, Change, ProgressReport, ReportRow
-from storage.models import Precision, Status
+from core.items import status_word as status_word  # chart and documents read it from here
+from core.progress.model import STATUS_ORDER, Change, ProgressReport, ReportRow
+from storage.models import Precision
 
 COLUMNS: tuple[str, ...] = (
     N_("No."),
@@ -45,11 +46,6 @@ def columns(lang: str = SOURCE_LANGUAGE) -> tuple[str, ...]:
     """The table's header row in ``lang``."""
     tr = translator(lang)
     return tuple(tr.gettext(title) for title in COLUMNS)
-
-
-def status_word(status: Status, lang: str = SOURCE_LANGUAGE) -> str:
-    """ "in progress", "в работе", "devam ediyor"."""
-    return translator(lang).gettext(STATUS_WORD[status])
 
 
 def capitalised(text: str, lang: str = SOURCE_LANGUAGE) -> str:
