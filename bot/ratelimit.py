@@ -23,6 +23,7 @@ PTB's AIORateLimiter is kept for what it does well: retrying after a 429's ``ret
 from __future__ import annotations
 
 import asyncio
+import bisect
 import contextlib
 import contextvars
 import math
@@ -94,53 +95,65 @@ class SlidingWindow:
     the whole window; bulk sends queue in order, leave ``reserve`` slots free and are spread
     evenly over the period (a burst of bulk would make a reply wait for the window to roll)."""
 
-    def __init__(self, limit: int, period: float, reserve: int = 0) -> None:
+    def __init__(
+        self, limit: int, period: float, reserve: int = 0, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self._clock = clock
         self.limit = limit
         self.period = period
         self.reserve = reserve
         self._bulk_spacing = period / max(limit - reserve, 1)
         self._last_bulk = -math.inf
-        self._times: deque[float] = deque()
+        self._times: list[float] = []  # sorted: when each send in the window was let go (or landed)
         self._bulk_lock = asyncio.Lock()
         self._interactive_waiting = 0
 
     def _prune(self, now: float) -> None:
-        while self._times and self._times[0] <= now - self.period:
-            self._times.popleft()
+        del self._times[: bisect.bisect_right(self._times, now - self.period)]
 
     def _wait(self, now: float) -> float:
         return self._times[0] + self.period - now + 0.001 if self._times else 0.005
 
-    async def acquire(self, *, interactive: bool) -> None:
+    def landed(self, stamp: float) -> None:
+        """The send let go at ``stamp`` has been answered: count it from now instead. Telegram
+        counts a message when it arrives, which on a busy machine can be seconds after it was
+        let go; counting from the answer (always after the arrival) can only be stricter."""
+        at = bisect.bisect_left(self._times, stamp)
+        if at < len(self._times) and self._times[at] == stamp:
+            del self._times[at]
+            bisect.insort(self._times, self._clock())
+
+    async def acquire(self, *, interactive: bool) -> float:
+        """Wait for a slot; returns its stamp (for ``landed``)."""
         if interactive:
             self._interactive_waiting += 1
             try:
                 while True:
-                    now = time.monotonic()
+                    now = self._clock()
                     self._prune(now)
                     if len(self._times) < self.limit:
-                        self._times.append(now)
-                        return
+                        bisect.insort(self._times, now)
+                        return now
                     await asyncio.sleep(self._wait(now))
             finally:
                 self._interactive_waiting -= 1
         async with self._bulk_lock:
             while True:
-                now = time.monotonic()
+                now = self._clock()
                 self._prune(now)
                 spacing = self._last_bulk + self._bulk_spacing - now
                 if spacing > 0:
                     await asyncio.sleep(spacing)
                     continue
                 if len(self._times) < self.limit - self.reserve and not self._interactive_waiting:
-                    self._times.append(now)
+                    bisect.insort(self._times, now)
                     self._last_bulk = now
-                    return
+                    return now
                 full = len(self._times) >= self.limit - self.reserve
                 await asyncio.sleep(self._wait(now) if full else 0.005)
 
     def idle(self) -> bool:
-        return not self._times or self._times[-1] <= time.monotonic() - self.period
+        return not self._times or self._times[-1] <= self._clock() - self.period
 
 
 class PrivateChatPacer:
@@ -229,13 +242,17 @@ class PacedRateLimiter(AIORateLimiter):
             self._forget_idle()
             self._private.setdefault(chat_id, PrivateChatPacer()).person_wrote()
 
-    async def _pace(self, chat_id: int) -> None:
+    async def _pace(self, chat_id: int) -> tuple[SlidingWindow, float] | None:
         lane = _lane.get()
         aside = lane.slot.set_aside() if lane is not None and lane.slot is not None else nullcontext()
         async with aside:
-            await self._wait_for_windows(chat_id, lane)
+            return await self._wait_for_windows(chat_id, lane)
 
-    async def _wait_for_windows(self, chat_id: int, lane: Interactive | None) -> None:
+    async def _wait_for_windows(
+        self, chat_id: int, lane: Interactive | None
+    ) -> tuple[SlidingWindow, float] | None:
+        """Wait until ``chat_id`` may receive a message; a group's window and slot are returned
+        so the slot can be re-stamped when the message has landed."""
         self._forget_idle()
         interactive = lane is not None
         if not interactive and time.monotonic() < self._bulk_from:
@@ -243,11 +260,14 @@ class PacedRateLimiter(AIORateLimiter):
         if chat_id > 0:
             pacer = self._private.setdefault(chat_id, PrivateChatPacer())
             await pacer.acquire(bulk=not interactive)
+            group = None
         else:
             if chat_id not in self._groups:
                 self._groups[chat_id] = SlidingWindow(GROUP_PER_MINUTE, 60.0, reserve=GROUP_BULK_RESERVE)
-            await self._groups[chat_id].acquire(interactive=interactive)
+            window = self._groups[chat_id]
+            group = (window, await window.acquire(interactive=interactive))
         await self._overall.acquire(interactive=interactive)
+        return group
 
     async def process_request(
         self,
@@ -262,9 +282,12 @@ class PacedRateLimiter(AIORateLimiter):
         if endpoint.startswith(_PACED_PREFIXES):
             with contextlib.suppress(TypeError, ValueError):
                 chat_id = int(data.get("chat_id"))  # type: ignore[arg-type]
-        if chat_id is not None:
-            await self._pace(chat_id)
-        return await super().process_request(callback, args, kwargs, endpoint, data, rate_limit_args)
+        group = await self._pace(chat_id) if chat_id is not None else None
+        try:
+            return await super().process_request(callback, args, kwargs, endpoint, data, rate_limit_args)
+        finally:
+            if group is not None:
+                group[0].landed(group[1])
 
 
 def retry_after(exc: RetryAfter) -> timedelta:
