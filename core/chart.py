@@ -86,21 +86,26 @@ def status_chart(
     the title and the party names are drawn as given.
     """
     with _render_lock:
-        figure = chart_figure(
-            by_party=by_party,
-            overdue_by_party=overdue_by_party,
-            totals=totals,
-            overdue=overdue,
-            title=title,
-            as_of=as_of,
-            lang=lang,
+        return _png(
+            chart_figure(
+                by_party=by_party,
+                overdue_by_party=overdue_by_party,
+                totals=totals,
+                overdue=overdue,
+                title=title,
+                as_of=as_of,
+                lang=lang,
+            )
         )
-        buffer = io.BytesIO()
-        # no "Software"/date metadata: the same data gives the same bytes; light compression
-        # (flat colours compress well anyway) saves a third of the render time
-        figure.savefig(
-            buffer, format="png", dpi=DPI, metadata={"Software": None}, pil_kwargs={"compress_level": 1}
-        )
+
+
+def _png(figure: Figure) -> bytes:
+    buffer = io.BytesIO()
+    # no "Software"/date metadata: the same data gives the same bytes; light compression
+    # (flat colours compress well anyway) saves a third of the render time
+    figure.savefig(
+        buffer, format="png", dpi=DPI, metadata={"Software": None}, pil_kwargs={"compress_level": 1}
+    )
     return buffer.getvalue()
 
 
@@ -124,9 +129,16 @@ def chart_figure(
 
 
 def report_chart(report: ProgressReport) -> bytes:
-    """The chart of a progress report: its bars per owner, its own totals in the legend, in the
-    report's language."""
-    return status_chart(
+    """The chart of a progress report as a PNG: its bars per owner, its own totals in the
+    legend, in the report's language."""
+    with _render_lock:
+        return _png(report_figure(report))
+
+
+def report_figure(report: ProgressReport) -> Figure:
+    """``report_chart``'s figure, not yet drawn (not thread-safe: ``report_chart`` holds the
+    render lock)."""
+    return chart_figure(
         by_party=report.by_party,
         overdue_by_party=report.overdue_by_party,
         totals=report.counts,

@@ -16,7 +16,7 @@ from docx import Document
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from core.chart import chart_figure
+from core.chart import chart_figure, report_figure
 from core.documents import render_docx, render_markdown, render_pdf, render_summary
 from core.documents.markdown import STEP_CHARS, SUMMARY_LIMIT
 from core.exports import HEADERS, export_rows, headers, to_csv, to_xlsx
@@ -177,15 +177,7 @@ def test_chart_words_in_russian_and_turkish(history: History) -> None:
         ("tr", ["Tamamlandı 1", "Devam ediyor 1", "Açık 2", "Engellendi 0", "Bırakıldı 0"], "20 Şubat 2023"),
     ):
         report = report_in(history, lang)
-        figure = chart_figure(
-            by_party=report.by_party,
-            overdue_by_party=report.overdue_by_party,
-            totals=report.counts,
-            overdue=report.overdue,
-            title=report.title,
-            as_of=report.as_of,
-            lang=lang,
-        )
+        figure = report_figure(report)
         assert [t.get_text() for t in figure.legends[0].get_texts()] == legend
         heading = figure.get_suptitle()
         assert status_as_of in heading and MEETING in " ".join(heading.split())

@@ -26,7 +26,7 @@ from bot.demo import PERSONAS, _prepare
 from bot.emulator.client import Sent
 from bot.handlers import reports
 from core import clock
-from core.chart import chart_figure
+from core.chart import report_figure
 from core.config import load_settings
 from core.progress import build_progress_report
 from core.seed import DEMO_NOW, NEXT_STEPS
@@ -138,14 +138,7 @@ def test_the_demos_report_and_chart_agree_and_name_the_party_that_did_nothing(tm
     assert (pakistan.open_items, pakistan.last_update) == (1, None)
     # the chart counts #5 in three bars, but its legend and footer count steps, as the report
     assert sum(sum(c.values()) for c in report.by_party.values()) == 7
-    figure = chart_figure(
-        by_party=report.by_party,
-        overdue_by_party=report.overdue_by_party,
-        totals=report.counts,
-        overdue=report.overdue,
-        title=report.title,
-        as_of=report.as_of,
-    )
+    figure = report_figure(report)
     legend = [t.get_text() for t in figure.legends[0].get_texts()]
     assert legend == ["Done 1", "In progress 2", "Open 1", "Blocked 1", "Dropped 0"]
     assert figure.axes[0].get_xlabel().startswith("5 steps\n")
