@@ -41,7 +41,6 @@ from bot.render_followups import (
 )
 from core import broadcasts, clock, groups, import_previews, members, outreach, schedule, subscriptions
 from core.followups import Rules
-from core.i18n import SOURCE_LANGUAGE
 from core.schedule import PlanScope
 from storage import inbox
 from storage.models import Followup, FollowupKind, Member, Role
@@ -244,20 +243,11 @@ class Recipient:
     member: Member | None = None
 
 
-def _chat_language(session: Session, chat_id: int, member: Member | None = None) -> str:
-    """A group's language (the secretariat's /lang there), or the person's own in a private chat."""
-    if chat_id < 0:
-        return groups.language_of(session=session, chat_id=chat_id) or SOURCE_LANGUAGE
-    if member is not None and member.language:
-        return member.language
-    return members.language_of(session=session, user_id=chat_id) or SOURCE_LANGUAGE
-
-
 def _recipient(ctx: AppContext, row: Followup) -> Recipient:
     default = ctx.settings.secretariat.timezone
     with ctx.db.session() as session:
         member = session.get(Member, row.member_id) if row.member_id is not None else None
-        lang = _chat_language(session, row.chat_id, member)
+        lang = groups.chat_language(session=session, chat_id=row.chat_id, member=member)
     timezone = member.timezone if member is not None and member.timezone else default
     return Recipient(timezone=timezone, lang=lang, member=member)
 
@@ -380,7 +370,7 @@ async def _send_away_summary(context: ContextTypes.DEFAULT_TYPE, chat_id: int, r
             session=session, chat_id=chat_id, member_id=rows[0].member_id, now=now, count=len(rows)
         )
         member = session.get(Member, rows[0].member_id) if rows[0].member_id is not None else None
-        return summary, _chat_language(session, chat_id, member)
+        return summary, groups.chat_language(session=session, chat_id=chat_id, member=member)
 
     summary, lang = await ctx.db.run(record)
     text = away_text([away_reason(r, lang) for r in rows], lang)

@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import and_, or_, update
 from sqlmodel import Session, col, select
 
-from core import clock, limits
+from core import clock, groups, limits
 from core.errors import BadInput, NotFound, PermissionDenied
 from core.i18n import N_, SOURCE_LANGUAGE
 from core.permissions import Actor, can_manage
@@ -166,13 +166,7 @@ def start(*, session: Session, actor: Actor, broadcast_id: int, now: datetime) -
 def sender_language(*, session: Session, broadcast: Broadcast) -> str:
     """The language the sender's progress message is written in: the group's, in a group; else
     the sender's own."""
-    if broadcast.chat_id < 0:
-        found = session.exec(select(GroupChat.language).where(GroupChat.chat_id == broadcast.chat_id)).first()
-    else:
-        found = session.exec(
-            select(Member.language).where(Member.telegram_user_id == broadcast.chat_id)
-        ).first()
-    return found or SOURCE_LANGUAGE
+    return groups.chat_language(session=session, chat_id=broadcast.chat_id)
 
 
 def recipient_languages(*, session: Session, deliveries: Sequence[Delivery]) -> dict[int, str]:

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from sqlmodel import Session, select
 
-from core import clock
+from core import clock, members
 from core.errors import BadInput, PermissionDenied
-from core.i18n import LANGUAGES
+from core.i18n import LANGUAGES, SOURCE_LANGUAGE
 from core.permissions import Actor, can_manage
-from storage.models import GroupChat
+from storage.models import GroupChat, Member
 
 
 def is_enabled(*, session: Session, chat_id: int) -> bool:
@@ -47,6 +47,19 @@ def move_chat(*, session: Session, old_chat_id: int, new_chat_id: int) -> None:
 def language_of(*, session: Session, chat_id: int) -> str | None:
     """The language the secretariat set for this group, or None (English)."""
     return session.exec(select(GroupChat.language).where(GroupChat.chat_id == chat_id)).first()
+
+
+def chat_language(*, session: Session, chat_id: int, member: Member | None = None) -> str:
+    """The language the bot writes in a chat: a group's as the secretariat set it (/lang there),
+    in a private chat the person's own (``member``, when the caller has it loaded); English when
+    not known."""
+    if chat_id < 0:
+        found = language_of(session=session, chat_id=chat_id)
+    elif member is not None:
+        found = member.language
+    else:
+        found = members.language_of(session=session, user_id=chat_id)
+    return found or SOURCE_LANGUAGE
 
 
 def set_language(*, session: Session, actor: Actor, chat_id: int, title: str, language: str) -> str:
