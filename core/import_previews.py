@@ -320,11 +320,9 @@ def set_owners(*, session: Session, preview: Preview, keys: str, names_text: str
 
 def _party_names(*, session: Session, text: str) -> list[str]:
     """ "Sweden and Pakistan; Trinidad and Tobago", "Швеция и Пакистан" -> names: words joined by
-    and/и/ve stay together where they name a party, as in /add (``core.items.owner_names_in``)."""
-    from core.items import owner_names_in
-
+    and/и/ve stay together where they name a party, as in /add (``core.parties.party_names_in``)."""
     pieces = [p.strip() for p in re.split(r"[,;]", text) if p.strip()]
-    return owner_names_in(session=session, pieces=pieces)
+    return parties.party_names_in(session=session, pieces=pieces)
 
 
 def set_deadline(*, preview: Preview, key: str, phrase: str, today: date, margin_days: int) -> Deadline:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from collections import defaultdict
 from collections.abc import Sequence
@@ -19,7 +18,7 @@ from core.deadlines import NO_PHRASE, Deadline, parse_deadline, resolve_linked
 from core.errors import BadInput, NotFound, PermissionDenied, Term
 from core.i18n import LANGUAGES, N_, SOURCE_LANGUAGE, Translator, translator
 from core.meetings import next_meeting
-from core.parties import labels, normalise_name, party_sort_key, resolve_parties, sorted_parties
+from core.parties import party_sort_key, resolve_parties, sorted_parties
 from core.permissions import Actor, can_manage, can_note, settable_statuses
 from storage.models import (
     ACTIVE_STATUSES,
@@ -149,7 +148,6 @@ _SCOPE_WORDS = {
     "tüm": "all",
 }
 # joins two owners in /add's "owner: A and B", in each language
-_OWNER_AND = re.compile(r"(\s*\b(?:and|и|ve)\b\s*)", re.IGNORECASE)
 NO_PARTY = N_("no party")
 NONE_YET = N_("none yet")
 
@@ -207,29 +205,6 @@ def parse_scope(word: str) -> Scope | None:
         if _word_key(known) == key:
             return Scope(scope)
     return None
-
-
-def owner_names_in(*, session: Session, pieces: Sequence[str]) -> list[str]:
-    """/add's owners: 'Швеция и Пакистан' -> two names, 'Trinidad and Tobago' (a party) -> one.
-    A piece is split on and/и/ve, but words joined that way stay together where they name a party."""
-    all_labels = [label for party in session.exec(select(Party)).all() for label in labels(party)]
-    known = {normalise_name(label) for label in all_labels}
-    # a run of names longer than any party's never matches one (and long input stays cheap)
-    longest = max((len(_OWNER_AND.split(label)) for label in all_labels), default=1)
-    names: list[str] = []
-    for piece in pieces:
-        parts = _OWNER_AND.split(piece.strip())  # name, joiner, name, joiner, …
-        start = 0
-        while start < len(parts):
-            # the longest run of names from ``start`` that is a party, else one name
-            end = min(len(parts), start + longest)
-            while end > start + 1 and normalise_name("".join(parts[start:end])) not in known:
-                end -= 2
-            name = "".join(parts[start:end]).strip()
-            if name:
-                names.append(name)
-            start = end + 1
-    return names
 
 
 def parse_item_number(text: str) -> int:

@@ -8,6 +8,7 @@ compared in Python, so SQLite and PostgreSQL (whose collations differ) match and
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
@@ -131,3 +132,30 @@ def add_party(*, session: Session, name: str, aliases: Sequence[str] = ()) -> Pa
     session.add(party)
     session.flush()
     return party
+
+
+# "and" in the languages the bot reads, kept as a part of the split (to join names back)
+_AND = re.compile(r"(\s*\b(?:and|и|ve)\b\s*)", re.IGNORECASE)
+
+
+def party_names_in(*, session: Session, pieces: Sequence[str]) -> list[str]:
+    """/add's owners: 'Швеция и Пакистан' -> two names, 'Trinidad and Tobago' (a party) -> one.
+    A piece is split on and/и/ve, but words joined that way stay together where they name a party."""
+    all_labels = [label for party in session.exec(select(Party)).all() for label in labels(party)]
+    known = {normalise_name(label) for label in all_labels}
+    # a run of names longer than any party's never matches one (and long input stays cheap)
+    longest = max((len(_AND.split(label)) for label in all_labels), default=1)
+    names: list[str] = []
+    for piece in pieces:
+        parts = _AND.split(piece.strip())  # name, joiner, name, joiner, …
+        start = 0
+        while start < len(parts):
+            # the longest run of names from ``start`` that is a party, else one name
+            end = min(len(parts), start + longest)
+            while end > start + 1 and normalise_name("".join(parts[start:end])) not in known:
+                end -= 2
+            name = "".join(parts[start:end]).strip()
+            if name:
+                names.append(name)
+            start = end + 1
+    return names

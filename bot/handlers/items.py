@@ -25,7 +25,7 @@ from bot.handlers.language import STALE_BUTTON
 from bot.jobs import replan_after
 from bot.keyboards import decode
 from bot.render import items_messages, note_added, note_prompt, status_changed
-from core import clock, items
+from core import clock, items, parties
 from core.errors import BadInput
 from core.i18n import N_, translator
 from core.items import (
@@ -198,7 +198,7 @@ async def set_due(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 def parse_add(text: str) -> tuple[str, list[str], str | None, str | None]:
     """``text | owner: P1, P2 | due: phrase | ref: §13.2`` -> (text, owners, due, ref); owners are
-    split on commas here, on "and" ("и", "ve") by items.owner_names_in, which knows the parties."""
+    split on commas here, on "and" ("и", "ve") by parties.party_names_in, which knows the parties."""
     parts = text.split("|")
     body = parts[0].strip()
     owners: list[str] = []
@@ -213,7 +213,7 @@ def parse_add(text: str) -> tuple[str, list[str], str | None, str | None]:
             )
         key, value = _ADD_KEY[" ".join(match[1].lower().split())], match[2].strip()
         if key == "owner":
-            owners += [n for n in re.split(r"[,;]", value) if n.strip()]  # and/и/ve: owner_names_in
+            owners += [n for n in re.split(r"[,;]", value) if n.strip()]  # and/и/ve: party_names_in
         elif key == "due":
             due = value
         else:
@@ -239,7 +239,7 @@ async def add_item(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             session=session,
             actor=actor,
             text=body,
-            owner_names=items.owner_names_in(session=session, pieces=owners),
+            owner_names=parties.party_names_in(session=session, pieces=owners),
             due_phrase=due,
             today=today,
             meeting_margin_days=ctx.settings.deadlines.meeting_margin_days,

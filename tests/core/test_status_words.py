@@ -10,7 +10,6 @@ from core import parties
 from core.i18n import LANGUAGES, translator
 from core.items import (
     Scope,
-    owner_names_in,
     parse_scope,
     parse_status,
     parse_status_prefix,
@@ -154,7 +153,7 @@ def test_owners_joined_by_and_in_each_language(db: Database) -> None:
     with db.session() as session:
 
         def names(*pieces: str) -> list[str]:
-            return owner_names_in(session=session, pieces=list(pieces))
+            return parties.party_names_in(session=session, pieces=list(pieces))
 
         assert names("Швеция и Пакистан") == ["Швеция", "Пакистан"]
         assert names("Sweden ve Pakistan") == ["Sweden", "Pakistan"]
