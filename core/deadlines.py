@@ -629,6 +629,15 @@ _TR_QUARTERS = {
 _TR_UNITS = {"gün": "day", "hafta": "week", "ay": "month"}
 
 
+# a phrase is read as Turkish when it has a Turkish letter, a suffix after a figure ("30'una")
+# or a Turkish word a deadline uses
+_TURKISH = re.compile(
+    r"[çğıöşü]|\d['’][a-z]|\b(?:kadar|dek|sonu|sonra|hafta|tarih|içinde|yılı|toplantı|"
+    + "|".join(_TR_MONTHS)
+    + ")"
+)
+
+
 def _other_language(phrase: str, original: str, today: date, meeting_margin_days: int) -> Deadline | None:
     """A Russian or Turkish deadline phrase, or None when the phrase is neither.
 
@@ -638,12 +647,7 @@ def _other_language(phrase: str, original: str, today: date, meeting_margin_days
     phrase = phrase.replace("i̇", "i").replace("ё", "е")  # "İ".lower() keeps a combining dot
     if re.search(r"[а-я]", phrase):
         patterns, months = _RU_PATTERNS, _RU_MONTHS
-    elif re.search(
-        r"[çğıöşü]|\d['’][a-z]|\b(?:kadar|dek|sonu|sonra|hafta|tarih|içinde|yılı|toplantı|"
-        + "|".join(_TR_MONTHS)
-        + ")",
-        phrase,
-    ):
+    elif _TURKISH.search(phrase):
         patterns, months = _TR_PATTERNS, _TR_MONTHS
     else:
         return None

@@ -147,7 +147,6 @@ _SCOPE_WORDS = {
     "hepsi": "all",
     "tüm": "all",
 }
-# joins two owners in /add's "owner: A and B", in each language
 NO_PARTY = N_("no party")
 NONE_YET = N_("none yet")
 
@@ -176,6 +175,16 @@ def _status_words() -> dict[str, Status]:
     return words
 
 
+@cache
+def _longest_status_words() -> int:
+    return max(len(key.split()) for key in _status_words())
+
+
+@cache
+def _scope_words() -> dict[str, Scope]:
+    return {_word_key(word): Scope(scope) for word, scope in _SCOPE_WORDS.items()}
+
+
 def parse_status(word: str) -> Status | None:
     """The status a user meant ('in progress', 'Done.', 'в работе', 'Tamamlandı'), or None."""
     return _status_words().get(_word_key(word))
@@ -184,8 +193,7 @@ def parse_status(word: str) -> Status | None:
 def parse_status_prefix(words: Sequence[str]) -> tuple[Status, int] | None:
     """The status the first words name and how many words it took ('в работе Обсудили' -> 2),
     the longest match first; None if they don't start with a status."""
-    longest = max(len(key.split()) for key in _status_words())
-    for count in range(min(longest, len(words)), 0, -1):
+    for count in range(min(_longest_status_words(), len(words)), 0, -1):
         status = parse_status(" ".join(words[:count]))
         if status is not None:
             return status, count
@@ -200,11 +208,7 @@ def status_help(tr: Translator) -> str:
 
 def parse_scope(word: str) -> Scope | None:
     """The /items scope a user meant ('mine', 'Мои', 'tümü'), or None."""
-    key = _word_key(word)
-    for known, scope in _SCOPE_WORDS.items():
-        if _word_key(known) == key:
-            return Scope(scope)
-    return None
+    return _scope_words().get(_word_key(word))
 
 
 def parse_item_number(text: str) -> int:
