@@ -49,7 +49,7 @@ _CALLBACK = re.compile(r"im:([0-9a-f]{8}):(ok|x|na|nall|dt|nm|a\d{1,3}|p\d{1,5}|
 _DATE_WORD = r"(?:date|дата|tarih)"
 _NAME_WORD = r"(?:name|название|isim|ad)"
 _DUE_WORDS = r"(?:due|deadline|срок|son\s+tarih|termin)"
-_ALL_WORD = r"(?:all|все|всё|tümü|hepsi)"
+_ALL_WORD = "(?:" + "|".join(sorted(import_previews.ALL_STEPS)) + ")"  # "all: Sweden"
 _DATE_FIX = re.compile(rf"^\s*{_DATE_WORD}\s*:\s*(.+)$", re.IGNORECASE | re.DOTALL)
 _NAME_FIX = re.compile(rf"^\s*{_NAME_WORD}\s*:\s*(.+)$", re.IGNORECASE | re.DOTALL)
 _DUE_FIX = re.compile(rf"^\s*(\d{{1,6}})\s+{_DUE_WORDS}\s*:\s*(.+)$", re.IGNORECASE | re.DOTALL)
@@ -586,7 +586,7 @@ async def fix_by_reply(update: Update, context: ContextTypes.DEFAULT_TYPE, token
                 )
             owners = ", ".join(esc(p.name) for p in preview.step(keys[0]).owners)
             numbers = ", ".join(keys[:10]) + (" …" if len(keys) > 10 else "")
-            done = tr.ngettext("👥 Step {keys}: {owners}.", "👥 Step {keys}: {owners}.", len(keys))
+            done = tr.ngettext("👥 Step {keys}: {owners}.", "👥 Steps {keys}: {owners}.", len(keys))
             return keys, done.format(keys=numbers, owners=owners)
         raise BadInput(tr.gettext(CARD_HOW_TO_FIX if card_key is not None else HOW_TO_FIX))
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sqlmodel import select
+from sqlmodel import col, select
 
 from bot.emulator import Emulator, FloodPolicy
 from bot.emulator.client import Sent
@@ -409,4 +409,37 @@ async def test_a_step_card_offers_one_button_per_new_party(tmp_path: Path) -> No
         assert answer["text"] == "Added UNFPA."
         with world.db.session() as session:
             assert [p.name for p in session.exec(select(Party)).all()] == ["UNFPA"]
+        await assert_clean(world)
+
+
+UNOWNED = (
+    "Working Group Meeting\nDate: 14 March 2024\n\nAction points\n"
+    "1. A concept note will be drafted by May 2024.\n"
+    "2. The agenda will be circulated by 1 June 2024.\n"
+    "3. A venue will be booked by 1 July 2024.\n"
+)
+
+
+async def test_all_colon_sets_the_owners_of_every_kept_step_in_any_language(tmp_path: Path) -> None:
+    async with bot_world(tmp_path, seed=False) as world:
+        client, admin = world.client, world.admin
+        await add_parties(world)
+        summary, (steps,) = await upload(world, "wg.md", UNOWNED.encode())
+        assert "3 steps to import, 3 without an owner" in summary.text
+        _, (card,) = await client.press(admin, steps, "✏️ 3", expect=1)
+        await client.press(admin, card, "Drop", expect=3)
+        ok, *_ = await client.say(admin, "all: Sweden", reply_to=summary.message_id, expect=3)
+        assert ok.text == "👥 Steps 1, 2: Reference Group Chair — Sweden."  # not the dropped 3
+        # the summary already says every kept step has an owner: only the steps page changes
+        ok, _ = await client.say(admin, "Все: Pakistan", reply_to=summary.message_id, expect=2)
+        assert ok.text == "👥 Steps 1, 2: Reference Group Chair — Pakistan."
+        _, (done,) = await client.press(admin, summary, "Import", expect=1)
+        assert "Imported 2 steps" in done.text
+        with world.db.session() as session:
+            owners = session.exec(
+                select(Item.id, Party.name)
+                .join(ItemOwner, col(ItemOwner.item_id) == Item.id)
+                .join(Party, col(Party.id) == ItemOwner.party_id)
+            ).all()
+        assert [name for _, name in owners] == ["Reference Group Chair — Pakistan"] * 2
         await assert_clean(world)
