@@ -172,7 +172,8 @@ def note_prompt(number: int, bot: str, lang: str = SOURCE_LANGUAGE) -> str:
     )
 
 
-def _local(at: datetime, timezone: str, lang: str = SOURCE_LANGUAGE) -> str:
+def local_moment(at: datetime, timezone: str, lang: str = SOURCE_LANGUAGE) -> str:
+    """A moment on the reader's wall clock: "5 Mar 2027 09:30" (in ``lang``'s date words)."""
     local = at.astimezone(ZoneInfo(timezone))
     return f"{format_day(local.date(), lang)} {local:%H:%M}"
 
@@ -180,7 +181,7 @@ def _local(at: datetime, timezone: str, lang: str = SOURCE_LANGUAGE) -> str:
 def event_line(event: ItemEvent, timezone: str, lang: str = SOURCE_LANGUAGE) -> str:
     tr = translator(lang)
     who = esc(event.actor_name or tr.gettext("someone"))
-    when = _local(event.at, timezone, lang)
+    when = local_moment(event.at, timezone, lang)
     if event.kind == "status":
         old = status_label(Status(event.old_value), lang) if event.old_value else "?"
         new = status_label(Status(event.new_value), lang) if event.new_value else "?"

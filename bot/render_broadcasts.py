@@ -10,13 +10,11 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Sequence
-from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.limits import MESSAGE_TEXT_LIMIT
-from bot.render import esc, split_messages, visible_length
+from bot.render import esc, local_moment, split_messages, visible_length
 from core import limits
 from core.broadcasts import UNREACHABLE, Progress, Recipient
 from core.i18n import ENGLISH, N_, SOURCE_LANGUAGE, Translator, translator
@@ -217,12 +215,6 @@ def broadcast_progress(
     return f"{head.format(number=broadcast_id)}\n{_counts(tr, progress)}{tail}"
 
 
-def _when(tr: Translator, at: datetime, timezone: str) -> str:
-    """A moment on the viewer's wall clock: "5 Mar 2027 09:30"."""
-    local = at.astimezone(ZoneInfo(timezone))
-    return f"{tr.format_day(local.date())} {local:%H:%M}"
-
-
 def broadcasts_list(
     rows: Sequence[tuple[Broadcast, Progress]], timezone: str, lang: str = SOURCE_LANGUAGE
 ) -> str:
@@ -232,7 +224,7 @@ def broadcasts_list(
         return tr.gettext("No broadcasts yet. Send one with /broadcast your message.")
     lines = [tr.gettext("<b>Recent broadcasts</b>")]
     for broadcast, p in rows:
-        when = _when(tr, broadcast.started_at or broadcast.created_at, timezone)
+        when = local_moment(broadcast.started_at or broadcast.created_at, timezone, tr.lang)
         summary = tr.gettext(LIST_LINE[broadcast.state]).format(
             number=broadcast.id,
             when=when,
@@ -279,11 +271,15 @@ def broadcast_report(
         audience = tr.gettext(AUDIENCE_LABEL[broadcast.audience])
     else:
         head, audience = tr.gettext("📣 <b>Broadcast {number}</b> ({state}), no audience chosen"), ""
-    moments = [tr.gettext("Written {when}").format(when=_when(tr, broadcast.created_at, timezone))]
-    if broadcast.started_at is not None:
-        moments.append(tr.gettext("sent {when}").format(when=_when(tr, broadcast.started_at, timezone)))
-    if broadcast.finished_at is not None:
-        moments.append(tr.gettext("finished {when}").format(when=_when(tr, broadcast.finished_at, timezone)))
+    moments = [
+        tr.gettext(label).format(when=local_moment(at, timezone, lang))
+        for label, at in (
+            (N_("Written {when}"), broadcast.created_at),
+            (N_("sent {when}"), broadcast.started_at),
+            (N_("finished {when}"), broadcast.finished_at),
+        )
+        if at is not None
+    ]
     header = "\n".join(
         [
             head.format(
