@@ -40,15 +40,13 @@ async def set_default_menus(bot: Bot) -> None:
         )
 
 
-async def set_member_menu(bot: Bot, user_id: int, role: Role, language: str) -> None:
-    """Show this member the commands of their role, in their language, in their private chat."""
+async def set_member_menu(bot: Bot, chat_id: int, role: Role, language: str) -> None:
+    """Show the commands of ``role`` in ``language`` in one chat (a member's private chat)."""
     with contextlib.suppress(BadRequest, Forbidden):  # a convenience; /help always works
-        await bot.set_my_commands(_commands(role, translator(language)), scope=BotCommandScopeChat(user_id))
+        await bot.set_my_commands(_commands(role, translator(language)), scope=BotCommandScopeChat(chat_id))
 
 
 async def set_group_menu(bot: Bot, chat_id: int, language: str) -> None:
     """A group's menu in the language the secretariat set there (/lang in the group): everyone in
     it reads that language, whatever their own Telegram is set to."""
-    with contextlib.suppress(BadRequest, Forbidden):
-        commands = _commands(GROUP_ROLE, translator(language))
-        await bot.set_my_commands(commands, scope=BotCommandScopeChat(chat_id))
+    await set_member_menu(bot, chat_id, GROUP_ROLE, language)
