@@ -9,9 +9,7 @@ set to that language, and the demo's own lines are translated too.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import os
-import sqlite3
 import sys
 import tempfile
 from dataclasses import dataclass
@@ -28,6 +26,7 @@ from core.config import DatabaseURL, Settings
 from core.i18n import N_, SOURCE_LANGUAGE, Translator, pick_language, translator
 from core.permissions import Actor
 from core.seed import DEMO_NEXT_MEETING, DEMO_NOW, DEMO_SEEDED_AT, seed_demo_history, seed_istanbul
+from storage import inbox
 from storage.db import Database
 from storage.models import Role
 
@@ -74,13 +73,6 @@ def _long_day(day: date, lang: str) -> str:
     if lang == SOURCE_LANGUAGE:
         return f"{day:%A %d %B %Y}"
     return format_date(day, format="full", locale=lang)
-
-
-def _day(day: date, lang: str) -> str:
-    """'10 May 2023', '10 мая 2023 г.', '10 Mayıs 2023'."""
-    if lang == SOURCE_LANGUAGE:
-        return f"{day:%d %B %Y}"
-    return format_date(day, format="long", locale=lang)
 
 
 def _prepare(db: Database, settings: Settings) -> None:
@@ -217,22 +209,16 @@ async def _read_line(prompt: str) -> str | None:
     return line if line else None
 
 
-def _next_update_id(db_path: Path) -> int:
-    """Past the updates a kept demo database has seen: Telegram's update ids only grow, and the
-    bot drops an id it has stored as a redelivery (a fresh emulator would start again at 1)."""
-    if not db_path.exists():
-        return 1
-    try:
-        with contextlib.closing(sqlite3.connect(db_path)) as connection:
-            (highest,) = connection.execute("SELECT max(update_id) FROM inboxupdate").fetchone()
-    except sqlite3.Error:  # not migrated yet
-        return 1
-    return int(highest or 0) + 1
-
-
 async def _demo(settings: Settings, db_path: Path, lang: str) -> int:
     tr = translator(lang)
-    async with Emulator(DEMO_TOKEN, first_update_id=_next_update_id(db_path)) as emulator:
+    db_url = f"sqlite:///{db_path}"
+    db = Database(db_url)
+    db.migrate()
+    with db.session() as session:
+        # past the updates a kept demo database has seen: the bot drops an update id it has
+        # stored as a redelivery, and a fresh emulator would start again at 1
+        first_update_id = (inbox.highest_update_id(session=session) or 0) + 1
+    async with Emulator(DEMO_TOKEN, first_update_id=first_update_id) as emulator:
         demo_settings = settings.model_copy(
             update={
                 "telegram": settings.telegram.model_copy(
@@ -243,12 +229,10 @@ async def _demo(settings: Settings, db_path: Path, lang: str) -> int:
                         "poll_timeout_seconds": 2,
                     }
                 ),
-                "database": settings.database.model_copy(update={"url": DatabaseURL(f"sqlite:///{db_path}")}),
+                "database": settings.database.model_copy(update={"url": DatabaseURL(db_url)}),
                 "secretariat": settings.secretariat.model_copy(update={"admins": [PERSONAS[0].user_id]}),
             }
         )
-        db = Database(demo_settings.database.url.get_secret_value())
-        db.migrate()
         _prepare(db, demo_settings)
         for person in PERSONAS:
             emulator.add_user(person.name, user_id=person.user_id, started=True, language_code=lang)
@@ -264,7 +248,7 @@ async def _demo(settings: Settings, db_path: Path, lang: str) -> int:
                 "weeks after it: the demo's clock reads {now}, the 33rd SOM is on\n"
                 "{next_meeting}."
             )
-            now, next_meeting = _long_day(clock.now().date(), tr.lang), _day(DEMO_NEXT_MEETING, tr.lang)
+            now, next_meeting = _long_day(clock.now().date(), tr.lang), tr.format_day(DEMO_NEXT_MEETING)
             print(preloaded.format(now=now, next_meeting=next_meeting))
             print(tr.gettext(HELP).format(names=names))
             you = tr.gettext("You are {name}, {about}. Try /items all")

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, update
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from storage.db import insert_ignoring_conflicts, utcnow
 from storage.models import InboxState, InboxUpdate
@@ -41,6 +41,11 @@ def pending(*, session: Session) -> list[InboxUpdate]:
             .order_by(col(InboxUpdate.update_id))
         ).all()
     )
+
+
+def highest_update_id(*, session: Session) -> int | None:
+    """The newest update stored (Telegram's update ids only grow), None when there is none."""
+    return session.exec(select(func.max(InboxUpdate.update_id))).one()
 
 
 def mark_done(*, session: Session, update_id: int) -> None:
