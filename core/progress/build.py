@@ -31,7 +31,7 @@ from core.progress.model import (
     ReportSection,
 )
 from core.progress.replay import CHANGE_KINDS, state_at, status_value
-from core.progress.text import report_title, section_name, since_label
+from core.progress.text import no_meeting_name, report_title, since_label
 from storage.models import (
     ACTIVE_STATUSES,
     Followup,
@@ -293,7 +293,7 @@ def _sections(
         sections.append(
             ReportSection(
                 meeting_id=meeting_id if meeting else None,
-                meeting_name=meeting.name if meeting else section_name("", None, lang),
+                meeting_name=meeting.name if meeting else no_meeting_name(lang),
                 held_on=meeting.held_on if meeting else None,
                 place=meeting.place if meeting else None,
                 rows=tuple(rows_by_meeting[meeting_id]),

@@ -102,9 +102,9 @@ def cells(row: ReportRow, lang: str = SOURCE_LANGUAGE) -> tuple[str, ...]:
     )
 
 
-def section_name(name: str, meeting_id: int | None, lang: str = SOURCE_LANGUAGE) -> str:
-    """A section's meeting name as written; the steps of no meeting's section in ``lang``."""
-    return translator(lang).gettext(NO_MEETING) if meeting_id is None else name
+def no_meeting_name(lang: str = SOURCE_LANGUAGE) -> str:
+    """The name of the section of steps that came from no meeting, in ``lang``."""
+    return translator(lang).gettext(NO_MEETING)
 
 
 def meeting_heading(name: str, held_on: date | None, place: str | None, lang: str = SOURCE_LANGUAGE) -> str:
@@ -113,9 +113,10 @@ def meeting_heading(name: str, held_on: date | None, place: str | None, lang: st
 
 
 def report_title(source_names: Sequence[str], next_meeting: str | None, lang: str = SOURCE_LANGUAGE) -> str:
-    """ "Progress on the next steps of the <meeting(s)> → <next meeting>" (``NO_MEETING`` left out)."""
+    """ "Progress on the next steps of the <meeting(s)> → <next meeting>"; ``source_names``: the
+    meetings the steps came from (not the no-meeting section)."""
     tr = translator(lang)
-    named = [name for name in source_names if name != NO_MEETING]
+    named = list(source_names)
     if not named:
         title = tr.gettext("Progress on the next steps")
     else:
