@@ -29,7 +29,8 @@ _REQUEST_VERB = (
 _REQUEST_TO = re.compile(
     r"\b(?P<verb>" + _REQUEST_VERB + r")\s+(?!that\b|to\b|by\b)"
     r"(?P<obj>(?:(?!\b(?:which|who|whom|whose|that)\b)[^;:.]){2,150}?)\s+to\s+"
-    r"(?!" + _DET + r"\b)(?P<action>[a-z][a-z-]+)\b",
+    # a split infinitive ("to further strengthen", "to also consider") is still a request
+    r"(?:(?:further|also|duly|urgently)\s+)?(?!" + _DET + r"\b)(?P<action>[a-z][a-z-]+)\b",
     re.IGNORECASE,
 )
 _PASSIVE_REQUEST = re.compile(

@@ -784,3 +784,31 @@ def test_report_of_the_body_names_the_meeting_over_an_agenda_title() -> None:
         "1. The Meeting decided that the Secretariat will publish the report by 1 May 2025.\n"
     )
     assert found.name == "Third Meeting of States Parties to the Treaty on the Prohibition of Nuclear Weapons"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "owner"),
+    [
+        (
+            "The Board requested the oversight functions to further strengthen their key messages.",
+            "oversight functions",
+        ),
+        (
+            "The Council invited the Secretariat to also consider the findings by June 2025.",
+            "Secretariat",
+        ),
+    ],
+)
+def test_a_split_infinitive_is_still_a_request_to_its_object(sentence: str, owner: str) -> None:
+    found = extract(f"Executive Board, annual session\nRome, 10 June 2024\n\nDecisions\n\n1. {sentence}\n")
+    (action,) = found.actions
+    assert action.owners == [owner]
+
+
+def test_to_further_with_a_noun_after_it_is_no_request() -> None:
+    found = extract(
+        "Executive Board, annual session\nRome, 10 June 2024\n\nDecisions\n\n"
+        "1. The Board referred the matter to further the aims of the strategy.\n"
+        "2. The Secretariat will circulate the minutes by 1 July 2024.\n"
+    )
+    assert [a.owners for a in found.actions] == [["Secretariat"]]
