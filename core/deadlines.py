@@ -73,6 +73,13 @@ _HALF = re.compile(
     r"^(?:h(?P<h>[12])|(?:the\s+)?(?P<ordinal>first|second|1st|2nd)\s+half(?:\s+of)?)\s*" + _YEAR + "$"
 )
 _END_OF_YEAR = re.compile(r"^(?:the\s+)?end of (?:the|this) year$")
+# "the end of next year", "end of the month", "the end of next month"
+_END_OF_NEXT_YEAR = re.compile(r"^(?:the\s+)?end of (?:the\s+)?(?:next|following) year$")
+_END_OF_MONTH = re.compile(r"^(?:the\s+)?end of (?:the\s+)?(?P<which>the|this|next|following) month$")
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+# "by Friday", "by this Tuesday": the first such day after the reference date ("next Friday" is
+# read two ways, so it is left alone)
+_WEEKDAY = re.compile(r"^(?:(?:this|the coming|coming)\s+)?(?P<weekday>" + "|".join(_WEEKDAYS) + r")$")
 _NUMBER_WORDS = {
     "one": 1,
     "two": 2,
@@ -230,6 +237,8 @@ def parse_deadline(text: str, *, today: date, meeting_margin_days: int = 14) -> 
 def _before(rest: str, original: str, today: date) -> Deadline:
     """ "before X": the last day before X begins ("before 1 May" -> 30 April)."""
     rest = rest.removeprefix("the ").strip()
+    if _END_OF_YEAR.match(rest) or _END_OF_NEXT_YEAR.match(rest) or _END_OF_MONTH.match(rest):
+        return _absolute(rest, original, today)  # before the end of a period: by its end
     if m := re.match(r"^middle of\s+" + _MONTH + r"(?:,?\s+" + _YEAR + ")?$", rest):
         month = MONTHS[m["month"]]
         year = int(m["year"]) if m["year"] else _upcoming_month_end(month, today).year
@@ -250,6 +259,15 @@ def _absolute(phrase: str, original: str, today: date) -> Deadline:
     """A date, month, year or part of one (the prefix "by", "in", … already dropped)."""
     if _END_OF_YEAR.match(phrase):
         return Deadline(original, date(today.year, 12, 31), Precision.YEAR)
+    if _END_OF_NEXT_YEAR.match(phrase):
+        return Deadline(original, date(today.year + 1, 12, 31), Precision.YEAR)
+    if m := _END_OF_MONTH.match(phrase):
+        later = 1 if m["which"] in ("next", "following") else 0
+        year, month = divmod(today.year * 12 + today.month - 1 + later, 12)
+        return Deadline(original, _month_end(year, month + 1), Precision.MONTH)
+    if m := _WEEKDAY.match(phrase):
+        ahead = (_WEEKDAYS.index(m["weekday"]) - today.weekday() - 1) % 7 + 1
+        return Deadline(original, today + timedelta(days=ahead), Precision.DAY)
     if m := _ISO.match(phrase):
         day = _safe_date(int(m["year"]), int(m["month"]), int(m["day"]), original)
         return Deadline(original, day, Precision.DAY)
@@ -745,13 +763,24 @@ _ANCHOR = re.compile(
     re.IGNORECASE,
 )
 _HAS_TIME = re.compile(
-    r"\b(?:\d{4}|next|asap|as soon as possible|tbd|days?|weeks?|months?|session|meeting|"
-    r"spring|summer|autumn|fall|winter|" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\b",
+    r"\b(?:\d{4}|next|asap|as soon as possible|tbd|days?|weeks?|months?|year|session|meeting|"
+    r"spring|summer|autumn|fall|winter|"
+    + "|".join((*sorted(MONTHS, key=len, reverse=True), *_WEEKDAYS))
+    + r")\b",
     re.IGNORECASE,
 )
 # "the budget for 2026", "performance in 2024 and plans for 2025": a period the text is about, not a
 # deadline
 _NOT_A_DEADLINE = re.compile(r"^for\s+(?:the\s+(?:year|period)\s+)?\d{4}\b", re.IGNORECASE)
+
+
+# a weekday is a deadline in a sentence only after "by", "until" …: "on Monday" tells what happened
+_BY_WEEKDAY = re.compile(
+    r"^(?:by|until|till|before|no later than|not later than)\s+(?:this\s+|the coming\s+)?(?:"
+    + "|".join(_WEEKDAYS)
+    + r")$",
+    re.IGNORECASE,
+)
 
 
 def find_deadline(sentence: str, *, today: date, meeting_margin_days: int = 14) -> Deadline | None:
@@ -769,10 +798,13 @@ def find_deadline(sentence: str, *, today: date, meeting_margin_days: int = 14) 
                 found = parse_deadline(candidate, today=today, meeting_margin_days=meeting_margin_days)
             except BadInput:
                 continue
-            if found.precision is Precision.DAY and not re.search(
-                r"\d|middle of|\b(?:days?|weeks?)\b", candidate, re.I
+            if (
+                found.precision is Precision.DAY
+                and not re.search(r"\d|middle of|\b(?:days?|weeks?)\b", candidate, re.I)
+                and not _BY_WEEKDAY.match(candidate)
             ):
-                continue  # a weekday read by the fallback; "within two weeks" is a day
+                # a weekday without "by" ("on Monday, the meeting …"); "within two weeks" is a day
+                continue
             if found.meeting_linked and re.match(r"(?:the\s+)?next\b", candidate, re.IGNORECASE):
                 continue  # "host the next expert meeting": what is done, not by when
             if best is None or len(found.text) > len(best.text):

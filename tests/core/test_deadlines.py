@@ -161,6 +161,73 @@ def test_phrases_of_real_reports(phrase: str, today: date, expected: date) -> No
     assert parse_deadline(phrase, today=today).due_date == expected
 
 
+TUESDAY = date(2025, 3, 4)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "phrase", "expected", "precision"),
+    [
+        (
+            "The Working Group will meet before the end of the year.",
+            "before the end of the year",
+            date(2025, 12, 31),
+            Precision.YEAR,
+        ),
+        (
+            "The Secretariat will report by the end of the month.",
+            "by the end of the month",
+            date(2025, 3, 31),
+            Precision.MONTH,
+        ),
+        (
+            "The Secretariat will circulate the minutes by the end of next month.",
+            "by the end of next month",
+            date(2025, 4, 30),
+            Precision.MONTH,
+        ),
+        (
+            "The plan will be ready by the end of next year.",
+            "by the end of next year",
+            date(2026, 12, 31),
+            Precision.YEAR,
+        ),
+        (
+            "The Secretariat will circulate the minutes by Friday.",
+            "by Friday",
+            date(2025, 3, 7),
+            Precision.DAY,
+        ),
+        (
+            "The Chair will reply by Tuesday.",
+            "by Tuesday",
+            date(2025, 3, 11),
+            Precision.DAY,
+        ),  # said on a Tuesday
+        ("Comments will be sent before Friday.", "before Friday", date(2025, 3, 6), Precision.DAY),
+    ],
+)
+def test_periods_and_weekdays_of_minutes(
+    sentence: str, phrase: str, expected: date, precision: Precision
+) -> None:
+    from core.deadlines import find_deadline
+
+    found = find_deadline(sentence, today=TUESDAY)
+    assert found and (found.text, found.due_date, found.precision) == (phrase, expected, precision)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "On Monday, the meeting discussed the plan.",  # when something happened, not a deadline
+        "The Secretariat will report by next Friday.",  # this week's or next week's: not guessed
+    ],
+)
+def test_a_weekday_without_by_or_with_next_is_no_deadline(sentence: str) -> None:
+    from core.deadlines import find_deadline
+
+    assert find_deadline(sentence, today=TUESDAY) is None
+
+
 @pytest.mark.parametrize(
     "phrase",
     ["Next subgroup meeting", "at the next meeting of the Committee", "at its fifty -seventh session"],
