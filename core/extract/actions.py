@@ -33,6 +33,11 @@ _REQUEST_TO = re.compile(
     r"(?:(?:further|also|duly|urgently)\s+)?(?!" + _DET + r"\b)(?P<action>[a-z][a-z-]+)\b",
     re.IGNORECASE,
 )
+# "reiterate its request to the Secretary-General, in his capacity as Chair, to explore …"
+_REQUEST_NOUN_TO = re.compile(
+    r"\b(?:its|their|the|a)\s+(?:\w+\s+)?(?:request|invitation|call)\s+to\s+"
+    r"(?P<obj>(?:the\s+)?[A-Z][^;:.]{1,120}?)\s+to\s+(?!" + _DET + r"\b)(?P<action>[a-z][a-z-]+)\b"
+)
 _PASSIVE_REQUEST = re.compile(
     r"\b(?:is|are|was|were|be|been)\s+(?:also\s+|further\s+)?(?:requested|invited|encouraged|urged|"
     r"recommended|asked|called upon|tasked|mandated)\s+to\s+(?P<action>[a-z]+)",
@@ -58,6 +63,8 @@ _MODAL = re.compile(
 )
 _MODALS = {"will", "shall", "should", "must", "would", "is to", "are to"}
 _FINITE = re.compile(r"\b(?:is|are|was|were|has|have|had)\b", re.IGNORECASE)
+# where a relative clause starts: its verbs say what something is, not whether the clause is an action
+_RELATIVE = re.compile(r"\b(?:which|who|whom|whose|where)\b", re.IGNORECASE)
 _SUBORDINATE = re.compile(
     r"\b(?:where|which|who|whom|whose|when|if|whether|as|once|until|unless|because|since|although|"
     r"while|how|why)\b",
@@ -326,7 +333,7 @@ def judge(clause: str, *, in_item: bool, lead: str) -> Verdict:
     if m := _THAT.search(text):
         rest, verb = m["rest"], m["verb"].lower()
         first_modal = _MODAL.search(rest)
-        finite = _FINITE.search(rest)
+        finite = _FINITE.search(_RELATIVE.split(rest, maxsplit=1)[0])  # "…, which is a core value" aside
         committed = verb in ("undertakes", "undertook")
         if first_modal and first_modal["neg"]:
             pass
@@ -341,7 +348,7 @@ def judge(clause: str, *, in_item: bool, lead: str) -> Verdict:
             owners = split_owners(head) if is_actor(head.strip()) else []
             if committed:
                 owners = split_owners(_subject(text[: m.start()]))
-            if inner := _REQUEST_TO.search(rest):
+            if inner := (_REQUEST_TO.search(rest) or _REQUEST_NOUN_TO.search(rest)):
                 owners += [o for o in split_owners(inner["obj"]) if is_actor(o) and o not in owners]
             if (
                 first_modal

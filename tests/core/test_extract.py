@@ -812,3 +812,28 @@ def test_to_further_with_a_noun_after_it_is_no_request() -> None:
         "2. The Secretariat will circulate the minutes by 1 July 2024.\n"
     )
     assert [a.owners for a in found.actions] == [["Secretariat"]]
+
+
+def test_a_relative_clause_does_not_make_a_recommendation_a_statement() -> None:
+    """'which is a core value' describes; the recommendation is still that the Assembly act."""
+    found = extract(
+        "Committee for Programme and Coordination, sixty-fifth session\nNew York, 12 May 2025\n\n"
+        "Conclusions and recommendations\n\n"
+        "12. The Committee also recommended that the General Assembly request the Secretary-General, "
+        "in his capacity as Chair of CEB, to continue to foster multilingualism, which is a core value "
+        "of the United Nations system.\n"
+        "13. The Committee agreed that the report is comprehensive.\n"
+    )
+    (action,) = found.actions
+    assert sorted(action.owners) == ["General Assembly", "Secretary-General"]
+
+
+def test_its_request_to_someone_to_act_names_them_too() -> None:
+    found = extract(
+        "Committee for Programme and Coordination, sixty-fifth session\nNew York, 12 May 2025\n\n"
+        "Conclusions and recommendations\n\n"
+        "14. The Committee recommended that the General Assembly reiterate its request to the "
+        "Secretary-General, in his capacity as the Chair of CEB, to explore options to improve reporting.\n"
+    )
+    (action,) = found.actions
+    assert sorted(action.owners) == ["General Assembly", "Secretary-General"]
