@@ -358,6 +358,11 @@ def cmd_import(args: argparse.Namespace) -> int:
                 f"{draft.meeting_name or '⚠ NO MEETING NAME — give --meeting NAME'} — "
                 f"{when or '⚠ NO DATE — give --date YYYY-MM-DD'}{', ' + draft.place if draft.place else ''}"
             )
+            if draft.next_meeting_name and draft.next_meeting_on:
+                print(
+                    f"Next meeting, as the report fixes it: {draft.next_meeting_name} — "
+                    f"{draft.next_meeting_on} (set on import: no next meeting is set yet)"
+                )
             for step in draft.steps:
                 owners = ", ".join(p.name for p in step.owners) or "⚠ NO OWNER — assign with --owner"
                 if step.unknown_owners:
@@ -389,6 +394,10 @@ def cmd_import(args: argparse.Namespace) -> int:
         + (f"; {len(result.skipped)} already imported" if result.skipped else "")
         + "."
     )
+    if result.next_meeting is not None:
+        print(
+            f"Next meeting set from the report: {result.next_meeting.name} — {result.next_meeting.held_on}."
+        )
     return 0
 
 

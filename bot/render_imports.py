@@ -116,6 +116,12 @@ def summary(preview: Preview, lang: str = SOURCE_LANGUAGE) -> tuple[str, InlineK
     lines.append(
         f"📅 {tr.format_day(draft.meeting_date)}{where}" if draft.meeting_date else tr.gettext(NO_DATE)
     )
+    if draft.next_meeting_name and draft.next_meeting_on:
+        lines.append(
+            tr.gettext("⏭ Next meeting, as the report fixes it: {name}, {date} (set on import).").format(
+                name=esc(draft.next_meeting_name), date=tr.format_day(draft.next_meeting_on)
+            )
+        )
     kept = preview.kept
     doubtful = sum(1 for s in kept if s.doubtful)
     lacking = len(preview.without_owner())

@@ -7,6 +7,7 @@ once. Handlers open the session and pass it in; nothing here talks to Telegram.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import secrets
 from dataclasses import dataclass, field
@@ -122,6 +123,8 @@ def to_json(draft: ReportDraft, dropped: set[str]) -> dict[str, Any]:
         "meeting_name": draft.meeting_name,
         "meeting_date": draft.meeting_date.isoformat() if draft.meeting_date else None,
         "place": draft.place,
+        "next_meeting_name": draft.next_meeting_name,
+        "next_meeting_on": draft.next_meeting_on.isoformat() if draft.next_meeting_on else None,
         "steps": [
             {
                 "key": s.key,
@@ -158,12 +161,14 @@ def from_json(data: dict[str, Any], known: dict[int, Party]) -> tuple[ReportDraf
         )
         for s in data["steps"]
     ]
-    held = data["meeting_date"]
+    held, coming = data["meeting_date"], data.get("next_meeting_on")  # none in an older preview
     draft = ReportDraft(
         meeting_name=data["meeting_name"],
         meeting_date=date.fromisoformat(held) if held else None,
         place=data["place"],
         steps=steps,
+        next_meeting_name=data.get("next_meeting_name"),
+        next_meeting_on=date.fromisoformat(coming) if coming else None,
     )
     return draft, {s["key"] for s in data["steps"] if s["dropped"]}
 
@@ -409,12 +414,7 @@ def finish(*, session: Session, preview: Preview, margin_days: int, today: date)
     if lacking:
         keys = ", ".join(s.key for s in lacking[:10]) + (" …" if len(lacking) > 10 else "")
         raise StepsWithoutOwner(len(lacking), keys, lacking[0].key)
-    kept = ReportDraft(
-        meeting_name=preview.draft.meeting_name,
-        meeting_date=preview.draft.meeting_date,
-        place=preview.draft.place,
-        steps=preview.kept,
-    )
+    kept = dataclasses.replace(preview.draft, steps=preview.kept)
     result = store_report(session=session, draft=kept, meeting_margin_days=margin_days, today=today)
     _end(session=session, preview=preview, outcome="imported")
     return result

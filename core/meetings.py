@@ -9,7 +9,14 @@ from sqlmodel import Session, col, select
 
 from core.deadlines import resolve_linked
 
-__all__ = ["linked_item_ids", "next_meeting", "reresolve_linked_items", "resolve_linked", "set_next_meeting"]
+__all__ = [
+    "linked_item_ids",
+    "make_next_meeting",
+    "next_meeting",
+    "reresolve_linked_items",
+    "resolve_linked",
+    "set_next_meeting",
+]
 from core import clock, limits
 from core.errors import BadInput, PermissionDenied
 from core.parties import normalise_name
@@ -33,6 +40,14 @@ def set_next_meeting(
     """
     if not can_manage(actor):
         raise PermissionDenied("Only the secretariat can set the next meeting.")
+    return make_next_meeting(session=session, held_on=held_on, name=name, place=place)
+
+
+def make_next_meeting(
+    *, session: Session, held_on: date, name: str, place: str | None = None
+) -> tuple[Meeting, int]:
+    """``set_next_meeting``'s work, for a caller that has checked the right to (a report's import
+    sets the next meeting the report fixes)."""
     name = " ".join(name.split())
     if not name:
         raise BadInput("Give the meeting a name: /meeting set 2023-12-05 33rd SOM, Vienna")

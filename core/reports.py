@@ -26,7 +26,7 @@ from core.extract.actions import without_titles
 from core.extract.reasons import Reason, why_line
 from core.i18n import N_
 from core.items import DEFAULT_DUE
-from core.meetings import next_meeting
+from core.meetings import make_next_meeting, next_meeting
 from core.parties import normalise_name, sorted_parties
 from core.report_files import MAX_REPORT_BYTES, read_report, too_big
 from storage.models import Item, ItemEvent, ItemOwner, Meeting, Party, Precision
@@ -106,6 +106,10 @@ class ReportDraft:
     meeting_date: date | None
     place: str | None
     steps: list[StepDraft]
+    # the next meeting the report fixes ("the fifty-seventh session … shall be held from 3 to
+    # 6 March 2026"), kept only while no next meeting is set and it is still ahead: the import sets it
+    next_meeting_name: str | None = None
+    next_meeting_on: date | None = None
 
     @property
     def missing(self) -> list[str]:
@@ -177,11 +181,18 @@ def parse_report(
             step.reasons = [Reason("shortened", {"chars": len(action.text)})]
             step.why = why_line(step.reasons)
         steps.append(step)
+    upcoming = found.next_meeting
+    if upcoming is not None and (
+        upcoming[1] < clock.today_in("UTC") or next_meeting(session=session) is not None
+    ):
+        upcoming = None  # a meeting long past, or the secretariat's own next meeting: left alone
     return ReportDraft(
         meeting_name=_fits(limits.MEETING_NAME, found.name),
         meeting_date=found.meeting_date,
         place=_fits(limits.PLACE, found.place),
         steps=steps,
+        next_meeting_name=_fits(limits.MEETING_NAME, upcoming[0]) if upcoming else None,
+        next_meeting_on=upcoming[1] if upcoming else None,
     )
 
 
@@ -203,6 +214,7 @@ class ImportResult:
     meeting: Meeting
     created: list[int]
     skipped: list[str]  # refs already imported
+    next_meeting: Meeting | None = None  # set by this import, as the report fixes it
 
 
 def store_report(
@@ -261,7 +273,20 @@ def store_report(
             select(Item.paragraph_ref, Item.text).where(Item.meeting_id == meeting.id)
         ).all()
     }
-    linked_to = next_meeting(session=session) if any(d.meeting_linked for _, _, d in plans) else None
+    linked = any(d.meeting_linked for _, _, d in plans)
+    linked_to = next_meeting(session=session) if linked else None
+    set_by_report = None
+    if (
+        linked
+        and linked_to is None
+        and draft.next_meeting_name
+        and draft.next_meeting_on
+        and draft.next_meeting_on >= clock.today_in("UTC")
+    ):
+        linked_to, _ = make_next_meeting(
+            session=session, held_on=draft.next_meeting_on, name=draft.next_meeting_name
+        )
+        set_by_report = linked_to
     now = clock.now()
     new: list[tuple[Item, list[Party]]] = []
     skipped: list[str] = []
@@ -304,4 +329,9 @@ def store_report(
         )
     session.add_all(rows)
     session.flush()
-    return ImportResult(meeting=meeting, created=[item.id for item, _ in new if item.id], skipped=skipped)
+    return ImportResult(
+        meeting=meeting,
+        created=[item.id for item, _ in new if item.id],
+        skipped=skipped,
+        next_meeting=set_by_report,
+    )

@@ -33,7 +33,7 @@ from bot.handlers.common import (
 from bot.jobs import replan_after
 from bot.render import esc, shorten
 from bot.render_imports import MAX_PAGE_MESSAGES, layout, page, page_of, party_chooser, step_card, summary
-from core import clock, import_previews
+from core import clock, import_previews, meetings
 from core.deadlines import parse_deadline
 from core.errors import BadInput, PermissionDenied
 from core.i18n import N_, SOURCE_LANGUAGE, Translator, translator
@@ -256,14 +256,21 @@ async def import_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     if action == "ok":
         today = clock.today_in(actor.timezone)
 
-        def finish(session: Session) -> tuple[Preview, ImportResult]:
+        def finish(session: Session) -> tuple[Preview, ImportResult, list[int]]:
             preview = import_previews.load(session=session, token=token, chat_id=chat_id)
-            return preview, import_previews.finish(
-                session=session, preview=preview, margin_days=margin, today=today
+            result = import_previews.finish(session=session, preview=preview, margin_days=margin, today=today)
+            coming = result.next_meeting
+            linked = (
+                meetings.linked_item_ids(session=session, meeting_id=coming.id)
+                if coming and coming.id
+                else []
             )
+            return preview, result, linked
 
-        preview, result = await ctx.db.run(finish)
+        preview, result, linked = await ctx.db.run(finish)
         await replan_after(ctx, PlanScope.items(result.created))
+        if result.next_meeting is not None:  # the report fixed the next meeting: its reminders too
+            await replan_after(ctx, PlanScope.meeting(linked))
         await query.answer()
         await show_in_place(update, context, _imported(result, tr))
         await _retire_pages(context, chat_id, preview)
@@ -351,6 +358,11 @@ def _imported(result: ImportResult, tr: Translator) -> str:
         text += "\n" + tr.ngettext(
             "{count} was already imported.", "{count} were already imported.", skipped
         ).format(count=skipped)
+    coming = result.next_meeting
+    if coming is not None and coming.held_on is not None:
+        text += "\n" + tr.gettext("⏭ Next meeting set from the report: {name}, {date} (/meeting).").format(
+            name=esc(coming.name), date=tr.format_day(coming.held_on)
+        )
     return text + "\n" + tr.gettext("/items all lists them.")
 
 

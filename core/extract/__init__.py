@@ -23,7 +23,7 @@ from core.deadlines import Deadline, find_deadline, parse_deadline
 from core.errors import BadInput
 from core.extract.actions import is_actor, judge, split_owners
 from core.extract.clauses import clauses, quote_spans
-from core.extract.header import read_header
+from core.extract.header import read_header, read_next_meeting
 from core.extract.layout import Block, blocks, clean_lines
 from core.extract.reasons import Reason, why_line
 from storage.models import Precision
@@ -75,6 +75,7 @@ class Extraction:
     meeting_date: date | None
     place: str | None
     actions: list[Action]
+    next_meeting: tuple[str, date] | None = None  # (name, first day) when the report fixes it
 
 
 def _deadline(
@@ -306,7 +307,8 @@ def _in_section(action: Action) -> bool:
 
 def extract(text: str, *, meeting_margin_days: int = 14) -> Extraction:
     """The header and the actions of a report (empty when nothing reads like an action)."""
-    name, when, place = read_header(clean_lines(text))
+    lines = clean_lines(text)
+    name, when, place = read_header(lines)
     doc = blocks(text)
     section = _section_steps(doc, when, meeting_margin_days)
     scattered = _scattered(doc, when, meeting_margin_days, strict=bool(section))
@@ -318,4 +320,4 @@ def extract(text: str, *, meeting_margin_days: int = 14) -> Extraction:
         if seen[action.ref] > 1:
             action.ref = f"{action.ref} #{seen[action.ref]}"
         action.ref = action.ref[:50]
-    return Extraction(name, when, place, actions)
+    return Extraction(name, when, place, actions, read_next_meeting(lines, when))

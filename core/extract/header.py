@@ -392,3 +392,42 @@ def read_header(lines: list[str]) -> tuple[str | None, date | None, str | None]:
     place = _read_place(head, [line for line in plain if line][:200])
     name = read_title(plain, place)
     return name, best[2] if best else None, place
+
+
+# --- the next meeting, as the report fixes it ---------------------------------------------------
+# "Decides that the fifty-seventh session of the Commission shall be held in New York from 3 to
+# 6 March 2026", "decided to hold the first Review Conference during the week of 30 November to
+# 4 December 2026", "The next meeting will take place in Vienna on 5 May 2026": a meeting named by
+# "next"/an ordinal, a verb of holding it and a date after this meeting, in one sentence.
+_COMING = r"(?i:next|following|forthcoming|subsequent|" + _ORD[3:-1] + r")"
+_COMING_MEETING = re.compile(
+    r"\b(?P<name>" + _COMING + r"(?:\s+[\w-]+){0,3}?\s+"
+    r"(?i:review\s+conference|conference|session|meeting|summit|plenary|SOM)\b"
+    r"(?:\s+of\s+the\s+[A-Z][\w-]*(?:\s+(?:of\s+)?[A-Z][\w-]*){0,4})?)"
+)
+_HOLDING = re.compile(
+    r"\b(?:held|hold|holding|take place|takes place|convene[sd]?|will meet|scheduled|dates?\s+(?:and|of))\b",
+    re.IGNORECASE,
+)
+_SENTENCE_END = re.compile(r"(?<=[.;])\s+|\n")
+_NEXT_MEETING_NAME_MAX = 100
+
+
+def read_next_meeting(lines: list[str], held_on: date | None) -> tuple[str, date] | None:
+    """(name, first day) of the next meeting when the report says when it is held, else None.
+
+    Only a date after this meeting counts (the reports name earlier sessions too); the first such
+    sentence wins, as a report fixes its next meeting once."""
+    if held_on is None:
+        return None
+    text = "\n".join(" ".join(line.replace("**", "").split()) for line in lines)
+    for sentence in _SENTENCE_END.split(text):
+        named = _COMING_MEETING.search(sentence)
+        if named is None or not _HOLDING.search(sentence):
+            continue
+        dates = sorted(_dates_in(sentence), key=lambda found: found[2])  # in the order written
+        later = [when for _, when, _, _ in dates if when > held_on]
+        if later and later[0] <= held_on.replace(year=min(held_on.year + 5, 9999)):
+            name = re.sub(r"^(?:the|its)\s+", "", named["name"], flags=re.IGNORECASE)
+            return name[0].upper() + name[1:][: _NEXT_MEETING_NAME_MAX - 1], later[0]
+    return None

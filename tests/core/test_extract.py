@@ -837,3 +837,38 @@ def test_its_request_to_someone_to_act_names_them_too() -> None:
     )
     (action,) = found.actions
     assert sorted(action.owners) == ["General Assembly", "Secretary-General"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        (
+            "(b) Decides that the fifty-seventh session of the Commission shall be held in New York "
+            "from 3 to 6 March 2026;",
+            ("Fifty-seventh session of the Commission", date(2026, 3, 3)),
+        ),
+        (
+            "the Meeting decided to hold the first Review Conference during the week of "
+            "30 November to 4 December 2026, at United Nations Headquarters in New York.",
+            ("First Review Conference", date(2026, 11, 30)),
+        ),
+        ("The next meeting will take place in Vienna on 5 May 2026.", ("Next meeting", date(2026, 5, 5))),
+        (
+            "The Committee approved the dates and location of its fiftieth session: 2 and 3 October 2025.",
+            ("Fiftieth session", date(2025, 10, 2)),
+        ),
+        ("The fifty-fifth session was held from 1 to 4 March 2024.", None),  # before this meeting
+        ("The next meeting will discuss the budget for 2026.", None),  # no day it is held
+        ("The Secretariat will circulate the draft by 5 May 2026.", None),  # no meeting
+    ],
+)
+def test_the_next_meeting_the_report_fixes(sentence: str, expected: tuple[str, date] | None) -> None:
+    agenda = "".join(f"{n}. The Commission considered item {n} of its agenda.\n\n" for n in range(1, 9))
+    closing = "".join(f"{n}. The Chair closed item {n}.\n" for n in range(20, 27))
+    found = extract(
+        f"Statistical Commission, fifty-sixth session\nNew York, 4-7 March 2025\n\n{agenda}"
+        f"Date and venue of the next session\n\n{sentence}\n\n"
+        f"Decisions\n\n10. The Secretariat will circulate the minutes by 30 April 2025.\n\n{closing}"
+    )
+    assert found.meeting_date == date(2025, 3, 4)
+    assert found.next_meeting == expected

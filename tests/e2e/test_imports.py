@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 from sqlmodel import col, select
@@ -442,4 +443,43 @@ async def test_all_colon_sets_the_owners_of_every_kept_step_in_any_language(tmp_
                 .join(Party, col(Party.id) == ItemOwner.party_id)
             ).all()
         assert [name for _, name in owners] == ["Reference Group Chair — Pakistan"] * 2
+        await assert_clean(world)
+
+
+FIXES_NEXT = (
+    "33rd Senior Officials Meeting\nDate: 14 March 2029\n\nNext steps\n"
+    "1. Sweden will draft the concept note ahead of the next Senior Officials Meeting.\n"
+    "2. Pakistan will share the draft with partners by 1 June 2029.\n\n"
+    "Closing\nThe 34th Senior Officials Meeting will be held in Vienna from 12 to 13 March 2030.\n"
+)
+
+
+async def test_the_next_meeting_the_report_fixes_is_set_on_import(tmp_path: Path) -> None:
+    async with bot_world(tmp_path, seed=False) as world:
+        client, admin = world.client, world.admin
+        await add_parties(world)
+        summary, _ = await upload(world, "som33.md", FIXES_NEXT.encode())
+        assert (
+            "⏭ Next meeting, as the report fixes it: 34th Senior Officials Meeting, 12 Mar 2030"
+            in summary.text
+        )
+        _, (done,) = await client.press(admin, summary, "Import", expect=1)
+        assert "⏭ Next meeting set from the report: 34th Senior Officials Meeting, 12 Mar 2030" in done.text
+        rows = stored_items(world)
+        assert [r.due_date for r in rows] == [date(2030, 2, 26), date(2029, 6, 1)]  # 14 days before it
+        assert "34th Senior Officials Meeting" in (await client.ask(admin, "/meeting")).text
+        await assert_clean(world)
+
+
+async def test_a_next_meeting_the_secretariat_set_is_kept(tmp_path: Path) -> None:
+    async with bot_world(tmp_path, seed=False) as world:
+        client, admin = world.client, world.admin
+        await add_parties(world)
+        await client.ask(admin, "/meeting set 2030-04-02 34th SOM | Geneva")
+        summary, _ = await upload(world, "som33.md", FIXES_NEXT.encode())
+        assert "⏭" not in summary.text
+        _, (done,) = await client.press(admin, summary, "Import", expect=1)
+        assert "⏭" not in done.text
+        assert stored_items(world)[0].due_date == date(2030, 3, 19)
+        assert "34th SOM" in (await client.ask(admin, "/meeting")).text
         await assert_clean(world)
