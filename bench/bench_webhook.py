@@ -18,13 +18,11 @@ import asyncio
 import sys
 import tempfile
 import time
-import uuid
 from datetime import date
 from pathlib import Path
 
 import httpx
 from benchkit import bot_env, enroll, nextsteps_command, stop_bot
-from sqlalchemy import create_engine, text
 
 from bot.emulator import Emulator, FloodPolicy
 from core.seed import seed_istanbul
@@ -34,6 +32,7 @@ from storage.models import Role
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from tests.conftest import SYSTEM
 from tests.e2e.webhook_harness import PUBLIC, WEBHOOK_URL, free_port
+from tests.scratch_databases import create_database, drop_database
 
 ADMIN = 4242
 CHAIR_BASE = 95_000
@@ -42,21 +41,12 @@ CHAIR_BASE = 95_000
 def fresh_database(workdir: Path, postgres: str | None, name: str) -> str:
     if postgres is None:
         return f"sqlite:///{workdir / name}.db"
-    database = f"nextsteps_bench_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(postgres, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{database}"'))
-    admin.dispose()
-    return postgres.rsplit("/", 1)[0] + f"/{database}"
+    return create_database(postgres, prefix="nextsteps_bench")
 
 
-def drop_database(postgres: str | None, url: str) -> None:
-    if postgres is None:
-        return
-    admin = create_engine(postgres, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}" WITH (FORCE)'))
-    admin.dispose()
+def drop_scratch(postgres: str | None, url: str) -> None:
+    if postgres is not None:
+        drop_database(url)
 
 
 def prepare(url: str, chairs: list[int]) -> None:
@@ -125,7 +115,7 @@ async def run(mode: str, instances: int, updates: int, chats: int, postgres: str
             finally:
                 for proc in procs:
                     await stop_bot(proc)
-        drop_database(postgres, url)
+        drop_scratch(postgres, url)
     return updates / elapsed
 
 

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
 
 from core.permissions import Actor
 from storage.db import Database
 from storage.models import Role
+from tests.scratch_databases import create_database, drop_database
 
 POSTGRES_ENV = "NEXTSTEPS_TEST_POSTGRES_URL"
 SYSTEM = Actor(
@@ -40,20 +39,14 @@ def _postgres_url() -> str:
 @pytest.fixture
 def postgresql_database() -> Iterator[Database]:
     """A fresh PostgreSQL database on the server named by NEXTSTEPS_TEST_POSTGRES_URL."""
-    base = _postgres_url()
-    name = f"nextsteps_test_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    db = Database(base.rsplit("/", 1)[0] + f"/{name}")
+    url = create_database(_postgres_url())
+    db = Database(url)
     try:
         db.migrate()
         yield db
     finally:
         db.dispose()
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+        drop_database(url)
 
 
 @pytest.fixture

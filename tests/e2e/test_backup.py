@@ -5,14 +5,13 @@ without --yes; the password never shows."""
 from __future__ import annotations
 
 import shutil
-import uuid
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import create_engine, func, select
 from sqlmodel import SQLModel
 
 from core import clock, members, parties
@@ -23,6 +22,7 @@ from storage.db import Database
 from storage.models import Item, ItemEvent, Member, MemberEvent, Role
 from tests.conftest import SYSTEM
 from tests.e2e.test_cli import run_cli
+from tests.scratch_databases import create_database, drop_database
 
 PEOPLE = [  # (user id, name, party alias, role)
     (100, "Ada", "Secretariat", Role.SECRETARIAT),
@@ -45,16 +45,11 @@ def source_and_empty_target(request: pytest.FixtureRequest, tmp_path: Path) -> I
         return
     database = request.getfixturevalue("postgresql_database")
     assert isinstance(database, Database)
-    admin = create_engine(database.url.rsplit("/", 1)[0] + "/postgres", isolation_level="AUTOCOMMIT")
-    name = f"nextsteps_restore_{uuid.uuid4().hex[:10]}"
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    empty = create_database(database.url, prefix="nextsteps_restore")
     try:
-        yield database.url, database.url.rsplit("/", 1)[0] + f"/{name}"
+        yield database.url, empty
     finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+        drop_database(empty)
 
 
 def seed(url: str, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -5,16 +5,16 @@ from __future__ import annotations
 import subprocess
 import sys
 import time
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from alembic.script import ScriptDirectory
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 
 from storage.db import Database, alembic_config
 from tests.conftest import _postgres_url
+from tests.scratch_databases import create_database, drop_database
 
 ROOT = Path(__file__).resolve().parents[2]
 MIGRATE_AT = (
@@ -28,17 +28,11 @@ MIGRATE_AT = (
 
 @pytest.fixture
 def empty_postgresql_url() -> Iterator[str]:
-    base = _postgres_url()
-    name = f"nextsteps_test_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = create_database(_postgres_url())
     try:
-        yield base.rsplit("/", 1)[0] + f"/{name}"
+        yield url
     finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+        drop_database(url)
 
 
 def test_two_instances_starting_together_migrate_once(empty_postgresql_url: str) -> None:
