@@ -46,7 +46,7 @@ def fresh_database(workdir: Path, postgres: str | None, name: str) -> str:
 
 def drop_scratch(postgres: str | None, url: str) -> None:
     if postgres is not None:
-        drop_database(url)
+        drop_database(postgres, url)
 
 
 def prepare(url: str, chairs: list[int]) -> None:

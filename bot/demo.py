@@ -218,45 +218,47 @@ async def _demo(settings: Settings, db_path: Path, lang: str) -> int:
         # past the updates a kept demo database has seen: the bot drops an update id it has
         # stored as a redelivery, and a fresh emulator would start again at 1
         first_update_id = (inbox.highest_update_id(session=session) or 0) + 1
-    async with Emulator(DEMO_TOKEN, first_update_id=first_update_id) as emulator:
-        demo_settings = settings.model_copy(
-            update={
-                "telegram": settings.telegram.model_copy(
-                    update={
-                        "token": SecretStr(DEMO_TOKEN),
-                        "api_base_url": emulator.base_url,
-                        "api_file_url": emulator.file_url,
-                        "poll_timeout_seconds": 2,
-                    }
-                ),
-                "database": settings.database.model_copy(update={"url": DatabaseURL(db_url)}),
-                "secretariat": settings.secretariat.model_copy(update={"admins": [PERSONAS[0].user_id]}),
-            }
-        )
-        _prepare(db, demo_settings)
-        for person in PERSONAS:
-            emulator.add_user(person.name, user_id=person.user_id, started=True, language_code=lang)
-        app = build_application(demo_settings, db)
-        async with running(app), EmulatorClient(emulator.control_url) as client:
-            chat = TerminalChat(client, tr)
-            names = ", ".join(p.key for p in PERSONAS)
-            print(tr.gettext("NextSteps demo — the real bot talking to a local Telegram emulator"))
-            where = tr.gettext("(Bot API at {url}<token>/…, data in {path}).")
-            print(where.format(url=emulator.base_url, path=db_path))
-            preloaded = tr.gettext(
-                "Preloaded: the 32nd SOM in Istanbul (1 Dec 2022), its five next steps (§13) and the\n"
-                "weeks after it: the demo's clock reads {now}, the 33rd SOM is on\n"
-                "{next_meeting}."
+    try:
+        async with Emulator(DEMO_TOKEN, first_update_id=first_update_id) as emulator:
+            demo_settings = settings.model_copy(
+                update={
+                    "telegram": settings.telegram.model_copy(
+                        update={
+                            "token": SecretStr(DEMO_TOKEN),
+                            "api_base_url": emulator.base_url,
+                            "api_file_url": emulator.file_url,
+                            "poll_timeout_seconds": 2,
+                        }
+                    ),
+                    "database": settings.database.model_copy(update={"url": DatabaseURL(db_url)}),
+                    "secretariat": settings.secretariat.model_copy(update={"admins": [PERSONAS[0].user_id]}),
+                }
             )
-            now, next_meeting = _long_day(clock.now().date(), tr.lang), tr.format_day(DEMO_NEXT_MEETING)
-            print(preloaded.format(now=now, next_meeting=next_meeting))
-            print(tr.gettext(HELP).format(names=names))
-            you = tr.gettext("You are {name}, {about}. Try /items all")
-            print("\n" + you.format(name=chat.persona.name, about=chat.persona.describe(tr)))
-            while True:
-                line = await _read_line(f"\n[{chat.persona.name}] › ")
-                if line is None or not await chat.handle(line):
-                    break
+            _prepare(db, demo_settings)
+            for person in PERSONAS:
+                emulator.add_user(person.name, user_id=person.user_id, started=True, language_code=lang)
+            app = build_application(demo_settings, db)
+            async with running(app), EmulatorClient(emulator.control_url) as client:
+                chat = TerminalChat(client, tr)
+                names = ", ".join(p.key for p in PERSONAS)
+                print(tr.gettext("NextSteps demo — the real bot talking to a local Telegram emulator"))
+                where = tr.gettext("(Bot API at {url}<token>/…, data in {path}).")
+                print(where.format(url=emulator.base_url, path=db_path))
+                preloaded = tr.gettext(
+                    "Preloaded: the 32nd SOM in Istanbul (1 Dec 2022), its five next steps (§13) and the\n"
+                    "weeks after it: the demo's clock reads {now}, the 33rd SOM is on\n"
+                    "{next_meeting}."
+                )
+                now, next_meeting = _long_day(clock.now().date(), tr.lang), tr.format_day(DEMO_NEXT_MEETING)
+                print(preloaded.format(now=now, next_meeting=next_meeting))
+                print(tr.gettext(HELP).format(names=names))
+                you = tr.gettext("You are {name}, {about}. Try /items all")
+                print("\n" + you.format(name=chat.persona.name, about=chat.persona.describe(tr)))
+                while True:
+                    line = await _read_line(f"\n[{chat.persona.name}] › ")
+                    if line is None or not await chat.handle(line):
+                        break
+    finally:
         db.dispose()
     print("\n" + tr.gettext("Bye. Run `nextsteps run` with a token to use the bot for real (see README)."))
     return 0

@@ -121,7 +121,9 @@ class SlidingWindow:
         at = bisect.bisect_left(self._times, stamp)
         if at < len(self._times) and self._times[at] == stamp:
             del self._times[at]
-            bisect.insort(self._times, self._clock())
+        # counted again even when the slot had rolled out of the window meanwhile (a send that
+        # waited out 429s for over a minute): it has only just landed
+        bisect.insort(self._times, self._clock())
 
     async def acquire(self, *, interactive: bool) -> float:
         """Wait for a slot; returns its stamp (for ``landed``)."""

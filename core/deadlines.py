@@ -72,7 +72,8 @@ _QUARTER = re.compile(
 _HALF = re.compile(
     r"^(?:h(?P<h>[12])|(?:the\s+)?(?P<ordinal>first|second|1st|2nd)\s+half(?:\s+of)?)\s*" + _YEAR + "$"
 )
-_END_OF_YEAR = re.compile(r"^(?:the\s+)?end of (?:the|this) year$")
+# "the end of the year", "the end of the year 2026", "end of this year (2026)"
+_END_OF_YEAR = re.compile(r"^(?:the\s+)?end of (?:the|this) year(?:\s+\(?(?P<year>\d{4})\)?)?$")
 # "the end of next year", "end of the month", "the end of next month"
 _END_OF_NEXT_YEAR = re.compile(r"^(?:the\s+)?end of (?:the\s+)?(?:next|following) year$")
 _END_OF_MONTH = re.compile(r"^(?:the\s+)?end of (?:the\s+)?(?P<which>the|this|next|following) month$")
@@ -257,8 +258,8 @@ def _before(rest: str, original: str, today: date) -> Deadline:
 
 def _absolute(phrase: str, original: str, today: date) -> Deadline:
     """A date, month, year or part of one (the prefix "by", "in", … already dropped)."""
-    if _END_OF_YEAR.match(phrase):
-        return Deadline(original, date(today.year, 12, 31), Precision.YEAR)
+    if m := _END_OF_YEAR.match(phrase):
+        return Deadline(original, date(int(m["year"] or today.year), 12, 31), Precision.YEAR)
     if _END_OF_NEXT_YEAR.match(phrase):
         return Deadline(original, date(today.year + 1, 12, 31), Precision.YEAR)
     if m := _END_OF_MONTH.match(phrase):
@@ -775,8 +776,13 @@ _NOT_A_DEADLINE = re.compile(r"^for\s+(?:the\s+(?:year|period)\s+)?\d{4}\b", re.
 
 
 # a weekday is a deadline in a sentence only after "by", "until" …: "on Monday" tells what happened
+# "by", "before" …: the words that make a period's end a deadline ("at the end of the year" is when)
+_BY = re.compile(r"^(?:by|before|until|till|no later than|not later than|towards?)\s", re.IGNORECASE)
+_END_OF_PERIOD = re.compile(
+    r"\bend of (?:the\s+)?(?:the|this|next|following) (?:year|month)$", re.IGNORECASE
+)
 _BY_WEEKDAY = re.compile(
-    r"^(?:by|until|till|before|no later than|not later than)\s+(?:this\s+|the coming\s+)?(?:"
+    r"^(?:by|before|no later than|not later than)\s+(?:this\s+|the coming\s+)?(?:"
     + "|".join(_WEEKDAYS)
     + r")$",
     re.IGNORECASE,
@@ -792,6 +798,8 @@ def find_deadline(sentence: str, *, today: date, meeting_margin_days: int = 14) 
         prefix_words = len(re.findall(r"\S+", sentence[:start]))
         for length in range(min(9, len(words) - prefix_words), 0, -1):
             candidate = " ".join(words[prefix_words : prefix_words + length]).strip(" .;,:()")
+            if candidate.count("(") > candidate.count(")"):
+                candidate += ")"  # "by the end of the year (2026)" keeps its closing bracket
             if not _HAS_TIME.search(candidate) or _NOT_A_DEADLINE.match(candidate):
                 continue
             try:
@@ -807,10 +815,20 @@ def find_deadline(sentence: str, *, today: date, meeting_margin_days: int = 14) 
                 continue
             if found.meeting_linked and re.match(r"(?:the\s+)?next\b", candidate, re.IGNORECASE):
                 continue  # "host the next expert meeting": what is done, not by when
-            if best is None or len(found.text) > len(best.text):
+            if _END_OF_PERIOD.search(candidate) and not _BY.match(candidate):
+                continue  # "At the end of the year, the Committee reviewed …": when, not by when
+            if best is None or _preferred(found, best):
                 best = found
             break
     return best
+
+
+def _preferred(found: Deadline, best: Deadline) -> bool:
+    """A phrase with a date in it beats a bare weekday ("by Friday, 14 March"); else the longer."""
+    weekday, best_weekday = bool(_BY_WEEKDAY.match(found.text)), bool(_BY_WEEKDAY.match(best.text))
+    if weekday != best_weekday:
+        return best_weekday
+    return len(found.text) > len(best.text)
 
 
 def phrase_shown(text: str | None, tr: Translator) -> str:

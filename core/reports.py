@@ -273,12 +273,10 @@ def store_report(
             select(Item.paragraph_ref, Item.text).where(Item.meeting_id == meeting.id)
         ).all()
     }
-    linked = any(d.meeting_linked for _, _, d in plans)
-    linked_to = next_meeting(session=session) if linked else None
+    linked_to = next_meeting(session=session)
     set_by_report = None
     if (
-        linked
-        and linked_to is None
+        linked_to is None
         and draft.next_meeting_name
         and draft.next_meeting_on
         and draft.next_meeting_on >= clock.today_in("UTC")

@@ -39,14 +39,15 @@ def _postgres_url() -> str:
 @pytest.fixture
 def postgresql_database() -> Iterator[Database]:
     """A fresh PostgreSQL database on the server named by NEXTSTEPS_TEST_POSTGRES_URL."""
-    url = create_database(_postgres_url())
+    server = _postgres_url()
+    url = create_database(server)
     db = Database(url)
     try:
         db.migrate()
         yield db
     finally:
         db.dispose()
-        drop_database(url)
+        drop_database(server, url)
 
 
 @pytest.fixture

@@ -63,8 +63,9 @@ _MODAL = re.compile(
 )
 _MODALS = {"will", "shall", "should", "must", "would", "is to", "are to"}
 _FINITE = re.compile(r"\b(?:is|are|was|were|has|have|had)\b", re.IGNORECASE)
-# where a relative clause starts: its verbs say what something is, not whether the clause is an action
-_RELATIVE = re.compile(r"\b(?:which|who|whom|whose|where)\b", re.IGNORECASE)
+# a relative clause between commas (or to the end): its verbs say what something is, not whether
+# the clause is an action ("…, which is a core value of the system, …")
+_RELATIVE = re.compile(r",\s*(?:which|who|whom|whose|where)\b[^,;]*(?:[,;]|$)", re.IGNORECASE)
 _SUBORDINATE = re.compile(
     r"\b(?:where|which|who|whom|whose|when|if|whether|as|once|until|unless|because|since|although|"
     r"while|how|why)\b",
@@ -333,7 +334,7 @@ def judge(clause: str, *, in_item: bool, lead: str) -> Verdict:
     if m := _THAT.search(text):
         rest, verb = m["rest"], m["verb"].lower()
         first_modal = _MODAL.search(rest)
-        finite = _FINITE.search(_RELATIVE.split(rest, maxsplit=1)[0])  # "…, which is a core value" aside
+        finite = _FINITE.search(_RELATIVE.sub(" ", rest))  # "…, which is a core value," aside
         committed = verb in ("undertakes", "undertook")
         if first_modal and first_modal["neg"]:
             pass

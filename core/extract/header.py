@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import calendar
 import re
-from datetime import date
+from datetime import date, timedelta
 
 _MONTHS = {
     name.lower(): number
@@ -129,6 +129,10 @@ _SECTION_START = re.compile(
     re.IGNORECASE,
 )
 _NAME_MAX = 150
+_NEXT_ONE = re.compile(
+    r"\b(?:next|following|forthcoming|subsequent)\s+(?:[\w-]+\s+){0,3}?(?:meeting|session|conference|SOM)\b",
+    re.IGNORECASE,
+)
 
 
 def _day(text: str) -> int:
@@ -386,6 +390,7 @@ def read_header(lines: list[str]) -> tuple[str | None, date | None, str | None]:
         for strength, when, _, _ in _dates_in(line):
             score = strength + (3 if labelled else 0) - (2 if issued else 0)
             score += 1 if re.search(r"\b(?:met|held|session|meeting)\b", line, re.IGNORECASE) else 0
+            score -= 4 if _NEXT_ONE.search(line) else 0  # "the next meeting will be held on …"
             score += 2 if position < 8 else 0
             if best is None or score > best[0]:
                 best = (score, -position, when)
@@ -409,25 +414,44 @@ _HOLDING = re.compile(
     r"\b(?:held|hold|holding|take place|takes place|convene[sd]?|will meet|scheduled|dates?\s+(?:and|of))\b",
     re.IGNORECASE,
 )
+# "at its 2nd meeting, held on 11 March": a plenary meeting of this session, not the next meeting
+_SITTING = re.compile(r"^(?:the\s+|its\s+)?" + _ORD + r"\s+(?:plenary\s+)?meetings?$", re.IGNORECASE)
+# a date said after these is a deadline ("to report at its next session, and no later than 1 May")
+_NOT_WHEN_HELD = re.compile(r"\b(?:by|before|until|no later than|not later than|deadline)\b", re.IGNORECASE)
+# what else may be held on a date: "hold a workshop before the next session, on 12 September"
+_OTHER_EVENT = re.compile(
+    r"\b(?:workshops?|seminars?|webinars?|trainings?|side[- ]events?|retreats?|briefings?|consultations?)\b",
+    re.IGNORECASE,
+)
 _SENTENCE_END = re.compile(r"(?<=[.;])\s+|\n")
 _NEXT_MEETING_NAME_MAX = 100
+_HOLDING_TO_DATE_MAX = 120  # characters from "held" to its date
 
 
 def read_next_meeting(lines: list[str], held_on: date | None) -> tuple[str, date] | None:
     """(name, first day) of the next meeting when the report says when it is held, else None.
 
-    Only a date after this meeting counts (the reports name earlier sessions too); the first such
-    sentence wins, as a report fixes its next meeting once."""
+    A sentence names a coming meeting ("next", or an ordinal session, conference …, not a
+    plenary "2nd meeting" of this session), a verb of holding it and, soon after that verb, a
+    date after this meeting (not one said as a deadline, "by 1 May"); no workshop or other event
+    in it. The first such sentence wins, as a report fixes its next meeting once."""
     if held_on is None:
         return None
+    latest = held_on + timedelta(days=5 * 366)
     text = "\n".join(" ".join(line.replace("**", "").split()) for line in lines)
     for sentence in _SENTENCE_END.split(text):
-        named = _COMING_MEETING.search(sentence)
-        if named is None or not _HOLDING.search(sentence):
+        named = next(
+            (m for m in _COMING_MEETING.finditer(sentence) if not _SITTING.match(m["name"])), None
+        )
+        holding = _HOLDING.search(sentence)
+        if named is None or holding is None or _OTHER_EVENT.search(sentence):
             continue
-        dates = sorted(_dates_in(sentence), key=lambda found: found[2])  # in the order written
-        later = [when for _, when, _, _ in dates if when > held_on]
-        if later and later[0] <= held_on.replace(year=min(held_on.year + 5, 9999)):
-            name = re.sub(r"^(?:the|its)\s+", "", named["name"], flags=re.IGNORECASE)
-            return name[0].upper() + name[1:][: _NEXT_MEETING_NAME_MAX - 1], later[0]
+        for _, when, start, _ in sorted(_dates_in(sentence), key=lambda found: found[2]):
+            gap = sentence[holding.end() : start]
+            if start < holding.end() or len(gap) > _HOLDING_TO_DATE_MAX or _NOT_WHEN_HELD.search(gap):
+                continue
+            if held_on < when <= latest:
+                name = re.sub(r"^(?:the|its)\s+", "", named["name"], flags=re.IGNORECASE)
+                return name[0].upper() + name[1:][: _NEXT_MEETING_NAME_MAX - 1], when
+            break  # the date it is held on is not after this meeting: a past session
     return None

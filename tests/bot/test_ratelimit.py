@@ -64,3 +64,15 @@ async def test_landing_one_slot_keeps_the_others_in_order(clock: Clock) -> None:
     assert await _blocked(window)  # 102, 110 and the new one: full until 162
     clock.now = 162.01
     assert not await _blocked(window)
+
+
+async def test_a_message_that_lands_after_its_slot_rolled_out_is_counted_again(clock: Clock) -> None:
+    """A send that waited out 429s for over a minute still counts when it finally lands."""
+    window = SlidingWindow(1, 60.0, clock=clock)
+    stamp = await window.acquire(interactive=True)
+    clock.now = 175.0  # its slot left the window at 160
+    window.landed(stamp)
+    clock.now = 200.0
+    assert await _blocked(window)
+    clock.now = 235.01
+    assert not await _blocked(window)

@@ -204,6 +204,27 @@ TUESDAY = date(2025, 3, 4)
             Precision.DAY,
         ),  # said on a Tuesday
         ("Comments will be sent before Friday.", "before Friday", date(2025, 3, 6), Precision.DAY),
+        # a date written with the weekday wins over the weekday alone, as "next week" does
+        ("The Secretariat will report by Friday, 14 March.", "14 March", date(2025, 3, 14), Precision.DAY),
+        ("Comments will be sent by Friday of next week.", "next week", date(2025, 3, 16), Precision.PERIOD),
+        (
+            "The Secretariat will report by the end of the year 2026.",
+            "by the end of the year 2026",
+            date(2026, 12, 31),
+            Precision.YEAR,
+        ),
+        (
+            "The Secretariat will report by the end of the year (2026).",
+            "by the end of the year (2026)",
+            date(2026, 12, 31),
+            Precision.YEAR,
+        ),
+        (
+            "The report will be presented at the end of March.",
+            "the end of March",
+            date(2025, 3, 31),
+            Precision.PERIOD,
+        ),
     ],
 )
 def test_periods_and_weekdays_of_minutes(
@@ -220,9 +241,12 @@ def test_periods_and_weekdays_of_minutes(
     [
         "On Monday, the meeting discussed the plan.",  # when something happened, not a deadline
         "The Secretariat will report by next Friday.",  # this week's or next week's: not guessed
+        "The session was suspended until Monday.",
+        "At the end of the year, the Committee reviewed the plan.",  # when, not by when
+        "At the end of the month, the Chair reported.",
     ],
 )
-def test_a_weekday_without_by_or_with_next_is_no_deadline(sentence: str) -> None:
+def test_narrative_weekdays_and_period_ends_are_no_deadline(sentence: str) -> None:
     from core.deadlines import find_deadline
 
     assert find_deadline(sentence, today=TUESDAY) is None

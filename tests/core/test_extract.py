@@ -823,6 +823,7 @@ def test_a_relative_clause_does_not_make_a_recommendation_a_statement() -> None:
         "in his capacity as Chair of CEB, to continue to foster multilingualism, which is a core value "
         "of the United Nations system.\n"
         "13. The Committee agreed that the report is comprehensive.\n"
+        "14. The Committee agreed that the programme, which was well designed, is on track.\n"
     )
     (action,) = found.actions
     assert sorted(action.owners) == ["General Assembly", "Secretary-General"]
@@ -860,6 +861,14 @@ def test_its_request_to_someone_to_act_names_them_too() -> None:
         ("The fifty-fifth session was held from 1 to 4 March 2024.", None),  # before this meeting
         ("The next meeting will discuss the budget for 2026.", None),  # no day it is held
         ("The Secretariat will circulate the draft by 5 May 2026.", None),  # no meeting
+        # a plenary meeting of this session, a workshop, a deadline: none is the next meeting
+        ("At its 2nd meeting, held on 11 March 2025, the Commission adopted its agenda.", None),
+        ("The Commission decided to hold a workshop before the next session, on 12 September 2025.", None),
+        (
+            "The Commission requested a report at its fifty-seventh session, to be held in 2026, "
+            "and no later than 1 December 2025.",
+            None,
+        ),
     ],
 )
 def test_the_next_meeting_the_report_fixes(sentence: str, expected: tuple[str, date] | None) -> None:
@@ -872,3 +881,13 @@ def test_the_next_meeting_the_report_fixes(sentence: str, expected: tuple[str, d
     )
     assert found.meeting_date == date(2025, 3, 4)
     assert found.next_meeting == expected
+
+
+def test_a_next_meeting_read_in_a_report_of_29_february() -> None:
+    found = extract(
+        "Working Group, third meeting\nGeneva, 29 February 2024\n\n"
+        "Action points\n1. The Secretariat will circulate the minutes by 15 March 2024.\n\n"
+        "The next meeting will be held on 5 May 2024.\n"
+    )
+    assert found.meeting_date == date(2024, 2, 29)
+    assert found.next_meeting == ("Next meeting", date(2024, 5, 5))

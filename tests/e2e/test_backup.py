@@ -20,7 +20,7 @@ from core.seed import DEMO_NEXT_MEETING, DEMO_SEEDED_AT, seed_demo_history, seed
 from storage import backup as backups
 from storage.db import Database
 from storage.models import Item, ItemEvent, Member, MemberEvent, Role
-from tests.conftest import SYSTEM
+from tests.conftest import SYSTEM, _postgres_url
 from tests.e2e.test_cli import run_cli
 from tests.scratch_databases import create_database, drop_database
 
@@ -45,11 +45,12 @@ def source_and_empty_target(request: pytest.FixtureRequest, tmp_path: Path) -> I
         return
     database = request.getfixturevalue("postgresql_database")
     assert isinstance(database, Database)
-    empty = create_database(database.url, prefix="nextsteps_restore")
+    server = _postgres_url()
+    empty = create_database(server, prefix="nextsteps_restore")
     try:
         yield database.url, empty
     finally:
-        drop_database(empty)
+        drop_database(server, empty)
 
 
 def seed(url: str, monkeypatch: pytest.MonkeyPatch) -> None:

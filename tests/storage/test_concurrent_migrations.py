@@ -28,11 +28,12 @@ MIGRATE_AT = (
 
 @pytest.fixture
 def empty_postgresql_url() -> Iterator[str]:
-    url = create_database(_postgres_url())
+    server = _postgres_url()
+    url = create_database(server)
     try:
         yield url
     finally:
-        drop_database(url)
+        drop_database(server, url)
 
 
 def test_two_instances_starting_together_migrate_once(empty_postgresql_url: str) -> None:
