@@ -156,6 +156,17 @@ def _safe_date(year: int, month: int, day: int, text: str) -> date:
         raise BadInput("“{phrase}” is not a real date.", phrase=text) from None
 
 
+def _month_end_after(today: date, months: int) -> date:
+    """The last day of this month (``months`` 0) or of a later one."""
+    year, month = divmod(today.year * 12 + today.month - 1 + months, 12)
+    return _month_end(year, month + 1)
+
+
+def _coming_weekday(today: date, index: int) -> date:
+    """The first day after ``today`` that is weekday ``index`` (0 Monday): "by Friday"."""
+    return today + timedelta(days=(index - today.weekday() - 1) % 7 + 1)
+
+
 def _upcoming_month_end(month: int, today: date) -> date:
     end = _month_end(today.year, month)
     return end if end >= today else _month_end(today.year + 1, month)
@@ -264,11 +275,9 @@ def _absolute(phrase: str, original: str, today: date) -> Deadline:
         return Deadline(original, date(today.year + 1, 12, 31), Precision.YEAR)
     if m := _END_OF_MONTH.match(phrase):
         later = 1 if m["which"] in ("next", "following") else 0
-        year, month = divmod(today.year * 12 + today.month - 1 + later, 12)
-        return Deadline(original, _month_end(year, month + 1), Precision.MONTH)
+        return Deadline(original, _month_end_after(today, later), Precision.MONTH)
     if m := _WEEKDAY.match(phrase):
-        ahead = (_WEEKDAYS.index(m["weekday"]) - today.weekday() - 1) % 7 + 1
-        return Deadline(original, today + timedelta(days=ahead), Precision.DAY)
+        return Deadline(original, _coming_weekday(today, _WEEKDAYS.index(m["weekday"])), Precision.DAY)
     if m := _ISO.match(phrase):
         day = _safe_date(int(m["year"]), int(m["month"]), int(m["day"]), original)
         return Deadline(original, day, Precision.DAY)
@@ -441,6 +450,26 @@ _RU_PATTERNS = [
         "end_of_this_year",
         re.compile(r"^(?:(?:до|к|в)\s+)?(?:конц[ауе]|конец)\s+(?:этого\s+|текущего\s+)?года$"),
     ),
+    (
+        "end_of_next_year",
+        re.compile(r"^(?:(?:до|к|в)\s+)?(?:конц[ауе]|конец)\s+(?:следующего|будущего)\s+года$"),
+    ),
+    # "до конца месяца", "к концу следующего месяца"
+    (
+        "end_of_month",
+        re.compile(
+            r"^(?:(?:до|к|в)\s+)?(?:конц[ауе]|конец)\s+(?:(?P<next>следующего|будущего)\s+|этого\s+|текущего\s+)?"
+            r"месяца$"
+        ),
+    ),
+    # "до пятницы", "к понедельнику", "не позднее среды"
+    (
+        "weekday",
+        re.compile(
+            r"^(?:до|к|не позднее)\s+(?P<weekday>понедельник[ауа]?|вторник[ау]?|сред[ыуе]|четверг[ау]?|"
+            r"пятниц[ыеу]|суббот[ыеу]|воскресень[яюе])$"
+        ),
+    ),
     # "до 31 марта 2027 г.", "31 марта 2027", "не позднее 5 декабря 2027 года"
     (
         "day_month_year",
@@ -547,6 +576,25 @@ _TR_PATTERNS = [
         ),
     ),
     ("end_of_this_year", re.compile(r"^(?:bu\s+)?yıl(?:ın)?\s+son[a-zçğıöşü]*" + _TR_KADAR + "$")),
+    (
+        "end_of_next_year",
+        re.compile(r"^(?:gelecek|önümüzdeki)\s+yıl(?:ın)?\s+son[a-zçğıöşü]*" + _TR_KADAR + "$"),
+    ),
+    # "ay sonuna kadar", "gelecek ayın sonuna kadar"
+    (
+        "end_of_month",
+        re.compile(
+            r"^(?:bu\s+)?(?:(?P<next>gelecek|önümüzdeki)\s+)?ay(?:ın)?\s+son[a-zçğıöşü]*" + _TR_KADAR + "$"
+        ),
+    ),
+    # "cumaya kadar", "cuma gününe kadar", "pazartesiye dek"
+    (
+        "weekday",
+        re.compile(
+            r"^(?P<weekday>pazartesi|salı|çarşamba|perşembe|cumartesi|cuma|pazar)"
+            r"(?:\s+gününe|['’]?y?[ae])\s+(?:kadar|dek)$"
+        ),
+    ),
     # "31 mart 2027'ye kadar", "31 mart 2027", "en geç 31 mart 2027"
     (
         "day_month_year",
@@ -646,6 +694,16 @@ _TR_QUARTERS = {
     "son": 4,
 }
 _TR_UNITS = {"gün": "day", "hafta": "week", "ay": "month"}
+# the start of each weekday's name, Monday first, in Russian and Turkish
+_WEEKDAY_STEMS = (
+    ("понедельн", "pazartesi"),
+    ("вторн", "salı"),
+    ("сред", "çarşamba"),
+    ("четверг", "perşembe"),
+    ("пятниц", "cuma"),
+    ("суббот", "cumartesi"),
+    ("воскрес", "pazar"),
+)
 
 
 # a phrase is read as Turkish when it has a Turkish letter, a suffix after a figure ("30'una")
@@ -690,6 +748,22 @@ def _other_language(phrase: str, original: str, today: date, meeting_margin_days
             return Deadline(original, _part_of_month(part, year, month), Precision.PERIOD)
         if kind == "end_of_this_year":
             return Deadline(original, date(today.year, 12, 31), Precision.YEAR)
+        if kind == "end_of_next_year":
+            return Deadline(original, date(today.year + 1, 12, 31), Precision.YEAR)
+        if kind == "end_of_month":
+            return Deadline(
+                original, _month_end_after(today, 1 if groups.get("next") else 0), Precision.MONTH
+            )
+        if kind == "weekday":
+            word = groups["weekday"]
+            # the longest name it starts with: "cumartesi" (Saturday) starts with "cuma" (Friday)
+            _, index = max(
+                (len(stem), i)
+                for i, stems in enumerate(_WEEKDAY_STEMS)
+                for stem in stems
+                if word.startswith(stem)
+            )
+            return Deadline(original, _coming_weekday(today, index), Precision.DAY)
         if kind == "day_month_year":
             assert year is not None and month is not None
             return Deadline(original, _safe_date(year, month, int(groups["day"]), original), Precision.DAY)
@@ -778,9 +852,7 @@ _NOT_A_DEADLINE = re.compile(r"^for\s+(?:the\s+(?:year|period)\s+)?\d{4}\b", re.
 # a weekday is a deadline in a sentence only after "by", "until" …: "on Monday" tells what happened
 # "by", "before" …: the words that make a period's end a deadline ("at the end of the year" is when)
 _BY = re.compile(r"^(?:by|before|until|till|no later than|not later than|towards?)\s", re.IGNORECASE)
-_END_OF_PERIOD = re.compile(
-    r"\bend of (?:the\s+)?(?:the|this|next|following) (?:year|month)$", re.IGNORECASE
-)
+_END_OF_PERIOD = re.compile(r"\bend of (?:the\s+)?(?:the|this|next|following) (?:year|month)$", re.IGNORECASE)
 _BY_WEEKDAY = re.compile(
     r"^(?:by|before|no later than|not later than)\s+(?:this\s+|the coming\s+)?(?:"
     + "|".join(_WEEKDAYS)

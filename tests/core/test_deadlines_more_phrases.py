@@ -82,6 +82,21 @@ SAME_AS_ENGLISH = [
     ("2027'nin ikinci yarısında", "in the second half of 2027"),
     ("2027 yılının ilk yarısı", "first half of 2027"),
     ("ikinci yarı 2027", "H2 2027"),
+    # the end of a month or year, a weekday
+    ("до конца месяца", "by the end of the month"),
+    ("к концу следующего месяца", "by the end of next month"),
+    ("до конца следующего года", "by the end of next year"),
+    ("до пятницы", "by Friday"),
+    ("к понедельнику", "by Monday"),
+    ("не позднее среды", "by Wednesday"),
+    ("ay sonuna kadar", "by the end of the month"),
+    ("gelecek ayın sonuna kadar", "by the end of next month"),
+    ("gelecek yılın sonuna kadar", "by the end of next year"),
+    ("cumaya kadar", "by Friday"),
+    ("cuma gününe kadar", "by Friday"),
+    ("cumartesiye kadar", "by Saturday"),  # not Friday ("cuma"), which its name starts with
+    ("pazartesiye dek", "by Monday"),
+    ("pazara kadar", "by Sunday"),
     # linked to the next meeting
     ("за пять дней до следующего совещания", "five days before the next meeting"),
     ("sonraki toplantıdan beş gün önce", "five days before the next meeting"),
@@ -130,11 +145,9 @@ def test_a_month_from_the_last_day_of_january_is_the_last_day_of_february() -> N
 NONSENSE = [
     "через когда-нибудь",
     "через 2 года",  # "in 2 years" isn't read either
-    "до конца месяца",  # nor "by the end of the month"
     "до 15.05",
     "после 15.05.2027",
     "bir gün belki",
-    "ay sonuna kadar",
     "2 hafta önce",
     "15.05.2027'den sonra",  # after, not by
     "15.05.2027'den",
