@@ -440,9 +440,7 @@ def read_next_meeting(lines: list[str], held_on: date | None) -> tuple[str, date
     latest = held_on + timedelta(days=5 * 366)
     text = "\n".join(" ".join(line.replace("**", "").split()) for line in lines)
     for sentence in _SENTENCE_END.split(text):
-        named = next(
-            (m for m in _COMING_MEETING.finditer(sentence) if not _SITTING.match(m["name"])), None
-        )
+        named = next((m for m in _COMING_MEETING.finditer(sentence) if not _SITTING.match(m["name"])), None)
         holding = _HOLDING.search(sentence)
         if named is None or holding is None or _OTHER_EVENT.search(sentence):
             continue
