@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import logging
 import re
-from zoneinfo import ZoneInfo
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import Update
 from telegram.error import Forbidden
 from telegram.ext import ContextTypes
 from telegram.helpers import create_deep_linked_url
@@ -28,11 +27,19 @@ from bot.handlers.common import (
 )
 from bot.jobs import replan_after
 from bot.menus import set_member_menu
-from bot.render import esc, help_text, role_name, split_messages, stranger_text, whoami_text
+from bot.render import esc, help_text, role_name, stranger_text, whoami_text
+from bot.render_invites import (
+    change_note,
+    confirm_keyboard,
+    confirm_text,
+    invite_text,
+    invites_text,
+    outcome_text,
+)
 from core import groups, items, members
 from core.errors import BadInput
-from core.i18n import LANGUAGES, SOURCE_LANGUAGE, Translator, pick_language, translator
-from core.members import InviteOutcome, InviteRow
+from core.i18n import LANGUAGES, SOURCE_LANGUAGE, pick_language, translator
+from core.members import InviteOutcome
 from core.schedule import PlanScope
 from storage.models import Role
 
@@ -194,7 +201,7 @@ async def invite(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     )
     link = create_deep_linked_url(context.bot.username, created.code)
     # the link is the secretariat member's to pass on: in their own language, wherever they asked
-    text = _invite_text(
+    text = invite_text(
         translator(actor.language), role, party.name, link, ctx.settings.invites.ttl_days, uses
     )
     if is_private(update):
@@ -211,18 +218,6 @@ async def invite(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await message.reply_text(tr.gettext("🔗 I sent you the invite link privately."))
 
 
-def _invite_text(tr: Translator, role: Role, party: str, link: str, ttl_days: int, uses: int) -> str:
-    valid = tr.gettext("Valid {days}, {uses}.").format(
-        days=tr.ngettext("{count} day", "{count} days", ttl_days).format(count=ttl_days),
-        uses=tr.ngettext("{count} use", "{count} uses", uses).format(count=uses),
-    )
-    title = tr.gettext("🔗 Invite for <b>{role}</b> of <b>{party}</b>").format(
-        role=role_name(role, tr), party=esc(party)
-    )
-    privately = tr.gettext("Send it privately to the person.")
-    return f"{title}\n{esc(link)}\n{valid} {privately}"
-
-
 @friendly_errors
 async def list_invites(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/invites: invites that can still be used (secretariat)."""
@@ -235,81 +230,6 @@ async def list_invites(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     await reply_chunks(update, invites_text(rows, actor.timezone, tr))
 
 
-def invites_text(rows: list[InviteRow], timezone: str, tr: Translator) -> list[str]:
-    """/invites: open invites, with the code prefix /invite revoke takes."""
-    if not rows:
-        return [
-            tr.gettext("No open invites. Create one with /invite PARTY [chair|observer|secretariat] [uses=N]")
-        ]
-    zone = ZoneInfo(timezone)
-    blocks = []
-    for r in rows:
-        values = {
-            "what": _what(r.party, r.invite.role, tr),
-            "left": tr.ngettext("{count} use left", "{count} uses left", r.invite.uses_left).format(
-                count=r.invite.uses_left
-            ),
-            "used": r.uses,
-            "date": esc(tr.format_day(r.invite.expires_at.astimezone(zone).date())),
-            "name": esc(r.created_by),
-        }
-        line = (
-            tr.gettext("{what} — {left}, used {used}×, until {date}, by {name}")
-            if r.created_by
-            else tr.gettext("{what} — {left}, used {used}×, until {date}")
-        )
-        blocks.append(f"• <code>{esc(r.invite.code[:8])}</code> {line.format(**values)}")
-    header = tr.gettext("<b>Open invites</b> ({count}) — revoke: /invite revoke CODE").format(count=len(rows))
-    return split_messages(blocks, header=header)
-
-
-def _confirm_keyboard(outcome: InviteOutcome, tr: Translator) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
-        [
-            [
-                InlineKeyboardButton(tr.gettext("✅ Yes, change"), callback_data=f"iv:{outcome.invite_id}:y"),
-                InlineKeyboardButton(tr.gettext("✖ No, keep"), callback_data=f"iv:{outcome.invite_id}:n"),
-            ]
-        ]
-    )
-
-
-def _what(party_name: str | None, role: Role | None, tr: Translator) -> str:
-    """'<b>chair</b> of <b>Sweden</b>' in the reader's language (party names as they are)."""
-    if role is None:
-        return tr.gettext("not a member")
-    if not party_name:
-        return tr.gettext("<b>{role}</b> of <b>no party</b>").format(role=role_name(role, tr))
-    return tr.gettext("<b>{role}</b> of <b>{party}</b>").format(
-        role=role_name(role, tr), party=esc(party_name)
-    )
-
-
-def _outcome_text(outcome: InviteOutcome, first_name: str, tr: Translator) -> str:
-    now = _what(outcome.party.name, outcome.role, tr)
-    if outcome.kind == "joined":
-        return tr.gettext(
-            "✅ Welcome, {name}! You are now <b>{role}</b> for <b>{party}</b>.\n\n"
-            "Try /items to see your next steps, or /help."
-        ).format(name=esc(first_name), role=role_name(outcome.role, tr), party=esc(outcome.party.name))
-    if outcome.kind == "changed":
-        return tr.gettext("✅ Done: you are now {now}. /help shows what you can do.").format(now=now)
-    if outcome.kind == "unchanged":
-        return tr.gettext("You are already {now}. Nothing changed.").format(now=now)
-    return tr.gettext("OK, nothing changed.")
-
-
-def _change_note(outcome: InviteOutcome, who: str, tr: Translator) -> str:
-    """The secretariat's notice of a member's change, in that secretariat member's language."""
-    was = _what(outcome.old_party.name if outcome.old_party else None, outcome.old_role, tr)
-    now = _what(outcome.party.name, outcome.role, tr)
-    if outcome.invited_by:
-        text = tr.gettext("👤 {name} changed from {was} to {now} (invite by {inviter}).")
-    else:
-        text = tr.gettext("👤 {name} changed from {was} to {now} (invite by the secretariat).")
-    return text.format(name=esc(who), was=was, now=now, inviter=esc(outcome.invited_by))
-
-
 async def _after_invite(update: Update, context: ContextTypes.DEFAULT_TYPE, outcome: InviteOutcome) -> None:
     """Tell the person what the invite did; on a change, tell the secretariat too."""
     ctx = app_context(context)
@@ -319,18 +239,16 @@ async def _after_invite(update: Update, context: ContextTypes.DEFAULT_TYPE, outc
     # the person's own language: the member's, else what Telegram says (opened in a private chat)
     tr = translator(member.language or pick_language(user.language_code))
     if outcome.kind == "confirm":
-        was = _what(outcome.old_party.name if outcome.old_party else None, outcome.old_role, tr)
-        text = tr.gettext("You are {was}. This invite would make you {now}.\nChange?").format(
-            was=was, now=_what(outcome.party.name, outcome.role, tr)
-        )
         assert update.effective_message is not None
-        await update.effective_message.reply_text(text, reply_markup=_confirm_keyboard(outcome, tr))
+        await update.effective_message.reply_text(
+            confirm_text(outcome, tr), reply_markup=confirm_keyboard(outcome, tr)
+        )
         return
     assert member.id is not None
     if outcome.kind in ("joined", "changed"):
         await replan_after(ctx, PlanScope.members([member.id]))
         await set_member_menu(context.bot, user.id, member.role, member.language or SOURCE_LANGUAGE)
-    text = _outcome_text(outcome, user.first_name, tr)
+    text = outcome_text(outcome, user.first_name, tr)
     if update.callback_query is not None:
         await show_in_place(update, context, text)
     else:
@@ -344,7 +262,7 @@ async def _after_invite(update: Update, context: ContextTypes.DEFAULT_TYPE, outc
         )
         for chat_id, language in secretariat:
             try:
-                await context.bot.send_message(chat_id, _change_note(outcome, who, translator(language)))
+                await context.bot.send_message(chat_id, change_note(outcome, who, translator(language)))
             except Exception:  # best effort: the change is recorded in the member history
                 log.info("could not tell secretariat member %s about a role change", chat_id, exc_info=True)
 
