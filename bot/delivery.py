@@ -22,6 +22,7 @@ from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, Re
 
 from bot.metrics import send_kind
 from bot.ratelimit import retry_after
+from core.i18n import N_
 from storage.db import Database
 
 log = logging.getLogger(__name__)
@@ -45,16 +46,25 @@ class Outcome:
     message_ids: list[int] = field(default_factory=list)
 
 
+# why a chat can't be reached (403, 400), recorded in English and shown in the reader's language
+BLOCKED = N_("blocked the bot")
+NEVER_STARTED = N_("never started the bot")
+REMOVED = N_("the bot was removed from the group")
+DELETED = N_("the account was deleted")
+CHAT_NOT_FOUND = N_("chat not found")
+UNREACHABLE_REASONS = (BLOCKED, NEVER_STARTED, REMOVED, DELETED, CHAT_NOT_FOUND)
+
+
 def forbidden_reason(message: str) -> str:
     text = message.lower()
     if "blocked" in text:
-        return "blocked the bot"
+        return BLOCKED
     if "initiate" in text:
-        return "never started the bot"
+        return NEVER_STARTED
     if "kicked" in text or "not a member" in text:
-        return "the bot was removed from the group"
+        return REMOVED
     if "deactivated" in text:
-        return "the account was deleted"
+        return DELETED
     return message
 
 
@@ -83,7 +93,7 @@ async def send_chunks(
         return Outcome(Result.UNREACHABLE, forbidden_reason(exc.message), message_ids=sent)
     except BadRequest as exc:
         if "chat not found" in exc.message.lower():
-            return Outcome(Result.UNREACHABLE, "chat not found", message_ids=sent)
+            return Outcome(Result.UNREACHABLE, CHAT_NOT_FOUND, message_ids=sent)
         log.warning("%s refused: %s", what, exc.message)
         return Outcome(Result.FAILED, exc.message, message_ids=sent)
     except RetryAfter as exc:

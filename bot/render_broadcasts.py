@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.delivery import UNREACHABLE_REASONS
 from bot.limits import MESSAGE_TEXT_LIMIT
 from bot.render import esc, local_moment, split_messages, visible_length
 from core import limits
@@ -52,11 +53,7 @@ LIST_LINE = {
 # why a delivery failed, as recorded (bot.delivery, core.broadcasts); Telegram's own words stay as they are
 FAILURE_REASONS = frozenset(
     [
-        N_("blocked the bot"),
-        N_("never started the bot"),
-        N_("the bot was removed from the group"),
-        N_("the account was deleted"),
-        N_("chat not found"),
+        *UNREACHABLE_REASONS,
         N_("failed"),
         UNREACHABLE,
     ]
