@@ -93,7 +93,12 @@ def bulk_traffic() -> None:
 class SlidingWindow:
     """At most ``limit`` sends in any ``period`` seconds. Interactive sends go first and may use
     the whole window; bulk sends queue in order, leave ``reserve`` slots free and are spread
-    evenly over the period (a burst of bulk would make a reply wait for the window to roll)."""
+    evenly over the period (a burst of bulk would make a reply wait for the window to roll).
+
+    Telegram counts a message when it arrives, which on a busy machine can be seconds after it
+    was let go, and several let go apart can arrive together. So a send counts while it is in
+    flight, however long (429 retries included), and from its answer on (always after its
+    arrival) until the period has passed: ``acquire`` then ``release`` when answered."""
 
     def __init__(
         self, limit: int, period: float, reserve: int = 0, clock: Callable[[], float] = time.monotonic
@@ -104,58 +109,54 @@ class SlidingWindow:
         self.reserve = reserve
         self._bulk_spacing = period / max(limit - reserve, 1)
         self._last_bulk = -math.inf
-        self._times: list[float] = []  # sorted: when each send in the window was let go (or landed)
+        self._times: list[float] = []  # sorted: when each answered send in the window was answered
+        self._in_flight = 0
         self._bulk_lock = asyncio.Lock()
         self._interactive_waiting = 0
 
-    def _prune(self, now: float) -> None:
+    def _used(self, now: float) -> int:
         del self._times[: bisect.bisect_right(self._times, now - self.period)]
+        return len(self._times) + self._in_flight
 
     def _wait(self, now: float) -> float:
         return self._times[0] + self.period - now + 0.001 if self._times else 0.005
 
-    def landed(self, stamp: float) -> None:
-        """The send let go at ``stamp`` has been answered: count it from now instead. Telegram
-        counts a message when it arrives, which on a busy machine can be seconds after it was
-        let go; counting from the answer (always after the arrival) can only be stricter."""
-        at = bisect.bisect_left(self._times, stamp)
-        if at < len(self._times) and self._times[at] == stamp:
-            del self._times[at]
-        # counted again even when the slot had rolled out of the window meanwhile (a send that
-        # waited out 429s for over a minute): it has only just landed
-        bisect.insort(self._times, self._clock())
+    def release(self, *, sent: bool = True) -> None:
+        """The send is answered (``sent``: it counts from now), or was never made."""
+        self._in_flight -= 1
+        if sent:
+            bisect.insort(self._times, self._clock())
 
-    async def acquire(self, *, interactive: bool) -> float:
-        """Wait for a slot; returns its stamp (for ``landed``)."""
+    async def acquire(self, *, interactive: bool) -> None:
+        """Wait for a slot; the caller ``release``s it when the send is answered."""
         if interactive:
             self._interactive_waiting += 1
             try:
                 while True:
                     now = self._clock()
-                    self._prune(now)
-                    if len(self._times) < self.limit:
-                        bisect.insort(self._times, now)
-                        return now
+                    if self._used(now) < self.limit:
+                        self._in_flight += 1
+                        return
                     await asyncio.sleep(self._wait(now))
             finally:
                 self._interactive_waiting -= 1
         async with self._bulk_lock:
             while True:
                 now = self._clock()
-                self._prune(now)
+                used = self._used(now)
                 spacing = self._last_bulk + self._bulk_spacing - now
                 if spacing > 0:
                     await asyncio.sleep(spacing)
                     continue
-                if len(self._times) < self.limit - self.reserve and not self._interactive_waiting:
-                    bisect.insort(self._times, now)
+                if used < self.limit - self.reserve and not self._interactive_waiting:
+                    self._in_flight += 1
                     self._last_bulk = now
-                    return now
-                full = len(self._times) >= self.limit - self.reserve
+                    return
+                full = used >= self.limit - self.reserve
                 await asyncio.sleep(self._wait(now) if full else 0.005)
 
     def idle(self) -> bool:
-        return not self._times or self._times[-1] <= self._clock() - self.period
+        return not self._in_flight and (not self._times or self._times[-1] <= self._clock() - self.period)
 
 
 class PrivateChatPacer:
@@ -244,32 +245,37 @@ class PacedRateLimiter(AIORateLimiter):
             self._forget_idle()
             self._private.setdefault(chat_id, PrivateChatPacer()).person_wrote()
 
-    async def _pace(self, chat_id: int) -> tuple[SlidingWindow, float] | None:
+    async def _pace(self, chat_id: int) -> list[SlidingWindow]:
         lane = _lane.get()
         aside = lane.slot.set_aside() if lane is not None and lane.slot is not None else nullcontext()
         async with aside:
             return await self._wait_for_windows(chat_id, lane)
 
-    async def _wait_for_windows(
-        self, chat_id: int, lane: Interactive | None
-    ) -> tuple[SlidingWindow, float] | None:
-        """Wait until ``chat_id`` may receive a message; a group's window and slot are returned
-        so the slot can be re-stamped when the message has landed."""
+    async def _wait_for_windows(self, chat_id: int, lane: Interactive | None) -> list[SlidingWindow]:
+        """Wait until ``chat_id`` may receive a message; the windows whose slots it took (to be
+        released when the message is answered)."""
         self._forget_idle()
         interactive = lane is not None
         if not interactive and time.monotonic() < self._bulk_from:
             await asyncio.sleep(self._bulk_from - time.monotonic())
+        taken: list[SlidingWindow] = []
         if chat_id > 0:
             pacer = self._private.setdefault(chat_id, PrivateChatPacer())
             await pacer.acquire(bulk=not interactive)
-            group = None
         else:
             if chat_id not in self._groups:
                 self._groups[chat_id] = SlidingWindow(GROUP_PER_MINUTE, 60.0, reserve=GROUP_BULK_RESERVE)
             window = self._groups[chat_id]
-            group = (window, await window.acquire(interactive=interactive))
-        await self._overall.acquire(interactive=interactive)
-        return group
+            await window.acquire(interactive=interactive)
+            taken.append(window)
+        try:
+            await self._overall.acquire(interactive=interactive)
+        except BaseException:  # cancelled while waiting: the group's slot was never used
+            for window in taken:
+                window.release(sent=False)
+            raise
+        taken.append(self._overall)
+        return taken
 
     async def process_request(
         self,
@@ -284,12 +290,12 @@ class PacedRateLimiter(AIORateLimiter):
         if endpoint.startswith(_PACED_PREFIXES):
             with contextlib.suppress(TypeError, ValueError):
                 chat_id = int(data.get("chat_id"))  # type: ignore[arg-type]
-        group = await self._pace(chat_id) if chat_id is not None else None
+        taken = await self._pace(chat_id) if chat_id is not None else []
         try:
             return await super().process_request(callback, args, kwargs, endpoint, data, rate_limit_args)
         finally:
-            if group is not None:
-                group[0].landed(group[1])
+            for window in taken:
+                window.release()
 
 
 def retry_after(exc: RetryAfter) -> timedelta:

@@ -25,9 +25,10 @@ _ARG = (
     r"|secretariat|set|add|alias|csv|xlsx|ics|json|pdf|docx|md|en|ru|tr)"
 )
 _ARGS = rf"(?:[ \t]+(?:\d+|N|[A-Z][A-Z_]*|\{{[^}}]*\}}|{_ARG}(?:\|{_ARG})*|uses=\S+))*"
+_LINK = r"https?://\S+|t\.me/\S+"
 _NOISE = re.compile(
     r"<[^>]+>"  # HTML tags
-    r"|https?://\S+|t\.me/\S+"  # links
+    rf"|{_LINK}"  # links
     rf"|/[a-z_]+(?:@\w+)?{_ARGS}"  # commands with their arguments (/items, /status@bot N done)
     r"|\{[^{}]*\}"  # placeholders
     r"|\b[a-z]{2,}:\S*"  # callback-data-like codes
@@ -128,6 +129,9 @@ def english_in(text: str, verbatim: Iterable[str] = ()) -> set[str]:
     """The English words in ``text`` after taking out the ``verbatim`` texts (never translated)."""
     # spaces and line breaks alike: a name may be wrapped over two lines (a chart's title)
     plain = " ".join(html.unescape(text).split())
+    # links first: a verbatim text taken out of the middle of one ("…Sweden" in a random invite
+    # code) would leave a piece of it ("_WHo2A") that no longer reads as a link
+    plain = re.sub(_LINK, " ", plain)
     for keep in sorted({" ".join(html.unescape(v).split()) for v in verbatim if v}, key=len, reverse=True):
         plain = _without(plain, keep)
     return _words(plain) & english_words()
