@@ -182,9 +182,7 @@ def parse_report(
             step.why = why_line(step.reasons)
         steps.append(step)
     upcoming = found.next_meeting
-    if upcoming is not None and (
-        upcoming[1] < clock.today_in("UTC") or next_meeting(session=session) is not None
-    ):
+    if upcoming is not None and not _report_sets_next(upcoming[1], next_meeting(session=session)):
         upcoming = None  # a meeting long past, or the secretariat's own next meeting: left alone
     return ReportDraft(
         meeting_name=_fits(limits.MEETING_NAME, found.name),
@@ -194,6 +192,12 @@ def parse_report(
         next_meeting_name=_fits(limits.MEETING_NAME, upcoming[0]) if upcoming else None,
         next_meeting_on=upcoming[1] if upcoming else None,
     )
+
+
+def _report_sets_next(held_on: date, current: Meeting | None) -> bool:
+    """Whether the next meeting a report fixes becomes the next meeting: only while none is set
+    (the secretariat's own is never changed) and it is still ahead."""
+    return current is None and held_on >= clock.today_in("UTC")
 
 
 def _fits(limit: limits.Limit, text: str | None) -> str | None:
@@ -276,10 +280,9 @@ def store_report(
     linked_to = next_meeting(session=session)
     set_by_report = None
     if (
-        linked_to is None
-        and draft.next_meeting_name
+        draft.next_meeting_name
         and draft.next_meeting_on
-        and draft.next_meeting_on >= clock.today_in("UTC")
+        and _report_sets_next(draft.next_meeting_on, linked_to)
     ):
         linked_to, _ = make_next_meeting(
             session=session, held_on=draft.next_meeting_on, name=draft.next_meeting_name

@@ -129,9 +129,9 @@ _SECTION_START = re.compile(
     re.IGNORECASE,
 )
 _NAME_MAX = 150
+_NEXT_WORD = r"next|following|forthcoming|subsequent"
 _NEXT_ONE = re.compile(
-    r"\b(?:next|following|forthcoming|subsequent)\s+(?:[\w-]+\s+){0,3}?(?:meeting|session|conference|SOM)\b",
-    re.IGNORECASE,
+    r"\b(?:" + _NEXT_WORD + r")\s+(?:[\w-]+\s+){0,3}?(?:meeting|session|conference|SOM)\b", re.IGNORECASE
 )
 
 
@@ -404,7 +404,7 @@ def read_header(lines: list[str]) -> tuple[str | None, date | None, str | None]:
 # 6 March 2026", "decided to hold the first Review Conference during the week of 30 November to
 # 4 December 2026", "The next meeting will take place in Vienna on 5 May 2026": a meeting named by
 # "next"/an ordinal, a verb of holding it and a date after this meeting, in one sentence.
-_COMING = r"(?i:next|following|forthcoming|subsequent|" + _ORD[3:-1] + r")"
+_COMING = r"(?i:" + _NEXT_WORD + "|" + _ORD[3:-1] + r")"
 _COMING_MEETING = re.compile(
     r"\b(?P<name>" + _COMING + r"(?:\s+[\w-]+){0,3}?\s+"
     r"(?i:review\s+conference|conference|session|meeting|summit|plenary|SOM)\b"
